@@ -110,8 +110,12 @@ class GradientTape:
         if unconnected_gradients not in ("none", "zero"):
             raise ValueError(f"GradientTape.gradient: unconnected_gradients must be 'none' or 'zero'; received {unconnected_gradients!r}")
         self._used = True
-        targets = [convert_to_tensor(t) for t in nest.flatten(target)]
-        seeds = [None] * len(targets) if output_gradients is None else nest.flatten(output_gradients)
+        several = isinstance(target, (list, tuple))
+        targets = [convert_to_tensor(t) for t in (target if several else [target])]
+        if output_gradients is None:
+            seeds = [None] * len(targets)
+        else:
+            seeds = list(output_gradients) if several else [output_gradients]
 
         grads = {}
 

@@ -1,0 +1,167 @@
+"""GradientTape behaviour beyond single-op gradients (those are in test_ops)."""
+
+import numpy as np
+import pytest
+
+import webflow as tf
+
+
+def test_trainable_variables_are_watched_automatically():
+    w = tf.Variable(3.0)
+    frozen = tf.Variable(2.0, trainable=False)
+    with tf.GradientTape() as tape:
+        y = w * w * frozen
+    gw, gf = tape.gradient(y, [w, frozen])
+    assert float(gw) == 12.0 and gf is None
+    assert tape.watched_variables() == (w,)
+
+
+def test_watch_accessed_variables_false():
+    w = tf.Variable(3.0)
+    with tf.GradientTape(watch_accessed_variables=False) as tape:
+        y = w * w
+    assert tape.gradient(y, w) is None
+    with tf.GradientTape(watch_accessed_variables=False) as tape:
+        tape.watch(w)
+        y = w * w
+    assert float(tape.gradient(y, w)) == 6.0
+
+
+def test_unconnected_gives_none_or_zero():
+    x, z = tf.constant(1.0), tf.constant([1.0, 2.0])
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch([x, z])
+        y = x * 2
+    assert tape.gradient(y, z) is None
+    np.testing.assert_array_equal(tape.gradient(y, z, unconnected_gradients="zero").numpy(), [0.0, 0.0])
+
+
+def test_gradient_twice_needs_persistent():
+    x = tf.constant(2.0)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = x * x
+    tape.gradient(y, x)
+    with pytest.raises(RuntimeError, match="only be called once.*persistent=True"):
+        tape.gradient(y, x)
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch(x)
+        y = x * x
+        z = y * x
+    assert float(tape.gradient(y, x)) == 4.0 and float(tape.gradient(z, x)) == 12.0
+
+
+def test_nested_structure_of_sources():
+    a, b, c = tf.Variable(1.0), tf.Variable([1.0, 2.0]), tf.Variable(3.0)
+    with tf.GradientTape() as tape:
+        loss = a * 2 + tf.reduce_sum(b * b) + c * c
+    grads = tape.gradient(loss, {"first": a, "rest": [b, (c,)]})
+    assert float(grads["first"]) == 2.0
+    np.testing.assert_array_equal(grads["rest"][0].numpy(), [2.0, 4.0])
+    assert float(grads["rest"][1][0]) == 6.0
+
+
+def test_non_scalar_target_sums_and_output_gradients():
+    x = tf.constant([1.0, 2.0, 3.0])
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch(x)
+        y = x * x
+    np.testing.assert_array_equal(tape.gradient(y, x).numpy(), [2.0, 4.0, 6.0])
+    np.testing.assert_array_equal(tape.gradient(y, x, output_gradients=[1.0, 0.0, 2.0]).numpy(), [2.0, 0.0, 12.0])
+    np.testing.assert_array_equal(tape.gradient([y, x], x).numpy(), [3.0, 5.0, 7.0])
+
+
+def test_stop_gradient_and_stop_recording():
+    x = tf.constant(3.0)
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch(x)
+        y = tf.stop_gradient(x * x) * x
+        with tape.stop_recording():
+            z = x * x
+    assert float(tape.gradient(y, x)) == 9.0
+    assert tape.gradient(z, x) is None
+
+
+def test_second_derivative_with_nested_tapes():
+    x = tf.constant(2.0)
+    with tf.GradientTape() as outer:
+        outer.watch(x)
+        with tf.GradientTape() as inner:
+            inner.watch(x)
+            y = x ** 3
+        dy = inner.gradient(y, x)
+    d2y = outer.gradient(dy, x)
+    assert abs(float(dy) - 12.0) < 1e-4 and abs(float(d2y) - 12.0) < 1e-4
+
+
+def test_second_derivative_of_sigmoid():
+    x = tf.constant([0.5, -1.0])
+    with tf.GradientTape() as outer:
+        outer.watch(x)
+        with tf.GradientTape() as inner:
+            inner.watch(x)
+            y = tf.sigmoid(x)
+        dy = inner.gradient(y, x)
+    s = 1 / (1 + np.exp(-np.array([0.5, -1.0])))
+    np.testing.assert_allclose(outer.gradient(dy, x).numpy(), s * (1 - s) * (1 - 2 * s), rtol=1e-5)
+
+
+def test_variable_used_across_assign_sums_both_reads():
+    v = tf.Variable(2.0)
+    with tf.GradientTape() as tape:
+        y = v * 3.0
+        v.assign(5.0)
+        y = y + v * v
+    assert float(tape.gradient(y, v)) == 3.0 + 10.0
+
+
+def test_reduce_max_splits_ties_evenly():
+    x = tf.constant([1.0, 3.0, 3.0, 2.0])
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = tf.reduce_max(x)
+    np.testing.assert_array_equal(tape.gradient(y, x).numpy(), [0.0, 0.5, 0.5, 0.0])
+
+
+def test_relu_gradient_at_zero_is_zero():
+    x = tf.constant([-1.0, 0.0, 2.0])
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = tf.nn.relu(x)
+    np.testing.assert_array_equal(tape.gradient(y, x).numpy(), [0.0, 0.0, 1.0])
+
+
+def test_integer_and_bool_paths_get_no_gradient():
+    x = tf.constant(2.0)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = tf.cast(tf.cast(x, tf.int32), tf.float32) * x
+    assert float(tape.gradient(y, x)) == 2.0  # only the direct path
+
+
+def test_sigmoid_gradient_is_finite_for_large_inputs():
+    x = tf.constant([-100.0, 100.0])
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = tf.sigmoid(x)
+    assert np.all(np.isfinite(tape.gradient(y, x).numpy()))
+
+
+def test_softmax_is_stable_for_large_logits():
+    logits = tf.constant([1000.0, 1000.0, -1000.0])
+    np.testing.assert_allclose(tf.nn.softmax(logits).numpy(), [0.5, 0.5, 0.0])
+    assert np.all(np.isfinite(tf.nn.log_softmax(logits).numpy()[:2]))
+
+
+def test_linear_regression_converges():
+    tf.random.set_seed(0)
+    xs = tf.random.normal([200])
+    ys = 2.0 * xs - 1.0 + tf.random.normal([200], stddev=0.1)
+    a, b = tf.Variable(0.0), tf.Variable(0.0)
+    for _ in range(200):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(tf.square(a * xs + b - ys))
+        ga, gb = tape.gradient(loss, [a, b])
+        a.assign_sub(0.1 * ga)
+        b.assign_sub(0.1 * gb)
+    assert abs(float(a) - 2.0) < 0.05 and abs(float(b) + 1.0) < 0.05
