@@ -169,7 +169,7 @@ class Tensor(_Operators):
 
     def numpy(self):
         """Copy the values to a new NumPy array (a sync readback on WebGL)."""
-        value = self._backend.to_numpy(self._handle)
+        value = self._backend.to_numpy(self._handle, self.dtype)
         return value[()] if value.ndim == 0 else value  # a NumPy scalar, as TF gives
 
     def __repr__(self):

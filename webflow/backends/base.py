@@ -22,8 +22,8 @@ class Backend:
         """Upload a C-contiguous float32/int32/bool array; return a handle."""
         raise NotImplementedError
 
-    def to_numpy(self, handle):
-        """Copy a handle's values into a new NumPy array of its dtype."""
+    def to_numpy(self, handle, dtype):
+        """Copy a handle's values into a new NumPy array of ``dtype`` (the tensor's)."""
         raise NotImplementedError
 
     def memory(self):

@@ -31,7 +31,7 @@ class NumpyBackend(Backend):
     def from_numpy(self, array):
         return array
 
-    def to_numpy(self, handle):
+    def to_numpy(self, handle, dtype):
         return np.array(handle, copy=True)
 
     def memory(self):

@@ -10,7 +10,7 @@ def apply(name, inputs, shape, dtype, /, **attrs):
     return the output Tensor with the given (already inferred) shape and dtype.
     Active GradientTapes record the call with ``attrs`` for the gradient rule."""
     backend = backends.get_backend()
-    handles = [t._handle if t._backend is backend else backend.from_numpy(t.numpy()) for t in inputs]
+    handles = [t._handle if t._backend is backend else backend.from_numpy(t._backend.to_numpy(t._handle, t.dtype)) for t in inputs]
     out = Tensor(getattr(backend, name)(*handles, **attrs), backend, shape, dtype)
     autodiff.record(name, inputs, out, attrs)
     return out

@@ -1,0 +1,218 @@
+"""The WebGL backend: the Python side of webgl_kernels/runtime.js.
+
+A tensor is a ``GLTensor``: an integer handle to a texture owned by the JS
+runtime, freed when the Python object is collected. Each op is one call
+into the runtime; values cross to Python only in ``to_numpy``.
+
+Only importable inside Pyodide, after the page has created the runtime
+(``globalThis.webflowRuntime``).
+"""
+
+import math
+
+import numpy as np
+
+from webflow import dtypes
+from webflow.backends.base import Backend
+
+MAX_RANK = 6  # as in prelude.glsl
+MAX_BATCH_RANK = 4  # as in matmul.glsl
+
+
+class GLTensor:
+    """A texture handle. Views (reshape, free casts) keep their base alive
+    instead of owning the texture, so the texture is freed exactly once."""
+
+    __slots__ = ("id", "shape", "size", "base", "runtime")
+
+    def __init__(self, runtime, id, shape, base=None):
+        self.runtime = runtime
+        self.id = id
+        self.shape = tuple(shape)
+        self.size = math.prod(self.shape)
+        self.base = base
+
+    def view(self, shape):
+        return GLTensor(self.runtime, self.id, shape, base=self.base or self)
+
+    def __del__(self):
+        if self.base is None and self.runtime is not None:
+            try:
+                self.runtime.free(self.id)
+            except Exception:  # interpreter shutdown: the page is going away anyway
+                pass
+
+
+def _contiguous_strides(shape):
+    strides, step = [], 1
+    for d in reversed(shape):
+        strides.append(step)
+        step *= d
+    return strides[::-1]
+
+
+def _padded(values, rank, fill):
+    values = list(values)
+    return [fill] * (rank - len(values)) + values
+
+
+def _read_strides(in_shape, out_shape):
+    """Strides reading an input of ``in_shape`` broadcast to ``out_shape``
+    (right-aligned; 0 along broadcast axes), padded to MAX_RANK."""
+    strides = _contiguous_strides(in_shape)
+    lead = len(out_shape) - len(in_shape)
+    out = [0] * lead + [0 if d == 1 and out_shape[lead + i] != 1 else s for i, (d, s) in enumerate(zip(in_shape, strides))]
+    return _padded(out, MAX_RANK, 0)
+
+
+class WebGLBackend(Backend):
+    name = "webgl"
+
+    def __init__(self, runtime=None):
+        if runtime is None:
+            import js
+
+            runtime = getattr(js, "webflowRuntime", None)
+            if runtime is None:
+                raise RuntimeError(
+                    "set_backend: the WebGL runtime is not loaded in this page "
+                    "(globalThis.webflowRuntime); webflow's site creates it at start-up"
+                )
+        from pyodide.ffi import to_js
+
+        self._to_js = to_js
+        self.runtime = runtime
+        # NOTE: bound once; every `runtime.x` lookup is a JS attribute access (~5 us).
+        self._elementwise = runtime.elementwise
+        self._matmul = runtime.matmul
+        self._reduce = runtime.reduce
+        self._fill = runtime.fill
+        self._upload = runtime.uploadFrom
+        self._read = runtime.readInto
+        self.renderer = runtime.caps.renderer
+
+    def _wrap(self, id, shape):
+        return GLTensor(self.runtime, id, shape)
+
+    # --- memory ---------------------------------------------------------------------
+
+    def from_numpy(self, array):
+        flat = np.ascontiguousarray(array, dtype=np.float32).reshape(-1)
+        return self._wrap(self._upload(flat, flat.size), array.shape)
+
+    def to_numpy(self, handle, dtype):
+        out = np.empty(handle.size, dtype=np.float32)
+        if handle.size:
+            self._read(handle.id, out)
+        out = out.reshape(handle.shape)
+        return out if dtype.is_floating else out.astype(dtype.as_numpy_dtype)
+
+    def memory(self):
+        stats = self.runtime.stats().to_py()
+        return {"backend": self.name, "num_tensors": stats["liveTensors"], "num_bytes": stats["liveBytes"], **stats}
+
+    def fill(self, shape, value, dtype):
+        return self._wrap(self._fill(math.prod(shape), float(value)), shape)
+
+    # --- elementwise -----------------------------------------------------------------------
+
+    def _run(self, expr, inputs, out_shape):
+        size = math.prod(out_shape)
+        params = [size, *_padded(out_shape, MAX_RANK, 1), len(inputs)]
+        for x in inputs:
+            if x.shape == tuple(out_shape):
+                params += [x.id, 0, 0] + [0] * MAX_RANK
+            else:
+                params += [x.id, 1, 0] + _read_strides(x.shape, out_shape)
+        return self._wrap(self._elementwise(expr, self._to_js(params)), out_shape)
+
+    def _strided(self, x, out_shape, strides):
+        """identity(x) read with explicit strides (transpose, broadcast_to)."""
+        params = [math.prod(out_shape), *_padded(out_shape, MAX_RANK, 1), 1, x.id, 1, 0, *_padded(strides, MAX_RANK, 0)]
+        return self._wrap(self._elementwise("op_identity(x0)", self._to_js(params)), out_shape)
+
+    def where(self, condition, x, y):
+        return self._run("op_where(x0, x1, x2)", [condition, x, y], _broadcast(condition.shape, x.shape, y.shape))
+
+    def cast(self, x, dtype):
+        # NOTE: int32 and bool are held as floats, so a cast to float32 is a free view.
+        if dtype.is_floating:
+            return x.view(x.shape)
+        return self._run(f"op_cast_{dtype.name}(x0)", [x], x.shape)
+
+    # --- matmul ----------------------------------------------------------------------------
+
+    def matmul(self, a, b, transpose_a, transpose_b):
+        m, k = (a.shape[-1], a.shape[-2]) if transpose_a else (a.shape[-2], a.shape[-1])
+        n = b.shape[-2] if transpose_b else b.shape[-1]
+        batch = _broadcast(a.shape[:-2], b.shape[:-2])
+        if len(batch) > MAX_BATCH_RANK:
+            raise ValueError(f"matmul: at most {MAX_BATCH_RANK} batch dimensions on WebGL; received {len(batch)}")
+        out_shape = batch + (m, n)
+
+        def batch_strides(shape):
+            matrix = shape[-1] * shape[-2]
+            strides = [s * matrix for s in _contiguous_strides(shape[:-2])]
+            lead = len(batch) - len(strides)
+            full = [0] * lead + [0 if d == 1 and batch[lead + i] != 1 else s for i, (d, s) in enumerate(zip(shape[:-2], strides))]
+            return _padded(full, MAX_BATCH_RANK, 0)
+
+        params = [a.id, b.id, m, n, k, int(transpose_a), int(transpose_b), math.prod(out_shape),
+                  *_padded(batch, MAX_BATCH_RANK, 1), *batch_strides(a.shape), *batch_strides(b.shape)]
+        return self._wrap(self._matmul(self._to_js(params)), out_shape)
+
+    # --- reductions --------------------------------------------------------------------
+
+    def _reduction(self, op, x, axes):
+        keep = [i for i in range(len(x.shape)) if i not in axes]
+        out_shape = tuple(x.shape[i] for i in keep)
+        if list(axes) != list(range(len(keep), len(x.shape))):
+            x = self.transpose(x, tuple(keep) + tuple(axes))  # reduced axes last
+        outer = math.prod(out_shape)
+        return self._wrap(self._reduce(op, x.id, outer, x.size // outer if outer else 0), out_shape)
+
+    def reduce_sum(self, x, axes):
+        return self._reduction("sum", x, axes)
+
+    def reduce_max(self, x, axes):
+        return self._reduction("max", x, axes)
+
+    # --- movement ----------------------------------------------------------------------
+
+    def reshape(self, x, shape):
+        return x.view(shape)  # same flat order, same texture
+
+    def transpose(self, x, perm):
+        strides = _contiguous_strides(x.shape)
+        return self._strided(x, tuple(x.shape[p] for p in perm), [strides[p] for p in perm])
+
+    def broadcast_to(self, x, shape):
+        return self._strided(x, tuple(shape), _read_strides(x.shape, shape))
+
+
+def _broadcast(*shapes):
+    rank = max(len(s) for s in shapes)
+    padded = [(1,) * (rank - len(s)) + tuple(s) for s in shapes]
+    return tuple(max(dims) if 0 not in dims else 0 for dims in zip(*padded))
+
+
+def _unary(op):
+    def kernel(self, x):
+        return self._run(f"op_{op}(x0)", [x], x.shape)
+
+    kernel.__name__ = op
+    return kernel
+
+
+def _binary(op):
+    def kernel(self, x, y):
+        return self._run(f"op_{op}(x0, x1)", [x, y], _broadcast(x.shape, y.shape))
+
+    kernel.__name__ = op
+    return kernel
+
+
+for _op in Backend.UNARY:
+    setattr(WebGLBackend, _op, _unary(_op))
+for _op in Backend.ARITHMETIC + Backend.COMPARISON:
+    setattr(WebGLBackend, _op, _binary(_op))

@@ -1,0 +1,92 @@
+// programs.js: compile, link and cache shader programs.
+// A program is one kernel file specialized by a few #defines; shapes arrive as
+// uniforms, so each (kernel, defines) pair is compiled once for every shape.
+
+const VERTEX_SOURCE = `#version 300 es
+// A triangle that covers the viewport; no vertex buffers needed.
+void main() {
+  vec2 p = vec2(float((gl_VertexID << 1) & 2), float(gl_VertexID & 2));
+  gl_Position = vec4(p * 2.0 - 1.0, 0.0, 1.0);
+}`;
+
+// Kernel sources are fetched once, next to this module (works in a worker too).
+export async function loadSources(names) {
+  const entries = await Promise.all(names.map(async (name) => {
+    const url = new URL(`./${name}.glsl`, import.meta.url);
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`webflow: cannot load kernel ${url}: HTTP ${response.status}`);
+    return [name, await response.text()];
+  }));
+  return Object.fromEntries(entries);
+}
+
+// The numbered source lines around each line an info log names.
+function excerpt(source, log) {
+  const lines = source.split("\n");
+  const wanted = new Set();
+  for (const match of log.matchAll(/ERROR: \d+:(\d+)/g)) {
+    const line = Number(match[1]);
+    for (let n = Math.max(1, line - 2); n <= Math.min(lines.length, line + 2); n++) wanted.add(n);
+  }
+  return [...wanted].sort((a, b) => a - b)
+    .map((n) => `${String(n).padStart(4)} | ${lines[n - 1]}`).join("\n");
+}
+
+export class Programs {
+  constructor(gl, sources) {
+    this.gl = gl;
+    this.sources = sources;
+    this.cache = new Map();
+    this.compiled = 0;
+    this.vertexShader = this.compileShader(gl.VERTEX_SHADER, VERTEX_SOURCE, "vertex");
+  }
+
+  compileShader(type, source, kernel) {
+    const gl = this.gl;
+    const shader = gl.createShader(type);
+    gl.shaderSource(shader, source);
+    gl.compileShader(shader);
+    if (!gl.getShaderParameter(shader, gl.COMPILE_STATUS) && !gl.isContextLost()) {
+      const log = gl.getShaderInfoLog(shader);
+      gl.deleteShader(shader);
+      throw new Error(`webflow: kernel '${kernel}' failed to compile:\n${log}\n${excerpt(source, log)}`);
+    }
+    return shader;
+  }
+
+  // The program for `kernel` with `defines` ({NAME: value}), compiled on first use.
+  get(kernel, defines) {
+    const header = Object.entries(defines).map(([k, v]) => `#define ${k} ${v}`).join("\n");
+    const key = `${kernel}\n${header}`;
+    let program = this.cache.get(key);
+    if (program === undefined) {
+      program = this.build(kernel, header);
+      this.cache.set(key, program);
+    }
+    return program;
+  }
+
+  build(kernel, header) {
+    const gl = this.gl;
+    const includes = kernel === "elementwise" ? this.sources.ops : "";
+    const source = ["#version 300 es", header, this.sources.prelude, includes, this.sources[kernel]].join("\n");
+    const fragment = this.compileShader(gl.FRAGMENT_SHADER, source, kernel);
+    const program = gl.createProgram();
+    gl.attachShader(program, this.vertexShader);
+    gl.attachShader(program, fragment);
+    gl.linkProgram(program);
+    if (!gl.getProgramParameter(program, gl.LINK_STATUS) && !gl.isContextLost()) {
+      throw new Error(`webflow: kernel '${kernel}' failed to link:\n${gl.getProgramInfoLog(program)}`);
+    }
+    gl.deleteShader(fragment);
+    this.compiled += 1;
+    // Uniform locations, looked up once; arrays are keyed by their base name.
+    const uniforms = {};
+    const count = gl.getProgramParameter(program, gl.ACTIVE_UNIFORMS);
+    for (let i = 0; i < count; i++) {
+      const name = gl.getActiveUniform(program, i).name.replace(/\[0\]$/, "");
+      uniforms[name] = gl.getUniformLocation(program, name);
+    }
+    return { program, uniforms, kernel };
+  }
+}
