@@ -8,8 +8,8 @@ float op_identity(float x) { return x; }
 float op_negative(float x) { return -x; }
 float op_abs(float x) { return abs(x); }
 float op_sign(float x) { return isnan(x) ? NAN : sign(x); }
-float op_exp(float x) { return exp(x); }
-float op_log(float x) { return x < 0.0 ? NAN : x == 0.0 ? -INF : log(x); }
+float op_exp(float x) { return isnan(x) ? NAN : exp(x); }
+float op_log(float x) { return (isnan(x) || x < 0.0) ? NAN : x == 0.0 ? -INF : log(x); }
 float op_sqrt(float x) { return x < 0.0 ? NAN : sqrt(x); }
 // NOTE: tanh(15) rounds to 1 in float32; clamping keeps exp() in tanh from overflowing to inf/inf.
 float op_tanh(float x) { return isnan(x) ? NAN : tanh(clamp(x, -15.0, 15.0)); }
