@@ -160,7 +160,7 @@ class Tensor(_Operators):
     def __init__(self, handle, backend, shape, dtype):
         self._handle = handle
         self._backend = backend
-        self.shape = TensorShape(shape)
+        self.shape = shape if type(shape) is TensorShape else TensorShape(shape)
         self.dtype = dtype
 
     @property

@@ -59,14 +59,17 @@ void main() {
     j2 += c * u_strides2[d];
 #endif
   }
-  float x0 = fetch(u_x0, u_width0, u_strided0 == 1 ? j0 : i);
+  // NOTE: a same-shape input has the output's texture layout, so it is read at
+  // this very texel: no integer division, which SwiftShader makes expensive.
+  ivec2 here = ivec2(gl_FragCoord.xy);
+  float x0 = u_strided0 == 1 ? fetch(u_x0, u_width0, j0) : texelFetch(u_x0, here, 0).r;
 #if NUM_INPUTS > 1
-  float x1 = fetch(u_x1, u_width1, u_strided1 == 1 ? j1 : i);
+  float x1 = u_strided1 == 1 ? fetch(u_x1, u_width1, j1) : texelFetch(u_x1, here, 0).r;
 #else
   float x1 = 0.0;
 #endif
 #if NUM_INPUTS > 2
-  float x2 = fetch(u_x2, u_width2, u_strided2 == 1 ? j2 : i);
+  float x2 = u_strided2 == 1 ? fetch(u_x2, u_width2, j2) : texelFetch(u_x2, here, 0).r;
 #else
   float x2 = 0.0;
 #endif

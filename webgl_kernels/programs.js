@@ -87,6 +87,6 @@ export class Programs {
       const name = gl.getActiveUniform(program, i).name.replace(/\[0\]$/, "");
       uniforms[name] = gl.getUniformLocation(program, name);
     }
-    return { program, uniforms, kernel };
+    return { program, uniforms, kernel, values: {} };
   }
 }

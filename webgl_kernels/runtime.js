@@ -3,7 +3,7 @@
 //
 //   const rt = await createRuntime();           // or createRuntime({canvas})
 //   const a = rt.upload(new Float32Array([1, 2, 3]), 3);
-//   const b = rt.elementwise("op_exp(x0)", [3, 1, 1, 1, 1, 1, 3, 1, a, 0, 0, 0, 0, 0, 0, 0, 0]);
+//   const b = rt.elementwise("op_exp(x0)", 3, 1, a, 0);   // n, inputs, (id, strided)
 //   rt.read(b, out); rt.free(a); rt.free(b);
 //
 // Modules: programs.js (compile + cache), textures.js (pool, upload,
@@ -55,6 +55,9 @@ export class Runtime {
     this.nextId = 1;
     this.counts = { draws: 0, uploads: 0, reads: 0, calls: 0 };
     this.readFormat = this.probeReadFormat();
+    this.program = null; // GL state last sent, to skip redundant calls
+    this.viewport = null;
+    this.bound = [];
   }
 
   // RED/FLOAT readPixels is an implementation choice; use it where offered.
@@ -178,52 +181,85 @@ export class Runtime {
 
   // --- dispatch -------------------------------------------------------------------------
 
-  // Draw `program` into a new texture of n values; `bind(gl, uniforms, unit)` sets inputs.
-  draw(program, n, setUniforms) {
+  // Draw `program` into a new texture of n values. `setInputs(set, bind)` gives the
+  // kernel's uniforms with set(name, int | int array) and its textures with bind(unit, name, record).
+  // NOTE: each GL call costs time in the GPU process (a tiny op is mostly calls), so
+  // program, viewport, texture bindings and uniform values are only sent when they change.
+  draw(program, n, setInputs) {
     this.checkLost();
     const gl = this.gl;
     const out = this.textures.acquire(n);
     gl.bindFramebuffer(gl.FRAMEBUFFER, out.framebuffer);
-    gl.viewport(0, 0, out.width, out.height);
-    gl.useProgram(program.program);
-    const u = program.uniforms;
-    gl.uniform1i(u.u_size, n);
-    gl.uniform1i(u.u_outWidth, out.width);
-    setUniforms(gl, u);
+    if (this.viewport !== out.key) {
+      gl.viewport(0, 0, out.width, out.height);
+      this.viewport = out.key;
+    }
+    if (this.program !== program) {
+      gl.useProgram(program.program);
+      this.program = program;
+    }
+    const set = (name, value) => this.setUniform(program, name, value);
+    set("u_size", n);
+    set("u_outWidth", out.width);
+    setInputs(set, (unit, name, record) => {
+      if (this.bound[unit] !== record.texture) {
+        gl.activeTexture(gl.TEXTURE0 + unit);
+        gl.bindTexture(gl.TEXTURE_2D, record.texture);
+        this.bound[unit] = record.texture;
+      }
+      set(name, unit);
+    });
     gl.drawArrays(gl.TRIANGLES, 0, 3);
     this.counts.draws += 1;
     this.checkErrors(program.kernel);
     return out;
   }
 
-  bindInput(gl, unit, location, record) {
-    gl.activeTexture(gl.TEXTURE0 + unit);
-    gl.bindTexture(gl.TEXTURE_2D, record.texture);
-    gl.uniform1i(location, unit);
+  setUniform(program, name, value) {
+    const location = program.uniforms[name];
+    if (location === undefined || location === null) return; // optimized away by the compiler
+    const key = typeof value === "number" ? value : value.join(",");
+    if (program.values[name] === key) return;
+    program.values[name] = key;
+    if (typeof value === "number") this.gl.uniform1i(location, value);
+    else this.gl.uniform1iv(location, value);
   }
 
-  // out = expr(x0, x1, x2) with strided reads. p (ints):
-  //   [n, outShape x MAX_RANK, k, then per input: id, strided, offset, strides x MAX_RANK]
-  elementwise(expr, p) {
+  // out = expr(x0, x1, x2). Arguments (numbers, passed one by one: from Pyodide
+  // that is cheaper than converting a list):
+  //   n, k, then per input: id, strided (0/1) [, offset, strides x MAX_RANK if strided],
+  //   then, if any input is strided, the output shape x MAX_RANK.
+  elementwise(expr, ...p) {
     this.counts.calls += 1;
-    const k = p[1 + MAX_RANK];
+    const n = p[0];
+    const k = p[1];
     const program = this.programs.get("elementwise", { NUM_INPUTS: k, EXPR: expr });
     const inputs = [];
+    let at = 2;
     let anyStrided = 0;
     for (let i = 0; i < k; i++) {
-      const base = 2 + MAX_RANK + i * (3 + MAX_RANK);
-      inputs.push({ record: this.record(p[base]), strided: p[base + 1], offset: p[base + 2], base: base + 3 });
-      anyStrided |= p[base + 1];
+      const input = { record: this.record(p[at]), strided: p[at + 1], offset: 0, strides: null };
+      at += 2;
+      if (input.strided) {
+        input.offset = p[at];
+        input.strides = p.slice(at + 1, at + 1 + MAX_RANK);
+        at += 1 + MAX_RANK;
+        anyStrided = 1;
+      }
+      inputs.push(input);
     }
-    const out = this.draw(program, p[0], (gl, u) => {
-      gl.uniform1iv(u.u_outShape, p.slice ? p.slice(1, 1 + MAX_RANK) : Array.from(p).slice(1, 1 + MAX_RANK));
-      gl.uniform1i(u.u_anyStrided, anyStrided);
+    const outShape = anyStrided ? p.slice(at, at + MAX_RANK) : null;
+    const out = this.draw(program, n, (set, bind) => {
+      set("u_anyStrided", anyStrided);
+      if (anyStrided) set("u_outShape", outShape);
       inputs.forEach((input, i) => {
-        this.bindInput(gl, i, u[`u_x${i}`], input.record);
-        gl.uniform1i(u[`u_width${i}`], input.record.width);
-        gl.uniform1i(u[`u_strided${i}`], input.strided);
-        gl.uniform1i(u[`u_offset${i}`], input.offset);
-        gl.uniform1iv(u[`u_strides${i}`], Array.prototype.slice.call(p, input.base, input.base + MAX_RANK));
+        bind(i, `u_x${i}`, input.record);
+        set(`u_strided${i}`, input.strided);
+        if (input.strided) {
+          set(`u_width${i}`, input.record.width);
+          set(`u_offset${i}`, input.offset);
+          set(`u_strides${i}`, input.strides);
+        }
       });
     });
     return this.adopt(out);
@@ -240,12 +276,12 @@ export class Runtime {
       const groups = Math.max(1, Math.ceil(length / REDUCE_CHUNK));
       const input = record;
       const inputLength = length;
-      const out = this.draw(program, outer * groups, (gl, u) => {
-        this.bindInput(gl, 0, u.u_x, input);
-        gl.uniform1i(u.u_width, input.width);
-        gl.uniform1i(u.u_rowLength, inputLength);
-        gl.uniform1i(u.u_groups, groups);
-        gl.uniform1i(u.u_chunk, REDUCE_CHUNK);
+      const out = this.draw(program, outer * groups, (set, bind) => {
+        bind(0, "u_x", input);
+        set("u_width", input.width);
+        set("u_rowLength", inputLength);
+        set("u_groups", groups);
+        set("u_chunk", REDUCE_CHUNK);
       });
       if (!first) this.textures.release(record);
       record = out;
@@ -255,27 +291,26 @@ export class Runtime {
     return this.adopt(record);
   }
 
-  // Batched matmul. p (ints): [idA, idB, M, N, K, transposeA, transposeB, n,
-  //   batchShape x 4, batchStridesA x 4, batchStridesB x 4]
-  matmul(p) {
+  // Batched matmul. Arguments: idA, idB, M, N, K, transposeA, transposeB, n,
+  //   batchShape x 4, batchStridesA x 4, batchStridesB x 4
+  matmul(...ints) {
     this.counts.calls += 1;
     const program = this.programs.get("matmul", {});
-    const a = this.record(p[0]);
-    const b = this.record(p[1]);
-    const ints = Array.prototype.slice.call(p);
-    const out = this.draw(program, ints[7], (gl, u) => {
-      this.bindInput(gl, 0, u.u_a, a);
-      this.bindInput(gl, 1, u.u_b, b);
-      gl.uniform1i(u.u_widthA, a.width);
-      gl.uniform1i(u.u_widthB, b.width);
-      gl.uniform1i(u.u_M, ints[2]);
-      gl.uniform1i(u.u_N, ints[3]);
-      gl.uniform1i(u.u_K, ints[4]);
-      gl.uniform1i(u.u_transposeA, ints[5]);
-      gl.uniform1i(u.u_transposeB, ints[6]);
-      gl.uniform1iv(u.u_batchShape, ints.slice(8, 12));
-      gl.uniform1iv(u.u_batchStridesA, ints.slice(12, 16));
-      gl.uniform1iv(u.u_batchStridesB, ints.slice(16, 20));
+    const a = this.record(ints[0]);
+    const b = this.record(ints[1]);
+    const out = this.draw(program, ints[7], (set, bind) => {
+      bind(0, "u_a", a);
+      bind(1, "u_b", b);
+      set("u_widthA", a.width);
+      set("u_widthB", b.width);
+      set("u_M", ints[2]);
+      set("u_N", ints[3]);
+      set("u_K", ints[4]);
+      set("u_transposeA", ints[5]);
+      set("u_transposeB", ints[6]);
+      set("u_batchShape", ints.slice(8, 12));
+      set("u_batchStridesA", ints.slice(12, 16));
+      set("u_batchStridesB", ints.slice(16, 20));
     });
     return this.adopt(out);
   }

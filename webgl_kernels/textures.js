@@ -4,6 +4,10 @@
 // limited by width * height, not by one axis (an embedding table 35597 x 64
 // fits where a 35597-texel-wide texture would not).
 
+// NOTE: creation and uploads bind textures on their own unit, so the runtime's
+// record of what kernels have bound on units 0..3 stays true.
+const SCRATCH_UNIT = 7;
+
 export class Textures {
   constructor(gl, maxTextureSize) {
     this.gl = gl;
@@ -33,6 +37,7 @@ export class Textures {
     if (record === undefined) {
       const gl = this.gl;
       const texture = gl.createTexture();
+      gl.activeTexture(gl.TEXTURE0 + SCRATCH_UNIT);
       gl.bindTexture(gl.TEXTURE_2D, texture);
       gl.texStorage2D(gl.TEXTURE_2D, 1, gl.R32F, width, height);
       gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.NEAREST);
@@ -63,6 +68,7 @@ export class Textures {
     const gl = this.gl;
     const { width, n } = record;
     const full = Math.floor(n / width);
+    gl.activeTexture(gl.TEXTURE0 + SCRATCH_UNIT);
     gl.bindTexture(gl.TEXTURE_2D, record.texture);
     if (full > 0) gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, 0, width, full, gl.RED, gl.FLOAT, data, 0);
     const rest = n - full * width;

@@ -10,10 +10,15 @@ def apply(name, inputs, shape, dtype, /, **attrs):
     return the output Tensor with the given (already inferred) shape and dtype.
     Active GradientTapes record the call with ``attrs`` for the gradient rule."""
     backend = backends.get_backend()
-    handles = [t._handle if t._backend is backend else backend.from_numpy(t._backend.to_numpy(t._handle, t.dtype)) for t in inputs]
+    handles = [t._handle if t._backend is backend else _move(t, backend) for t in inputs]
     out = Tensor(getattr(backend, name)(*handles, **attrs), backend, shape, dtype)
     autodiff.record(name, inputs, out, attrs)
     return out
+
+
+def _move(t, backend):
+    """A tensor made on another backend (before set_backend) is copied over."""
+    return backend.from_numpy(t._backend.to_numpy(t._handle, t.dtype))
 
 
 def operands(op, *values, names=("x", "y", "z")):
@@ -22,6 +27,9 @@ def operands(op, *values, names=("x", "y", "z")):
     Python and NumPy values take the dtype of the Tensor operands (``x + 1``
     stays float32 for float x); Tensors of different dtypes are an error.
     """
+    if len(values) == 2 and type(values[0]) is Tensor and type(values[1]) is Tensor:
+        if values[0].dtype is values[1].dtype:
+            return values  # the common case, kept cheap: ops are dispatched per call in eager mode
     dtype = next((v.dtype for v in values if isinstance(v, (Tensor, Variable))), None)
     tensors = [convert_to_tensor_for(op, v, dtype, n) for v, n in zip(values, names)]
     first = tensors[0]
@@ -46,6 +54,8 @@ def convert_to_tensor_for(op, value, dtype=None, arg="x"):
 
 def broadcast_shape(op, *shapes):
     """The NumPy broadcast of ``shapes``, or a ValueError naming the op."""
+    if len(shapes) == 2 and shapes[0] == shapes[1]:
+        return shapes[0]
     rank = max(len(s) for s in shapes)
     out = []
     for i in range(rank):

@@ -78,9 +78,6 @@ class WebGLBackend(Backend):
                     "set_backend: the WebGL runtime is not loaded in this page "
                     "(globalThis.webflowRuntime); webflow's site creates it at start-up"
                 )
-        from pyodide.ffi import to_js
-
-        self._to_js = to_js
         self.runtime = runtime
         # NOTE: bound once; every `runtime.x` lookup is a JS attribute access (~5 us).
         self._elementwise = runtime.elementwise
@@ -91,14 +88,11 @@ class WebGLBackend(Backend):
         self._read = runtime.readInto
         self.renderer = runtime.caps.renderer
 
-    def _wrap(self, id, shape):
-        return GLTensor(self.runtime, id, shape)
-
     # --- memory ---------------------------------------------------------------------
 
     def from_numpy(self, array):
         flat = np.ascontiguousarray(array, dtype=np.float32).reshape(-1)
-        return self._wrap(self._upload(flat, flat.size), array.shape)
+        return GLTensor(self.runtime, self._upload(flat, flat.size), array.shape)
 
     def to_numpy(self, handle, dtype):
         out = np.empty(handle.size, dtype=np.float32)
@@ -112,24 +106,28 @@ class WebGLBackend(Backend):
         return {"backend": self.name, "num_tensors": stats["liveTensors"], "num_bytes": stats["liveBytes"], **stats}
 
     def fill(self, shape, value, dtype):
-        return self._wrap(self._fill(math.prod(shape), float(value)), shape)
+        return GLTensor(self.runtime, self._fill(math.prod(shape), float(value)), shape)
 
     # --- elementwise -----------------------------------------------------------------------
 
     def _run(self, expr, inputs, out_shape):
-        size = math.prod(out_shape)
-        params = [size, *_padded(out_shape, MAX_RANK, 1), len(inputs)]
+        # NOTE: numbers go to JS as separate arguments (cheaper than converting a list).
+        args = [math.prod(out_shape), len(inputs)]
+        strided = False
         for x in inputs:
-            if x.shape == tuple(out_shape):
-                params += [x.id, 0, 0] + [0] * MAX_RANK
+            if x.shape == out_shape:
+                args += (x.id, 0)
             else:
-                params += [x.id, 1, 0] + _read_strides(x.shape, out_shape)
-        return self._wrap(self._elementwise(expr, self._to_js(params)), out_shape)
+                args += (x.id, 1, 0, *_read_strides(x.shape, out_shape))
+                strided = True
+        if strided:
+            args += _padded(out_shape, MAX_RANK, 1)
+        return GLTensor(self.runtime, self._elementwise(expr, *args), out_shape)
 
     def _strided(self, x, out_shape, strides):
         """identity(x) read with explicit strides (transpose, broadcast_to)."""
-        params = [math.prod(out_shape), *_padded(out_shape, MAX_RANK, 1), 1, x.id, 1, 0, *_padded(strides, MAX_RANK, 0)]
-        return self._wrap(self._elementwise("op_identity(x0)", self._to_js(params)), out_shape)
+        args = (math.prod(out_shape), 1, x.id, 1, 0, *_padded(strides, MAX_RANK, 0), *_padded(out_shape, MAX_RANK, 1))
+        return GLTensor(self.runtime, self._elementwise("op_identity(x0)", *args), out_shape)
 
     def where(self, condition, x, y):
         return self._run("op_where(x0, x1, x2)", [condition, x, y], _broadcast(condition.shape, x.shape, y.shape))
@@ -159,7 +157,7 @@ class WebGLBackend(Backend):
 
         params = [a.id, b.id, m, n, k, int(transpose_a), int(transpose_b), math.prod(out_shape),
                   *_padded(batch, MAX_BATCH_RANK, 1), *batch_strides(a.shape), *batch_strides(b.shape)]
-        return self._wrap(self._matmul(self._to_js(params)), out_shape)
+        return GLTensor(self.runtime, self._matmul(*params), out_shape)
 
     # --- reductions --------------------------------------------------------------------
 
@@ -169,7 +167,7 @@ class WebGLBackend(Backend):
         if list(axes) != list(range(len(keep), len(x.shape))):
             x = self.transpose(x, tuple(keep) + tuple(axes))  # reduced axes last
         outer = math.prod(out_shape)
-        return self._wrap(self._reduce(op, x.id, outer, x.size // outer if outer else 0), out_shape)
+        return GLTensor(self.runtime, self._reduce(op, x.id, outer, x.size // outer if outer else 0), out_shape)
 
     def reduce_sum(self, x, axes):
         return self._reduction("sum", x, axes)
@@ -191,6 +189,8 @@ class WebGLBackend(Backend):
 
 
 def _broadcast(*shapes):
+    if len(shapes) == 2 and shapes[0] == shapes[1]:
+        return shapes[0]
     rank = max(len(s) for s in shapes)
     padded = [(1,) * (rank - len(s)) + tuple(s) for s in shapes]
     return tuple(max(dims) if 0 not in dims else 0 for dims in zip(*padded))
