@@ -171,12 +171,25 @@ async function startDemo() {
       await nextFrame();
     }
     status.textContent = `Done: ${TRAIN_STEPS} steps of gradient descent`;
+    showBackend(pyodide);
     status.dataset.state = "done";
     button.disabled = false;
   }
 
   button.addEventListener("click", () => train().catch(showError));
   await train();
+}
+
+// Which backend ran the demo, on which GPU, and what it cost in shader programs and draws.
+function showBackend(pyodide) {
+  const [name, renderer, programs, draws] = toJs(pyodide.runPython(`
+import webflow as tf
+_m = tf.memory()
+[tf.config.get_backend(), _m.get("renderer"), _m.get("programsCompiled"), _m.get("draws")]`));
+  $("#backend").textContent = name === "webgl"
+    ? `Backend: WebGL2 on ${renderer} · ${programs} shader programs compiled · ${draws} draws`
+    : "Backend: NumPy (WebGL2 is not available in this browser)";
+  $("#backend").dataset.backend = name;
 }
 
 function showError(error) {

@@ -23,18 +23,20 @@ def pack_sequence_as(structure, flat):
     >>> pack_sequence_as({"b": [0, 0], "a": (0,)}, [3, 1, 2])
     {'b': [1, 2], 'a': (3,)}
     """
-    leaves = iter(flat)
+    return _build(structure, iter(flat))
 
-    def build(s):
-        if isinstance(s, dict):
-            built = {key: build(s[key]) for key in sorted(s)}
-            return {key: built[key] for key in s}
-        if isinstance(s, (list, tuple)):
-            items = [build(item) for item in s]
-            return type(s)(*items) if hasattr(s, "_fields") else type(s)(items)
-        return next(leaves)
 
-    return build(structure)
+# NOTE: a module-level function, not a recursive closure: a closure that calls
+# itself is a reference cycle, which would keep tensors (and GPU textures)
+# alive until the cyclic garbage collector runs.
+def _build(structure, leaves):
+    if isinstance(structure, dict):
+        built = {key: _build(structure[key], leaves) for key in sorted(structure)}
+        return {key: built[key] for key in structure}
+    if isinstance(structure, (list, tuple)):
+        items = [_build(item, leaves) for item in structure]
+        return type(structure)(*items) if hasattr(structure, "_fields") else type(structure)(items)
+    return next(leaves)
 
 
 def map_structure(fn, structure):

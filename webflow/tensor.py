@@ -172,6 +172,15 @@ class Tensor(_Operators):
         value = self._backend.to_numpy(self._handle, self.dtype)
         return value[()] if value.ndim == 0 else value  # a NumPy scalar, as TF gives
 
+    async def data(self):
+        """The values as a NumPy array, read without blocking the page.
+
+        On WebGL the readback waits on a GPU fence (``await t.data()``), so
+        the page keeps repainting; a blocking ``numpy()`` is faster here.
+        """
+        value = await self._backend.to_numpy_async(self._handle, self.dtype)
+        return value[()] if value.ndim == 0 else value
+
     def __repr__(self):
         values = _values_repr(self.numpy())
         return f"<tf.Tensor: shape={tuple(self.shape)}, dtype={self.dtype.name}, numpy={values}>"

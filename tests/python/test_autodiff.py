@@ -165,3 +165,27 @@ def test_linear_regression_converges():
         a.assign_sub(0.1 * ga)
         b.assign_sub(0.1 * gb)
     assert abs(float(a) - 2.0) < 0.05 and abs(float(b) + 1.0) < 0.05
+
+
+def test_training_step_leaves_no_reference_cycles():
+    """Tensors must be freed by reference counting alone: on WebGL a tensor
+    kept alive by a cycle holds its GPU texture until the collector runs."""
+    import gc
+
+    x, y = tf.constant([1.0, 2.0]), tf.constant([3.0, 5.0])
+    w = {"a": tf.Variable(0.0), "b": [tf.Variable(0.0)]}
+
+    def step():
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(tf.square(w["a"] * x + w["b"][0] - y))
+        grads = tape.gradient(loss, w)
+        w["a"].assign_sub(0.1 * grads["a"])
+
+    step()
+    gc.collect()
+    gc.disable()
+    try:
+        step()
+        assert gc.collect() == 0
+    finally:
+        gc.enable()

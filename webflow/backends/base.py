@@ -26,6 +26,10 @@ class Backend:
         """Copy a handle's values into a new NumPy array of ``dtype`` (the tensor's)."""
         raise NotImplementedError
 
+    async def to_numpy_async(self, handle, dtype):
+        """Like to_numpy, without blocking the page while the GPU finishes."""
+        return self.to_numpy(handle, dtype)
+
     def memory(self):
         """A dict describing live storage (at least ``num_tensors`` and ``num_bytes``)."""
         raise NotImplementedError

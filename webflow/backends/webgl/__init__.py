@@ -87,10 +87,23 @@ class WebGLBackend(Backend):
         self._upload = runtime.uploadFrom
         self._read = runtime.readInto
         self.renderer = runtime.caps.renderer
+        row_limit = runtime.textures.rowLimit
+        self.max_values = row_limit * runtime.caps.maxTextureSize
+
+    def _check_size(self, shape):
+        """A tensor too large for one texture is refused before any GPU work."""
+        n = math.prod(shape)
+        if n > self.max_values:
+            raise ValueError(
+                f"webgl: a tensor of shape {tuple(shape)} has {n} values; this GPU's textures hold at most "
+                f"{self.max_values} (MAX_TEXTURE_SIZE {self.max_values // self.runtime.textures.rowLimit}); "
+                "use smaller tensors or tf.config.set_backend('numpy')"
+            )
 
     # --- memory ---------------------------------------------------------------------
 
     def from_numpy(self, array):
+        self._check_size(array.shape)
         flat = np.ascontiguousarray(array, dtype=np.float32).reshape(-1)
         return GLTensor(self.runtime, self._upload(flat, flat.size), array.shape)
 
@@ -101,17 +114,26 @@ class WebGLBackend(Backend):
         out = out.reshape(handle.shape)
         return out if dtype.is_floating else out.astype(dtype.as_numpy_dtype)
 
+    async def to_numpy_async(self, handle, dtype):
+        values = np.empty(0, np.float32)
+        if handle.size:
+            values = np.asarray((await self.runtime.readAsync(handle.id)).to_py(), dtype=np.float32)
+        out = values.reshape(handle.shape)
+        return out if dtype.is_floating else out.astype(dtype.as_numpy_dtype)
+
     def memory(self):
         stats = self.runtime.stats().to_py()
         return {"backend": self.name, "num_tensors": stats["liveTensors"], "num_bytes": stats["liveBytes"], **stats}
 
     def fill(self, shape, value, dtype):
+        self._check_size(shape)
         return GLTensor(self.runtime, self._fill(math.prod(shape), float(value)), shape)
 
     # --- elementwise -----------------------------------------------------------------------
 
     def _run(self, expr, inputs, out_shape):
         # NOTE: numbers go to JS as separate arguments (cheaper than converting a list).
+        self._check_size(out_shape)
         args = [math.prod(out_shape), len(inputs)]
         strided = False
         for x in inputs:
@@ -126,6 +148,7 @@ class WebGLBackend(Backend):
 
     def _strided(self, x, out_shape, strides):
         """identity(x) read with explicit strides (transpose, broadcast_to)."""
+        self._check_size(out_shape)
         args = (math.prod(out_shape), 1, x.id, 1, 0, *_padded(strides, MAX_RANK, 0), *_padded(out_shape, MAX_RANK, 1))
         return GLTensor(self.runtime, self._elementwise("op_identity(x0)", *args), out_shape)
 
@@ -147,6 +170,7 @@ class WebGLBackend(Backend):
         if len(batch) > MAX_BATCH_RANK:
             raise ValueError(f"matmul: at most {MAX_BATCH_RANK} batch dimensions on WebGL; received {len(batch)}")
         out_shape = batch + (m, n)
+        self._check_size(out_shape)
 
         def batch_strides(shape):
             matrix = shape[-1] * shape[-2]

@@ -1,0 +1,229 @@
+// Benchmark page: webflow (Python in Pyodide, bench/webflow_bench.py) vs TensorFlow.js on WebGL
+// (bench/tfjs_bench.js) vs Pyodide's NumPy, same inputs, same page. For each group of ops webflow
+// runs first, then TF.js, then NumPy: never interleaved per iteration.
+// window.benchResults resolves to everything `python3 build.py bench` writes to bench/results.json.
+import { bootWebflow } from "./boot.js";
+import * as tfjs from "./bench/tfjs_bench.js";
+
+const QUICK = new URLSearchParams(location.search).has("quick");
+const CONFIG = QUICK
+  ? { sizes: [64], elementwise: [256, 256], logits: [16, 100], minTime: 0.02, minReps: 2 }
+  : { sizes: [128, 256, 512, 1024], elementwise: [1024, 1024], logits: [128, 1000], minTime: 0.5, minReps: 3 };
+const TINY = [1, 4];
+
+function emit(line) {
+  document.getElementById("log").textContent += line + "\n";
+  if (window.benchEmit) window.benchEmit(line);
+  else console.log(line);
+}
+
+const breathe = () => new Promise((resolve) => setTimeout(resolve, 0)); // let the page repaint
+
+// Uniform in [-1, 1) from a seeded generator (mulberry32), so every run sees the same numbers.
+function random(count, seed) {
+  const out = new Float32Array(count);
+  let s = seed >>> 0;
+  for (let i = 0; i < count; i++) {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(s ^ (s >>> 15), 1 | s);
+    t ^= t + Math.imul(t ^ (t >>> 7), 61 | t);
+    out[i] = (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
+  }
+  return out;
+}
+
+async function run() {
+  const started = performance.now();
+  emit(`booting Pyodide + webflow${QUICK ? " (quick mode: tiny sizes)" : ""}`);
+  const pyodide = await bootWebflow();
+  const source = await (await fetch("bench/webflow_bench.py")).text();
+  pyodide.FS.mkdirTree("/home/pyodide/bench");
+  pyodide.FS.writeFile("/home/pyodide/bench/webflow_bench.py", source);
+  pyodide.runPython("import sys; sys.path.insert(0, '/home/pyodide/bench')");
+  const py = pyodide.pyimport("webflow_bench");
+  const call = (name, ...args) => {
+    const result = py[name](...args);
+    try {
+      return result && result.toJs ? result.toJs({ dict_converter: Object.fromEntries }) : result;
+    } finally {
+      if (result && result.destroy) result.destroy();
+    }
+  };
+  call("configure", CONFIG.minTime, CONFIG.minReps);
+  const tfjsInfo = await tfjs.start(CONFIG);
+  emit(`TF.js ${tfjsInfo.tfjs} on ${tfjsInfo.backend}; webflow on ${call("versions").backend}`);
+
+  const inputs = {};
+  let seed = 1;
+  const setInput = (name, [rows, cols]) => {
+    inputs[name] = [random(rows * cols, seed++), rows, cols];
+    call("set_input", name, ...inputs[name]);
+  };
+  const timed = {}; // group -> { webflow, tfjs, numpy }: seconds per op by op name, reps
+  const checks = [];
+  const group = async (name, steps) => {
+    timed[name] = {};
+    for (const [who, step] of Object.entries(steps)) {
+      const t0 = performance.now();
+      timed[name][who] = step();
+      emit(`${name}: ${who} done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      await breathe();
+    }
+  };
+
+  for (const n of CONFIG.sizes) {
+    setInput("a", [n, n]);
+    setInput("b", [n, n]);
+    await group(`matmul ${n}`, {
+      webflow: () => call("webflow_matmul"),
+      tfjs: () => tfjs.matmul(inputs),
+      numpy: () => call("numpy_matmul"),
+    });
+    checks.push({ n, ...call("check_matmul", timed[`matmul ${n}`].tfjs.values) });
+    delete timed[`matmul ${n}`].tfjs.values;
+  }
+  setInput("x", CONFIG.elementwise);
+  setInput("y", CONFIG.elementwise);
+  setInput("logits", CONFIG.logits);
+  setInput("tiny_a", TINY);
+  setInput("tiny_b", TINY);
+  await group("elementwise", {
+    webflow: () => call("webflow_elementwise"),
+    tfjs: () => tfjs.elementwise(inputs),
+    numpy: () => call("numpy_elementwise"),
+  });
+  await group("dispatch", {
+    webflow: () => call("webflow_dispatch"),
+    tfjs: () => tfjs.dispatch(inputs),
+    numpy: () => call("numpy_dispatch"),
+  });
+  await group("transfers", {
+    webflow: () => call("webflow_transfers"),
+    tfjs: () => tfjs.transfers(inputs),
+  });
+
+  const stats = globalThis.webflowRuntime.stats();
+  const chrome = navigator.userAgent.match(/(HeadlessChrome|Chrome|Chromium)\/([\d.]+)/);
+  const results = {
+    date: new Date().toISOString(),
+    quick: QUICK,
+    config: CONFIG,
+    environment: {
+      browser: chrome ? `${chrome[1]} ${chrome[2]}` : navigator.userAgent,
+      userAgent: navigator.userAgent,
+      renderer: stats.renderer,
+      vendor: stats.vendor,
+      tfjs: tfjsInfo.tfjs,
+      tfjsBackend: tfjsInfo.backend,
+      pyodide: pyodide.version,
+      ...call("versions"),
+    },
+    webflowStats: stats,
+    rows: tableRows(timed),
+    matmulCheck: checks,
+    seconds: ((performance.now() - started) / 1000),
+  };
+  results.notes = notes(results);
+  results.table = markdown(results);
+  showTable(results);
+  emit(`done in ${results.seconds.toFixed(0)} s`);
+  return results;
+}
+
+// One row per measurement, in the unit it reads best in; speedup = TF.js time / webflow time.
+function tableRows(timed) {
+  const rows = [];
+  const row = (id, label, unit, scale, entry, key, numpyKey = key) => {
+    const seconds = {
+      webflow: entry.webflow?.[key] ?? null,
+      tfjs: entry.tfjs?.[key] ?? null,
+      numpy: entry.numpy?.[numpyKey] ?? null,
+    };
+    const value = (s) => (s === null ? null : scale(s));
+    rows.push({
+      id, label, unit,
+      webflow: value(seconds.webflow), tfjs: value(seconds.tfjs), numpy: value(seconds.numpy),
+      speedup: seconds.webflow && seconds.tfjs ? seconds.tfjs / seconds.webflow : null,
+      seconds,
+      reps: { webflow: entry.webflow?.reps[key], tfjs: entry.tfjs?.reps[key], numpy: entry.numpy?.reps[numpyKey] },
+    });
+  };
+  const ms = (s) => s * 1e3;
+  const us = (s) => s * 1e6;
+  for (const n of CONFIG.sizes) {
+    const gflops = (s) => (2 * n ** 3) / s / 1e9;
+    const entry = timed[`matmul ${n}`];
+    row(`matmul-${n}-kernel`, `matmul ${n}×${n}, kernel only`, "GFLOP/s", gflops, entry, "kernel");
+    row(`matmul-${n}-readback`, `matmul ${n}×${n}, with readback`, "GFLOP/s", gflops, entry, "readback", "kernel");
+  }
+  const [r, c] = CONFIG.elementwise;
+  const floats = r * c >= 1 << 20 ? `${(r * c) / (1 << 20)}M` : `${(r * c) / 1024}K`;
+  const e = timed.elementwise;
+  row("add", `add, ${floats} floats [${r}, ${c}]`, "ms", ms, e, "add");
+  row("relu", `relu, ${floats} floats`, "ms", ms, e, "relu");
+  row("softmax", `softmax [${CONFIG.logits}]`, "ms", ms, e, "softmax");
+  row("dispatch", "dispatch: tiny add (4 floats), back to back", "µs", us, timed.dispatch, "dispatch");
+  row("roundtrip", "tiny add + read back each result", "µs", us, timed.dispatch, "roundtrip", null);
+  row("upload", `upload ${floats} floats`, "ms", ms, timed.transfers, "upload");
+  row("download", `download ${floats} floats`, "ms", ms, timed.transfers, "download");
+  return rows;
+}
+
+function notes(results) {
+  const { minTime, minReps } = results.config;
+  return [
+    "speedup = TF.js time / webflow time (> 1: webflow faster). Same inputs for all three; " +
+      `each number is one warm-up (compiles excluded), then batches of ops until ≥ ${minReps} ops ` +
+      `and ≥ ${minTime} s; ops timed are in results.json (reps).`,
+    "Kernel only: R ops back to back, then the sum of the last result read back (1 value) to " +
+      "wait for the GPU; total / R. With readback: every result copied to NumPy (webflow, " +
+      "t.numpy()) or a Float32Array (TF.js, dataSync()).",
+    "NumPy: the same op with Pyodide's NumPy (WebAssembly, one thread); its result is already " +
+      "on the host, so both matmul rows show the same number.",
+    "Dispatch: µs per add of two 4-float tensors, called from Python (webflow) or JS (TF.js), " +
+      "many in a row, one readback at the end. TF.js runs with WEBGL_CPU_FORWARD=false (else " +
+      "it adds tiny tensors on the CPU); other flags are its defaults (packed kernels).",
+    "Upload: webflow tf.constant(NumPy array); TF.js tf.tensor2d(Float32Array) + " +
+      "backend.uploadToGPU (what its first kernel on it does). Download: a freshly computed " +
+      "relu(x) copied back, t.numpy() vs dataSync(); computing it is not timed.",
+  ];
+}
+
+function format(value) {
+  if (value === null || value === undefined) return "—";
+  const digits = value >= 100 ? 0 : value >= 10 ? 1 : value >= 1 ? 2 : 3;
+  return value.toFixed(digits);
+}
+
+function markdown(results) {
+  const env = results.environment;
+  const lines = [
+    `webflow ${env.webflow} vs TensorFlow.js ${env.tfjs} (webgl) vs NumPy ${env.numpy} ` +
+      `(Pyodide ${env.pyodide}); ${env.browser}, ${env.renderer}; ${results.date.slice(0, 10)}`,
+    "",
+    "| benchmark | unit | webflow | TF.js | Pyodide NumPy | webflow speedup vs TF.js |",
+    "|---|---|---:|---:|---:|---:|",
+  ];
+  for (const row of results.rows) {
+    const speedup = row.speedup === null ? "—" : `${row.speedup.toFixed(2)}×`;
+    lines.push(`| ${row.label} | ${row.unit} | ${format(row.webflow)} | ${format(row.tfjs)} | ` +
+      `${format(row.numpy)} | ${speedup} |`);
+  }
+  lines.push("", ...results.notes.map((note) => `- ${note}`));
+  return lines.join("\n") + "\n";
+}
+
+function showTable(results) {
+  const table = document.createElement("table");
+  const head = ["benchmark", "unit", "webflow", "TF.js", "Pyodide NumPy", "speedup vs TF.js"];
+  table.innerHTML = "<tr>" + head.map((h) => `<th>${h}</th>`).join("") + "</tr>" +
+    results.rows.map((row) => "<tr>" + [row.label, row.unit, format(row.webflow), format(row.tfjs),
+      format(row.numpy), row.speedup === null ? "—" : `${row.speedup.toFixed(2)}×`]
+      .map((cell) => `<td>${cell}</td>`).join("") + "</tr>").join("");
+  document.getElementById("table").replaceChildren(table);
+}
+
+window.benchResults = run().catch((error) => {
+  emit(`benchmark failed: ${(error && error.stack) || error}`);
+  throw error;
+});
