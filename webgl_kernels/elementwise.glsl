@@ -9,13 +9,14 @@
 //   u_x<k>                     input k's texture, u_width<k> its width
 //   u_strided<k>               0: read input k at the output's flat index
 //                              (same shape); 1: read it at u_offset<k> +
-//                              sum(coord[d] * u_strides<k>[d]) (0 strides broadcast)
+//                              sum(coord[d] * u_strides<k>[d]) (0 strides broadcast);
+//                              2: input k is a single value (a scalar operand)
 // Output layout: row-major flat, value i at texel (i % u_outWidth, i / u_outWidth).
 
 uniform int u_size;
 uniform int u_outWidth;
 uniform int u_outShape[MAX_RANK];
-uniform int u_anyStrided;  // 0: skip the coordinate walk entirely
+uniform int u_anyStrided;  // 1 if any input has mode 1; 0: skip the coordinate walk
 
 uniform sampler2D u_x0;
 uniform int u_width0;
@@ -36,6 +37,12 @@ uniform int u_strided2;
 uniform int u_offset2;
 uniform int u_strides2[MAX_RANK];
 #endif
+
+float read(sampler2D x, int width, int mode, int j, ivec2 here) {
+  if (mode == 0) return texelFetch(x, here, 0).r;
+  if (mode == 2) return texelFetch(x, ivec2(0, 0), 0).r;
+  return fetch(x, width, j);
+}
 
 void main() {
   int i = outIndex(u_outWidth);
@@ -62,14 +69,14 @@ void main() {
   // NOTE: a same-shape input has the output's texture layout, so it is read at
   // this very texel: no integer division, which SwiftShader makes expensive.
   ivec2 here = ivec2(gl_FragCoord.xy);
-  float x0 = u_strided0 == 1 ? fetch(u_x0, u_width0, j0) : texelFetch(u_x0, here, 0).r;
+  float x0 = read(u_x0, u_width0, u_strided0, j0, here);
 #if NUM_INPUTS > 1
-  float x1 = u_strided1 == 1 ? fetch(u_x1, u_width1, j1) : texelFetch(u_x1, here, 0).r;
+  float x1 = read(u_x1, u_width1, u_strided1, j1, here);
 #else
   float x1 = 0.0;
 #endif
 #if NUM_INPUTS > 2
-  float x2 = u_strided2 == 1 ? fetch(u_x2, u_width2, j2) : texelFetch(u_x2, here, 0).r;
+  float x2 = read(u_x2, u_width2, u_strided2, j2, here);
 #else
   float x2 = 0.0;
 #endif

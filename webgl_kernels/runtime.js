@@ -12,9 +12,10 @@
 import { Programs, loadSources } from "./programs.js";
 import { Textures } from "./textures.js";
 
-const KERNELS = ["prelude", "ops", "elementwise", "reduce", "matmul"];
+const KERNELS = ["prelude", "ops", "elementwise", "reduce", "matmul", "pack", "matmul_packed", "unpack"];
 const MAX_RANK = 6;
 const REDUCE_CHUNK = 64;
+const PACKED_MATMUL_MIN_WORK = 32 * 32 * 32; // M * N * K
 
 export async function createRuntime(options = {}) {
   const sources = await loadSources(KERNELS);
@@ -181,14 +182,13 @@ export class Runtime {
 
   // --- dispatch -------------------------------------------------------------------------
 
-  // Draw `program` into a new texture of n values. `setInputs(set, bind)` gives the
+  // Draw `program` into the texture record `out`. `setInputs(set, bind)` gives the
   // kernel's uniforms with set(name, int | int array) and its textures with bind(unit, name, record).
   // NOTE: each GL call costs time in the GPU process (a tiny op is mostly calls), so
   // program, viewport, texture bindings and uniform values are only sent when they change.
-  draw(program, n, setInputs) {
+  draw(program, out, setInputs) {
     this.checkLost();
     const gl = this.gl;
-    const out = this.textures.acquire(n);
     gl.bindFramebuffer(gl.FRAMEBUFFER, out.framebuffer);
     if (this.viewport !== out.key) {
       gl.viewport(0, 0, out.width, out.height);
@@ -199,7 +199,7 @@ export class Runtime {
       this.program = program;
     }
     const set = (name, value) => this.setUniform(program, name, value);
-    set("u_size", n);
+    set("u_size", out.n);
     set("u_outWidth", out.width);
     setInputs(set, (unit, name, record) => {
       if (this.bound[unit] !== record.texture) {
@@ -227,7 +227,8 @@ export class Runtime {
 
   // out = expr(x0, x1, x2). Arguments (numbers, passed one by one: from Pyodide
   // that is cheaper than converting a list):
-  //   n, k, then per input: id, strided (0/1) [, offset, strides x MAX_RANK if strided],
+  //   n, k, then per input: id, mode (0: same shape, 1: strided, 2: one value)
+  //   [, offset, strides x MAX_RANK if strided],
   //   then, if any input is strided, the output shape x MAX_RANK.
   elementwise(expr, ...p) {
     this.counts.calls += 1;
@@ -240,7 +241,7 @@ export class Runtime {
     for (let i = 0; i < k; i++) {
       const input = { record: this.record(p[at]), strided: p[at + 1], offset: 0, strides: null };
       at += 2;
-      if (input.strided) {
+      if (input.strided === 1) {
         input.offset = p[at];
         input.strides = p.slice(at + 1, at + 1 + MAX_RANK);
         at += 1 + MAX_RANK;
@@ -249,13 +250,13 @@ export class Runtime {
       inputs.push(input);
     }
     const outShape = anyStrided ? p.slice(at, at + MAX_RANK) : null;
-    const out = this.draw(program, n, (set, bind) => {
+    const out = this.draw(program, this.textures.acquire(n), (set, bind) => {
       set("u_anyStrided", anyStrided);
       if (anyStrided) set("u_outShape", outShape);
       inputs.forEach((input, i) => {
         bind(i, `u_x${i}`, input.record);
         set(`u_strided${i}`, input.strided);
-        if (input.strided) {
+        if (input.strided === 1) {
           set(`u_width${i}`, input.record.width);
           set(`u_offset${i}`, input.offset);
           set(`u_strides${i}`, input.strides);
@@ -276,7 +277,7 @@ export class Runtime {
       const groups = Math.max(1, Math.ceil(length / REDUCE_CHUNK));
       const input = record;
       const inputLength = length;
-      const out = this.draw(program, outer * groups, (set, bind) => {
+      const out = this.draw(program, this.textures.acquire(outer * groups), (set, bind) => {
         bind(0, "u_x", input);
         set("u_width", input.width);
         set("u_rowLength", inputLength);
@@ -295,10 +296,57 @@ export class Runtime {
   //   batchShape x 4, batchStridesA x 4, batchStridesB x 4
   matmul(...ints) {
     this.counts.calls += 1;
-    const program = this.programs.get("matmul", {});
-    const a = this.record(ints[0]);
-    const b = this.record(ints[1]);
-    const out = this.draw(program, ints[7], (set, bind) => {
+    const [idA, idB, M, N, K, transposeA, transposeB, n] = ints;
+    const batchShape = ints.slice(8, 12);
+    const batches = batchShape.reduce((x, y) => x * y, 1);
+    const a = this.record(idA);
+    const b = this.record(idB);
+    const kPadded = 4 * Math.ceil(K / 4);
+    const limit = this.caps.maxTextureSize;
+    // NOTE: packing costs three extra draws, so tiny products (and shapes whose packed
+    // operands would not fit one texture) use the one-pass unpacked kernel.
+    const packed = M * N * K >= PACKED_MATMUL_MIN_WORK && K > 0 &&
+      batches * Math.max(M, kPadded) <= limit && Math.ceil(Math.max(K, N) / 4) <= limit;
+    if (!packed) return this.adopt(this.matmulUnpacked(a, b, ints));
+    const packA = this.pack(a, M, K, M, transposeA ? 1 : K, transposeA ? M : 1, batchShape, ints.slice(12, 16));
+    const packB = this.pack(b, K, N, kPadded, transposeB ? 1 : N, transposeB ? K : 1, batchShape, ints.slice(16, 20));
+    const product = this.draw(this.programs.get("matmul_packed", {}),
+      this.textures.acquirePacked(Math.ceil(N / 4), batches * M), (set, bind) => {
+        bind(0, "u_a", packA);
+        bind(1, "u_b", packB);
+        set("u_M", M);
+        set("u_kGroups", kPadded / 4);
+        set("u_kPadded", kPadded);
+      });
+    this.textures.release(packA);
+    this.textures.release(packB);
+    const out = this.draw(this.programs.get("unpack", {}), this.textures.acquire(n), (set, bind) => {
+      bind(0, "u_x", product);
+      set("u_cols", N);
+    });
+    this.textures.release(product);
+    return this.adopt(out);
+  }
+
+  // Rows x cols matrices of a flat tensor -> RGBA texture, 4 columns per texel (pack.glsl).
+  pack(record, rows, cols, rowsPadded, strideRow, strideCol, batchShape, batchStrides) {
+    const batches = batchShape.reduce((x, y) => x * y, 1);
+    return this.draw(this.programs.get("pack", {}),
+      this.textures.acquirePacked(Math.ceil(cols / 4), batches * rowsPadded), (set, bind) => {
+        bind(0, "u_x", record);
+        set("u_width", record.width);
+        set("u_rows", rows);
+        set("u_cols", cols);
+        set("u_rowsPadded", rowsPadded);
+        set("u_strideRow", strideRow);
+        set("u_strideCol", strideCol);
+        set("u_batchShape", batchShape);
+        set("u_batchStrides", batchStrides);
+      });
+  }
+
+  matmulUnpacked(a, b, ints) {
+    return this.draw(this.programs.get("matmul", {}), this.textures.acquire(ints[7]), (set, bind) => {
       bind(0, "u_a", a);
       bind(1, "u_b", b);
       set("u_widthA", a.width);
@@ -312,6 +360,5 @@ export class Runtime {
       set("u_batchStridesA", ints.slice(12, 16));
       set("u_batchStridesB", ints.slice(16, 20));
     });
-    return this.adopt(out);
   }
 }

@@ -29,9 +29,26 @@ export class Textures {
     return { width, height };
   }
 
+  // A texture for a tensor of n values (R32F, flat layout).
   acquire(n) {
     const { width, height } = this.layout(n);
-    const key = `${width}x${height}`;
+    const record = this.make(width, height, false);
+    record.n = n;
+    return record;
+  }
+
+  // An RGBA32F texture of width x height texels (matmul's packed operands).
+  acquirePacked(width, height) {
+    if (width > this.maxTextureSize || height > this.maxTextureSize) {
+      throw new Error(`webflow: a packed ${width}x${height} texture exceeds MAX_TEXTURE_SIZE ${this.maxTextureSize}`);
+    }
+    const record = this.make(width, height, true);
+    record.n = width * height * 4;
+    return record;
+  }
+
+  make(width, height, rgba) {
+    const key = `${width}x${height}${rgba ? "rgba" : ""}`;
     const pooled = this.free.get(key);
     let record = pooled && pooled.pop();
     if (record === undefined) {
@@ -39,7 +56,7 @@ export class Textures {
       const texture = gl.createTexture();
       gl.activeTexture(gl.TEXTURE0 + SCRATCH_UNIT);
       gl.bindTexture(gl.TEXTURE_2D, texture);
-      gl.texStorage2D(gl.TEXTURE_2D, 1, gl.R32F, width, height);
+      gl.texStorage2D(gl.TEXTURE_2D, 1, rgba ? gl.RGBA32F : gl.R32F, width, height);
       gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.NEAREST);
       gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.NEAREST);
       gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
@@ -47,18 +64,17 @@ export class Textures {
       const framebuffer = gl.createFramebuffer();
       gl.bindFramebuffer(gl.FRAMEBUFFER, framebuffer);
       gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, texture, 0);
-      record = { texture, framebuffer, width, height, key };
+      record = { texture, framebuffer, width, height, key, bytes: width * height * (rgba ? 16 : 4) };
       this.allocated += 1;
     }
-    record.n = n;
     this.live += 1;
-    this.liveBytes += width * height * 4;
+    this.liveBytes += record.bytes;
     return record;
   }
 
   release(record) {
     this.live -= 1;
-    this.liveBytes -= record.width * record.height * 4;
+    this.liveBytes -= record.bytes;
     if (!this.free.has(record.key)) this.free.set(record.key, []);
     this.free.get(record.key).push(record);
   }

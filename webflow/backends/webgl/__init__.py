@@ -139,6 +139,8 @@ class WebGLBackend(Backend):
         for x in inputs:
             if x.shape == out_shape:
                 args += (x.id, 0)
+            elif x.size == 1:
+                args += (x.id, 2)  # a scalar: read one texel, no index arithmetic
             else:
                 args += (x.id, 1, 0, *_read_strides(x.shape, out_shape))
                 strided = True

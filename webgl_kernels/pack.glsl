@@ -1,0 +1,42 @@
+// pack: copy a batch of matrices into an RGBA32F texture, 4 consecutive
+// columns per texel, for matmul_packed.glsl. Row r, column group c of batch b
+// lands at texel (c, b * u_rowsPadded + r); rows past u_rows and columns past
+// u_cols are 0, so the matmul may run over padded edges.
+// Source element (b, r, col) is read at
+//   batch offset(b) + r * u_strideRow + col * u_strideCol
+// which covers transposed operands and broadcast batch dimensions (stride 0).
+// Uniforms: u_x (flat R32F input), u_width (its texture width), u_rows, u_cols,
+//   u_rowsPadded, u_strideRow, u_strideCol, u_batchShape[4] (left-padded with 1s),
+//   u_batchStrides[4]; u_size/u_outWidth as every kernel (unused here).
+// Output layout: RGBA32F, ceil(u_cols / 4) x (batches * u_rowsPadded).
+
+uniform sampler2D u_x;
+uniform int u_width;
+uniform int u_rows;
+uniform int u_cols;
+uniform int u_rowsPadded;
+uniform int u_strideRow;
+uniform int u_strideCol;
+uniform int u_batchShape[4];
+uniform int u_batchStrides[4];
+
+void main() {
+  ivec2 texel = ivec2(gl_FragCoord.xy);
+  int b = texel.y / u_rowsPadded;
+  int r = texel.y - b * u_rowsPadded;
+  int offset = 0;
+  for (int d = 3; d >= 0; --d) {
+    int c = b % u_batchShape[d];
+    b /= u_batchShape[d];
+    offset += c * u_batchStrides[d];
+  }
+  vec4 v = vec4(0.0);
+  if (r < u_rows) {
+    int col = texel.x * 4;
+    int base = offset + r * u_strideRow + col * u_strideCol;
+    for (int t = 0; t < 4; ++t) {
+      if (col + t < u_cols) v[t] = fetch(u_x, u_width, base + t * u_strideCol);
+    }
+  }
+  outColor = v;
+}
