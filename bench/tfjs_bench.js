@@ -1,0 +1,145 @@
+// TensorFlow.js's half of the benchmark, timed exactly as bench/webflow_bench.py times webflow:
+// an untimed warm-up (shader compiles), then `batches` batches of ops back to back, each lasting
+// at least minTime seconds and ending with one wait; the result is the median batch's seconds per
+// op. "Kernel only" waits by reading back the sum of the last result (one value); "readback"
+// copies every result with dataSync().
+// Uses the global `tf` from vendor/tf.es2017.min.js, on its WebGL backend.
+
+let minTime = 0.3;
+let batches = 3;
+
+export async function start(options) {
+  ({ minTime, batches } = options);
+  await tf.setBackend("webgl");
+  await tf.ready();
+  // NOTE: TF.js runs ops on tiny CPU-resident tensors on the CPU; turn that shortcut off so the
+  // dispatch row measures WebGL kernels, as webflow's does.
+  tf.env().set("WEBGL_CPU_FORWARD", false);
+  return { tfjs: tf.version.tfjs, backend: tf.getBackend() };
+}
+
+// [seconds per op (the median batch), ops per batch, each batch's seconds per op]; as per_op in
+// webflow_bench.py.
+export function perOp(batch, first = 1, warm = true, maxReps = 100_000) {
+  if (warm) batch(1); // compiles, texture pool, first-use uploads
+  const seconds = batch(first);
+  const per = Math.max(seconds, 1e-4) / first; // NOTE: performance.now() ticks in 0.1 ms steps
+  const samples = seconds >= minTime ? [per] : [];
+  const reps = samples.length ? first : Math.min(maxReps, Math.ceil(minTime / per));
+  while (samples.length < batches) samples.push(batch(reps) / reps);
+  const sorted = [...samples].sort((x, y) => x - y);
+  const middle = sorted.length >> 1;
+  const median = sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  return [median, reps, samples];
+}
+
+function sync(t) {
+  const sum = tf.sum(t);
+  sum.dataSync();
+  sum.dispose();
+}
+
+function kernelBatch(op) {
+  return (r) => {
+    const start = performance.now();
+    let out = null;
+    for (let i = 0; i < r; i++) {
+      const next = op();
+      if (out) out.dispose();
+      out = next;
+    }
+    sync(out);
+    out.dispose();
+    return (performance.now() - start) / 1000;
+  };
+}
+
+function readbackBatch(op, keep) {
+  return (r) => {
+    const start = performance.now();
+    let values;
+    for (let i = 0; i < r; i++) {
+      const out = op();
+      values = out.dataSync();
+      out.dispose();
+    }
+    const seconds = (performance.now() - start) / 1000;
+    if (keep) keep(values);
+    return seconds;
+  };
+}
+
+// Times each [batch, first, warm?] given: { name: seconds per op, reps: { name: ops per batch },
+// samples: { name: [seconds per op of each batch] } }.
+function measure(batchesByName) {
+  const result = { reps: {}, samples: {} };
+  for (const [name, [batch, first, warm = true]] of Object.entries(batchesByName)) {
+    [result[name], result.reps[name], result.samples[name]] = perOp(batch, first, warm);
+  }
+  return result;
+}
+
+// inputs: { name: [Float32Array, rows, cols] }, the numbers webflow_bench.set_input got.
+function tensors(inputs, names) {
+  return names.map((name) => {
+    const [values, rows, cols] = inputs[name];
+    return tf.tensor2d(values, [rows, cols]);
+  });
+}
+
+export function matmul(inputs) {
+  const [a, b] = tensors(inputs, ["a", "b"]);
+  let values = null;
+  const result = measure({
+    kernel: [kernelBatch(() => tf.matMul(a, b)), 1],
+    readback: [readbackBatch(() => tf.matMul(a, b), (v) => { values = v; }), 1, false],
+  });
+  tf.dispose([a, b]);
+  return { ...result, values };
+}
+
+export function elementwise(inputs) {
+  const [x, y, logits] = tensors(inputs, ["x", "y", "logits"]);
+  const result = measure({
+    add: [kernelBatch(() => tf.add(x, y)), 3],
+    relu: [kernelBatch(() => tf.relu(x)), 3],
+    softmax: [kernelBatch(() => tf.softmax(logits)), 3],
+  });
+  tf.dispose([x, y, logits]);
+  return result;
+}
+
+export function dispatch(inputs) {
+  const [a, b] = tensors(inputs, ["tiny_a", "tiny_b"]);
+  const result = measure({
+    dispatch: [kernelBatch(() => tf.add(a, b)), 100],
+    roundtrip: [readbackBatch(() => tf.add(a, b)), 10],
+  });
+  tf.dispose([a, b]);
+  return result;
+}
+
+export function transfers(inputs) {
+  const [host, rows, cols] = inputs.x;
+  const backend = tf.backend();
+  // tf.tensor() only keeps the array; uploadToGPU is what TF.js's first kernel on it would do
+  // (encode into its packed layout, then drop the CPU copy, so dataSync() really reads the GPU).
+  const upload = () => {
+    const t = tf.tensor2d(host, [rows, cols]);
+    backend.uploadToGPU(t.dataId);
+    return t;
+  };
+  const download = (r) => {
+    let seconds = 0;
+    for (let done = 0; done < r; done += 16) { // NOTE: at most 16 textures alive at once
+      const fresh = Array.from({ length: Math.min(16, r - done) }, upload);
+      sync(fresh[fresh.length - 1]); // uploaded before the clock starts: only the copies back are timed
+      const start = performance.now();
+      for (const t of fresh) t.dataSync();
+      seconds += (performance.now() - start) / 1000;
+      tf.dispose(fresh);
+    }
+    return seconds;
+  };
+  return measure({ upload: [kernelBatch(upload), 3], download: [download, 3] });
+}

@@ -1,0 +1,191 @@
+"""webflow's half of the benchmark, run in Pyodide by site/bench.js.
+
+Each ``webflow_*`` function times one op on the WebGL backend, each ``numpy_*`` the same op
+with Pyodide's NumPy, and returns seconds per op. ``bench/tfjs_bench.js`` times TF.js the same
+way in the same page. The inputs are the same numbers for all three: bench.js makes them and
+hands them to ``set_input``.
+
+How an op is timed (``per_op``): one untimed warm-up, so shader compiles are excluded, then
+``BATCHES`` batches of ops back to back, each lasting at least ``MIN_TIME`` and ending with one
+wait for the GPU; the result is the median batch's seconds per op. "Kernel only" waits by reading
+back one value, the sum of the last result (one small reduction, amortized over the batch);
+"readback" copies every result to NumPy.
+"""
+
+import math
+import statistics
+import time
+
+import numpy as np
+
+import webflow as tf
+
+MIN_TIME = 0.3  # seconds, at least, per timed batch
+BATCHES = 3
+
+_inputs = {}  # name -> NumPy float32 array
+_last = {}  # the latest matmul results, for check_matmul
+
+
+def configure(min_time, batches):
+    global MIN_TIME, BATCHES
+    MIN_TIME, BATCHES = float(min_time), int(batches)
+    tf.config.set_backend("webgl")
+
+
+def set_input(name, values, rows, cols):
+    """values: a JS Float32Array of rows * cols numbers (the ones TF.js gets too)."""
+    _inputs[name] = np.frombuffer(values.to_bytes(), dtype=np.float32).reshape(rows, cols).copy()
+
+
+def per_op(batch, first=1, warm=True, max_reps=100_000):
+    """Seconds per op (the median batch), ops per batch, and each batch's seconds per op.
+
+    batch(r) runs r ops, waits for them and returns the seconds it timed. After the warm-up, a
+    first batch of ``first`` ops sizes the others to last MIN_TIME; it counts as one of the
+    BATCHES if it lasted that long itself."""
+    if warm:
+        batch(1)  # compiles, texture pool, first-use uploads
+    seconds = batch(first)
+    per = max(seconds, 1e-4) / first  # NOTE: performance.now() ticks in 0.1 ms steps here
+    samples = [per] if seconds >= MIN_TIME else []
+    reps = first if samples else min(max_reps, math.ceil(MIN_TIME / per))
+    while len(samples) < BATCHES:
+        samples.append(batch(reps) / reps)
+    return statistics.median(samples), reps, samples
+
+
+def _sync(t):
+    """Wait for t (and everything before it) by reading back one value computed from it."""
+    float(tf.reduce_sum(t).numpy())
+
+
+def _kernel_batch(op):
+    def batch(r):
+        start = time.perf_counter()
+        for _ in range(r):
+            out = op()
+        _sync(out)
+        return time.perf_counter() - start
+
+    return batch
+
+
+def _readback_batch(op, keep=None):
+    def batch(r):
+        start = time.perf_counter()
+        for _ in range(r):
+            values = op().numpy()
+        elapsed = time.perf_counter() - start
+        if keep:
+            _last[keep] = values
+        return elapsed
+
+    return batch
+
+
+def _numpy_batch(op, keep=None):
+    def batch(r):
+        start = time.perf_counter()
+        for _ in range(r):
+            values = op()
+        elapsed = time.perf_counter() - start
+        if keep:
+            _last[keep] = values
+        return elapsed
+
+    return batch
+
+
+def _measure(**batches):
+    """Times each (batch, first[, warm]) given: {name: seconds per op, "reps": {name: ops per
+    batch}, "samples": {name: [seconds per op of each batch]}}."""
+    result = {"reps": {}, "samples": {}}
+    for name, (batch, first, *warm) in batches.items():
+        result[name], result["reps"][name], result["samples"][name] = per_op(batch, first, *warm)
+    return result
+
+
+# --- webflow on WebGL -------------------------------------------------------------------------
+
+def webflow_matmul():
+    a, b = tf.constant(_inputs["a"]), tf.constant(_inputs["b"])
+    return _measure(kernel=(_kernel_batch(lambda: tf.matmul(a, b)), 1),
+                    readback=(_readback_batch(lambda: tf.matmul(a, b), keep="webflow"), 1, False))
+
+
+def webflow_elementwise():
+    x, y, logits = tf.constant(_inputs["x"]), tf.constant(_inputs["y"]), tf.constant(_inputs["logits"])
+    return _measure(add=(_kernel_batch(lambda: tf.add(x, y)), 3),
+                    relu=(_kernel_batch(lambda: tf.nn.relu(x)), 3),
+                    softmax=(_kernel_batch(lambda: tf.nn.softmax(logits)), 3))
+
+
+def webflow_dispatch():
+    a, b = tf.constant(_inputs["tiny_a"]), tf.constant(_inputs["tiny_b"])
+    return _measure(dispatch=(_kernel_batch(lambda: tf.add(a, b)), 100),
+                    roundtrip=(_readback_batch(lambda: tf.add(a, b)), 10))
+
+
+def webflow_transfers():
+    host = _inputs["x"]
+
+    def download(r):
+        seconds = 0.0
+        for done in range(0, r, 16):  # NOTE: in chunks, so at most 16 textures are alive at once
+            fresh = [tf.constant(host) for _ in range(min(16, r - done))]
+            _sync(fresh[-1])  # uploaded before the clock starts: only the copies back are timed
+            start = time.perf_counter()
+            for t in fresh:
+                t.numpy()
+            seconds += time.perf_counter() - start
+        return seconds
+
+    return _measure(upload=(_kernel_batch(lambda: tf.constant(host)), 3), download=(download, 3))
+
+
+# --- Pyodide NumPy ----------------------------------------------------------------------------
+
+def _np_softmax(logits):
+    e = np.exp(logits - logits.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def numpy_matmul():
+    a, b = _inputs["a"], _inputs["b"]
+    return _measure(kernel=(_numpy_batch(lambda: np.matmul(a, b), keep="numpy"), 1, False))
+
+
+def numpy_elementwise():
+    x, y, logits = _inputs["x"], _inputs["y"], _inputs["logits"]
+    return _measure(add=(_numpy_batch(lambda: np.add(x, y)), 3, False),
+                    relu=(_numpy_batch(lambda: np.maximum(x, np.float32(0))), 3, False),
+                    softmax=(_numpy_batch(lambda: _np_softmax(logits)), 3, False))
+
+
+def numpy_dispatch():
+    a, b = _inputs["tiny_a"], _inputs["tiny_b"]
+    return _measure(dispatch=(_numpy_batch(lambda: np.add(a, b)), 100, False))
+
+
+# --- correctness and counters -----------------------------------------------------------------
+
+def check_matmul(tfjs_values):
+    """Largest difference between the three matmul results, relative to the largest value."""
+    reference = _last["numpy"].astype(np.float64)
+    tfjs = np.frombuffer(tfjs_values.to_bytes(), dtype=np.float32).reshape(reference.shape)
+    webflow = _last["webflow"]
+    scale = float(np.abs(reference).max()) or 1.0
+
+    def rel(x, y):
+        return float(np.abs(np.asarray(x, np.float64) - y).max()) / scale
+
+    return {"webflow_vs_numpy": rel(webflow, reference), "tfjs_vs_numpy": rel(tfjs, reference),
+            "webflow_vs_tfjs": rel(webflow, tfjs.astype(np.float64))}
+
+
+def versions():
+    import sys
+
+    return {"webflow": tf.__version__, "numpy": np.__version__, "python": sys.version.split()[0],
+            "backend": tf.config.get_backend()}

@@ -1,0 +1,59 @@
+"""The benchmark page (`build.py bench`) in quick mode: complete, sane results, and webflow's
+matmul agrees with TensorFlow.js's and NumPy's on the same inputs. Not a speed check."""
+import math
+
+import pytest
+
+from conftest import BOOT_TIMEOUT_MS, watch
+
+pytestmark = pytest.mark.browser
+
+FRAMEWORKS = ("webflow", "tfjs", "numpy")
+
+
+@pytest.fixture(scope="module")
+def quick_results(browser, site_url, browser_problems):
+    page = browser.new_page()
+    page.set_default_timeout(BOOT_TIMEOUT_MS)
+    watch(page, browser_problems)
+    page.goto(site_url + "bench.html?quick=1")
+    page.wait_for_function("window.benchResults !== undefined")
+    results = page.evaluate("() => window.benchResults")  # raises with the page's error, if any
+    yield results
+    page.close()
+
+
+def test_environment_is_recorded(quick_results):
+    env = quick_results["environment"]
+    assert quick_results["quick"] is True
+    assert env["tfjs"] == "4.22.0" and env["tfjsBackend"] == "webgl"
+    assert env["pyodide"] == "0.27.7" and env["backend"] == "webgl"
+    assert env["renderer"] and env["browser"]
+    stats = quick_results["webflowStats"]
+    assert stats["programsCompiled"] > 0 and stats["draws"] > 0
+
+
+def test_every_row_has_positive_finite_numbers(quick_results):
+    rows = {row["id"]: row for row in quick_results["rows"]}
+    assert set(rows) == {"matmul-64-kernel", "matmul-64-readback", "add", "relu", "softmax",
+                         "dispatch", "roundtrip", "upload", "download"}
+    host_side = {"roundtrip", "upload", "download"}  # no NumPy column: nothing to move
+    for id, row in rows.items():
+        for framework in FRAMEWORKS:
+            if framework == "numpy" and id in host_side:
+                assert row[framework] is None, id
+                continue
+            value = row[framework]
+            assert isinstance(value, (int, float)) and math.isfinite(value), (id, framework, value)
+            assert value > 0, (id, framework, value)
+            assert row["reps"][framework] >= 1 and len(row["samples"][framework]) >= 1, (id, framework)
+        assert math.isfinite(row["speedup"]) and row["speedup"] > 0, id
+    assert "| matmul 64×64, kernel only | GFLOP/s |" in quick_results["table"]
+
+
+def test_matmul_agrees_across_frameworks(quick_results):
+    (check,) = quick_results["matmulCheck"]
+    assert check["n"] == 64
+    # Relative to the largest |value|; float32 sums of 64 products in different orders.
+    for pair in ("webflow_vs_numpy", "tfjs_vs_numpy", "webflow_vs_tfjs"):
+        assert check[pair] < 1e-5, (pair, check)
