@@ -1,22 +1,19 @@
-// elementwise: out[i] = EXPR(x0, x1, x2), one output value per texel.
+// elementwise: out[i] = EXPR(x0, x1, x2), four output values per texel.
 // Inputs are read with arbitrary strides, so this one kernel also does
 // broadcasting, transpose, broadcast_to and (with an offset) slicing.
 // Defines: NUM_INPUTS (1..3); EXPR, an expression over x0..x2 built from ops.glsl.
 // Uniforms:
-//   u_size, u_outWidth         output element count and texture width
+//   u_size, u_outWidth         output value count and texture width (texels)
 //   u_outShape[MAX_RANK]       output shape, left-padded with 1s
-//   u_anyStrided               1 if any input is strided
 //   u_x<k>                     input k's texture, u_width<k> its width
-//   u_strided<k>               0: read input k at the output's flat index
-//                              (same shape); 1: read it at u_offset<k> +
-//                              sum(coord[d] * u_strides<k>[d]) (0 strides broadcast);
-//                              2: input k is a single value (a scalar operand)
-// Output layout: row-major flat, value i at texel (i % u_outWidth, i / u_outWidth).
+//   u_strided<k>               0: input k has the output's shape: read the same texel;
+//                              1: read value u_offset<k> + sum(coord[d] * u_strides<k>[d])
+//                              (0 strides broadcast); 2: input k is a single value
+// Output layout: four values per texel, row-major flat (see prelude.glsl).
 
 uniform int u_size;
 uniform int u_outWidth;
 uniform int u_outShape[MAX_RANK];
-uniform int u_anyStrided;  // 1 if any input has mode 1; 0: skip the coordinate walk
 
 uniform sampler2D u_x0;
 uniform int u_width0;
@@ -38,47 +35,46 @@ uniform int u_offset2;
 uniform int u_strides2[MAX_RANK];
 #endif
 
-float read(sampler2D x, int width, int mode, int j, ivec2 here) {
-  if (mode == 0) return texelFetch(x, here, 0).r;
-  if (mode == 2) return texelFetch(x, ivec2(0, 0), 0).r;
-  return fetch(x, width, j);
+float apply(float x0, float x1, float x2) {
+  return EXPR;
+}
+
+// Input value index for output value i, given an input's offset and strides.
+int sourceIndex(int i, int offset, int strides[MAX_RANK]) {
+  int j = offset;
+  for (int d = MAX_RANK - 1; d >= 0 && i > 0; --d) {
+    int c = i % u_outShape[d];
+    i /= u_outShape[d];
+    j += c * strides[d];
+  }
+  return j;
+}
+
+vec4 read(sampler2D x, int width, int mode, int offset, int strides[MAX_RANK], int base, ivec2 here) {
+  if (mode == 0) return texelFetch(x, here, 0);
+  if (mode == 2) return vec4(texelFetch(x, ivec2(0, 0), 0).r);
+  vec4 v;
+  for (int c = 0; c < 4; ++c) {
+    v[c] = base + c < u_size ? fetch(x, width, sourceIndex(base + c, offset, strides)) : 0.0;
+  }
+  return v;
 }
 
 void main() {
-  int i = outIndex(u_outWidth);
-  if (i >= u_size) { setOutput(0.0); return; }
-  int j0 = u_offset0;
-#if NUM_INPUTS > 1
-  int j1 = u_offset1;
-#endif
-#if NUM_INPUTS > 2
-  int j2 = u_offset2;
-#endif
-  int rest = u_anyStrided == 1 ? i : 0;
-  for (int d = MAX_RANK - 1; d >= 0 && rest > 0; --d) {
-    int c = rest % u_outShape[d];
-    rest /= u_outShape[d];
-    j0 += c * u_strides0[d];
-#if NUM_INPUTS > 1
-    j1 += c * u_strides1[d];
-#endif
-#if NUM_INPUTS > 2
-    j2 += c * u_strides2[d];
-#endif
-  }
-  // NOTE: a same-shape input has the output's texture layout, so it is read at
-  // this very texel: no integer division, which SwiftShader makes expensive.
+  int base = 4 * outTexel(u_outWidth);
+  if (base >= u_size) { outColor = vec4(0.0); return; }
   ivec2 here = ivec2(gl_FragCoord.xy);
-  float x0 = read(u_x0, u_width0, u_strided0, j0, here);
+  vec4 x0 = read(u_x0, u_width0, u_strided0, u_offset0, u_strides0, base, here);
 #if NUM_INPUTS > 1
-  float x1 = read(u_x1, u_width1, u_strided1, j1, here);
+  vec4 x1 = read(u_x1, u_width1, u_strided1, u_offset1, u_strides1, base, here);
 #else
-  float x1 = 0.0;
+  vec4 x1 = vec4(0.0);
 #endif
 #if NUM_INPUTS > 2
-  float x2 = read(u_x2, u_width2, u_strided2, j2, here);
+  vec4 x2 = read(u_x2, u_width2, u_strided2, u_offset2, u_strides2, base, here);
 #else
-  float x2 = 0.0;
+  vec4 x2 = vec4(0.0);
 #endif
-  setOutput(EXPR);
+  outColor = vec4(apply(x0.x, x1.x, x2.x), apply(x0.y, x1.y, x2.y),
+                  apply(x0.z, x1.z, x2.z), apply(x0.w, x1.w, x2.w));
 }

@@ -55,21 +55,9 @@ export class Runtime {
     this.handles = new Map(); // id -> texture record
     this.nextId = 1;
     this.counts = { draws: 0, uploads: 0, reads: 0, calls: 0 };
-    this.readFormat = this.probeReadFormat();
     this.program = null; // GL state last sent, to skip redundant calls
     this.viewport = null;
     this.bound = [];
-  }
-
-  // RED/FLOAT readPixels is an implementation choice; use it where offered.
-  probeReadFormat() {
-    const gl = this.gl;
-    const probe = this.textures.acquire(1);
-    gl.bindFramebuffer(gl.FRAMEBUFFER, probe.framebuffer);
-    const format = gl.getParameter(gl.IMPLEMENTATION_COLOR_READ_FORMAT);
-    const type = gl.getParameter(gl.IMPLEMENTATION_COLOR_READ_TYPE);
-    this.textures.release(probe);
-    return format === gl.RED && type === gl.FLOAT ? gl.RED : gl.RGBA;
   }
 
   checkLost() {
@@ -132,7 +120,7 @@ export class Runtime {
   read(id, out) {
     this.checkLost();
     const record = this.record(id);
-    if (record.n > 0) this.textures.read(record, out, this.readFormat);
+    if (record.n > 0) this.textures.read(record, out);
     this.counts.reads += 1;
     this.checkErrors("read");
     this.checkLost();
@@ -141,7 +129,7 @@ export class Runtime {
 
   async readAsync(id) {
     this.checkLost();
-    const values = await this.textures.readAsync(this.record(id), this.readFormat, () => this.checkLost());
+    const values = await this.textures.readAsync(this.record(id), () => this.checkLost());
     this.counts.reads += 1;
     return values;
   }
@@ -151,7 +139,7 @@ export class Runtime {
     const gl = this.gl;
     const record = this.textures.acquire(n);
     gl.bindFramebuffer(gl.FRAMEBUFFER, record.framebuffer);
-    gl.clearBufferfv(gl.COLOR, 0, [value, 0, 0, 0]);
+    gl.clearBufferfv(gl.COLOR, 0, [value, value, value, value]);
     this.counts.draws += 1;
     this.checkErrors("fill");
     return this.adopt(record);
@@ -251,7 +239,6 @@ export class Runtime {
     }
     const outShape = anyStrided ? p.slice(at, at + MAX_RANK) : null;
     const out = this.draw(program, this.textures.acquire(n), (set, bind) => {
-      set("u_anyStrided", anyStrided);
       if (anyStrided) set("u_outShape", outShape);
       inputs.forEach((input, i) => {
         bind(i, `u_x${i}`, input.record);

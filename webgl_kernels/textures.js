@@ -1,8 +1,9 @@
-// textures.js: R32F textures for tensors, pooled by physical size.
-// A tensor of n values uses a texture `width` x `height` with width =
-// min(n, rowLimit): long tensors fold into a squarish block, so a tensor is
-// limited by width * height, not by one axis (an embedding table 35597 x 64
-// fits where a 35597-texel-wide texture would not).
+// textures.js: RGBA32F textures for tensors, pooled by physical size.
+// A tensor of n values uses ceil(n / 4) texels, four values each, in a
+// texture `width` x `height` with width = min(texels, rowLimit): long tensors
+// fold into a squarish block, so a tensor is limited by its total size, not
+// by one axis (an embedding table 35597 x 64 fits where a 35597-texel-wide
+// texture would not).
 
 // NOTE: creation and uploads bind textures on their own unit, so the runtime's
 // record of what kernels have bound on units 0..3 stays true.
@@ -20,19 +21,20 @@ export class Textures {
   }
 
   layout(n) {
-    const width = Math.max(1, Math.min(n, this.rowLimit));
-    const height = Math.max(1, Math.ceil(n / width));
+    const texels = Math.ceil(n / 4);
+    const width = Math.max(1, Math.min(texels, this.rowLimit));
+    const height = Math.max(1, Math.ceil(texels / width));
     if (height > this.maxTextureSize) {
       throw new Error(`webflow: a tensor of ${n} values needs a ${width}x${height} texture; ` +
-        `this GPU's limit is ${this.maxTextureSize}x${this.maxTextureSize} (${this.rowLimit * this.maxTextureSize} values)`);
+        `this GPU's limit is ${this.maxTextureSize}x${this.maxTextureSize} (${4 * this.rowLimit * this.maxTextureSize} values)`);
     }
     return { width, height };
   }
 
-  // A texture for a tensor of n values (R32F, flat layout).
+  // A texture for a tensor of n values (flat layout, four per texel).
   acquire(n) {
     const { width, height } = this.layout(n);
-    const record = this.make(width, height, false);
+    const record = this.make(width, height);
     record.n = n;
     return record;
   }
@@ -42,13 +44,13 @@ export class Textures {
     if (width > this.maxTextureSize || height > this.maxTextureSize) {
       throw new Error(`webflow: a packed ${width}x${height} texture exceeds MAX_TEXTURE_SIZE ${this.maxTextureSize}`);
     }
-    const record = this.make(width, height, true);
+    const record = this.make(width, height);
     record.n = width * height * 4;
     return record;
   }
 
-  make(width, height, rgba) {
-    const key = `${width}x${height}${rgba ? "rgba" : ""}`;
+  make(width, height) {
+    const key = `${width}x${height}`;
     const pooled = this.free.get(key);
     let record = pooled && pooled.pop();
     if (record === undefined) {
@@ -56,7 +58,7 @@ export class Textures {
       const texture = gl.createTexture();
       gl.activeTexture(gl.TEXTURE0 + SCRATCH_UNIT);
       gl.bindTexture(gl.TEXTURE_2D, texture);
-      gl.texStorage2D(gl.TEXTURE_2D, 1, rgba ? gl.RGBA32F : gl.R32F, width, height);
+      gl.texStorage2D(gl.TEXTURE_2D, 1, gl.RGBA32F, width, height);
       gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.NEAREST);
       gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.NEAREST);
       gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
@@ -64,7 +66,7 @@ export class Textures {
       const framebuffer = gl.createFramebuffer();
       gl.bindFramebuffer(gl.FRAMEBUFFER, framebuffer);
       gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, texture, 0);
-      record = { texture, framebuffer, width, height, key, bytes: width * height * (rgba ? 16 : 4) };
+      record = { texture, framebuffer, width, height, key, bytes: width * height * 16 };
       this.allocated += 1;
     }
     this.live += 1;
@@ -83,42 +85,45 @@ export class Textures {
   upload(record, data) {
     const gl = this.gl;
     const { width, n } = record;
-    const full = Math.floor(n / width);
+    const rows = Math.floor(n / (4 * width)); // whole rows straight from `data`
     gl.activeTexture(gl.TEXTURE0 + SCRATCH_UNIT);
     gl.bindTexture(gl.TEXTURE_2D, record.texture);
-    if (full > 0) gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, 0, width, full, gl.RED, gl.FLOAT, data, 0);
-    const rest = n - full * width;
-    if (rest > 0) gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, full, rest, 1, gl.RED, gl.FLOAT, data, full * width);
+    if (rows > 0) gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, 0, width, rows, gl.RGBA, gl.FLOAT, data, 0);
+    const done = rows * width * 4;
+    if (done < n) {
+      // NOTE: the last row is partial and may end mid-texel: copy it (at most one row) padded.
+      const texels = Math.ceil((n - done) / 4);
+      const tail = new Float32Array(texels * 4);
+      tail.set(data.subarray(done, n));
+      gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, rows, texels, 1, gl.RGBA, gl.FLOAT, tail, 0);
+    }
   }
 
   // Read record.n values into `out` (a Float32Array), blocking until the GPU is done.
-  read(record, out, readFormat) {
+  read(record, out) {
     const gl = this.gl;
     const { width, n } = record;
-    const full = Math.floor(n / width);
-    const rest = n - full * width;
+    const rows = Math.floor(n / (4 * width));
     gl.bindFramebuffer(gl.FRAMEBUFFER, record.framebuffer);
-    if (readFormat === gl.RED) {
-      if (full > 0) gl.readPixels(0, 0, width, full, gl.RED, gl.FLOAT, out, 0);
-      if (rest > 0) gl.readPixels(0, full, rest, 1, gl.RED, gl.FLOAT, out, full * width);
-      return;
+    if (rows > 0) gl.readPixels(0, 0, width, rows, gl.RGBA, gl.FLOAT, out, 0);
+    const done = rows * width * 4;
+    if (done < n) {
+      const texels = Math.ceil((n - done) / 4);
+      const tail = new Float32Array(texels * 4);
+      gl.readPixels(0, rows, texels, 1, gl.RGBA, gl.FLOAT, tail, 0);
+      out.set(tail.subarray(0, n - done), done);
     }
-    // NOTE: where RED/FLOAT reads are not offered, read RGBA and keep the red channel.
-    const rgba = new Float32Array(width * record.height * 4);
-    gl.readPixels(0, 0, width, record.height, gl.RGBA, gl.FLOAT, rgba);
-    for (let i = 0; i < n; i++) out[i] = rgba[4 * i];
   }
 
   // Read without blocking: copy into a pixel-pack buffer now, fetch it once a fence passes.
-  async readAsync(record, readFormat, checkLost) {
+  async readAsync(record, checkLost) {
     const gl = this.gl;
     const { width, height, n } = record;
-    const channels = readFormat === gl.RED ? 1 : 4;
     const buffer = gl.createBuffer();
     gl.bindBuffer(gl.PIXEL_PACK_BUFFER, buffer);
-    gl.bufferData(gl.PIXEL_PACK_BUFFER, width * height * channels * 4, gl.STREAM_READ);
+    gl.bufferData(gl.PIXEL_PACK_BUFFER, width * height * 16, gl.STREAM_READ);
     gl.bindFramebuffer(gl.FRAMEBUFFER, record.framebuffer);
-    gl.readPixels(0, 0, width, height, readFormat, gl.FLOAT, 0);
+    gl.readPixels(0, 0, width, height, gl.RGBA, gl.FLOAT, 0);
     gl.bindBuffer(gl.PIXEL_PACK_BUFFER, null);
     const fence = gl.fenceSync(gl.SYNC_GPU_COMMANDS_COMPLETE, 0);
     gl.flush();
@@ -130,14 +135,11 @@ export class Textures {
     } finally {
       gl.deleteSync(fence);
     }
-    const all = new Float32Array(width * height * channels);
+    const all = new Float32Array(width * height * 4);
     gl.bindBuffer(gl.PIXEL_PACK_BUFFER, buffer);
     gl.getBufferSubData(gl.PIXEL_PACK_BUFFER, 0, all);
     gl.bindBuffer(gl.PIXEL_PACK_BUFFER, null);
     gl.deleteBuffer(buffer);
-    if (channels === 1) return all.subarray(0, n);
-    const out = new Float32Array(n);
-    for (let i = 0; i < n; i++) out[i] = all[4 * i];
-    return out;
+    return all.subarray(0, n);
   }
 }

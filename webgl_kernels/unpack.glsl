@@ -1,8 +1,8 @@
-// unpack: flatten the RGBA32F result of matmul_packed.glsl into the usual
-// one-value-per-texel layout: out[i] for i = row * u_cols + col is component
-// col % 4 of packed texel (col / 4, row).
+// unpack: flatten the RGBA32F result of matmul_packed.glsl (texel (c, row)
+// holds columns 4c .. 4c+3 of that row) into the usual flat layout, four
+// values per texel: value i = row * u_cols + col.
 // Uniforms: u_x (packed input), u_cols (N); u_size, u_outWidth as every kernel.
-// Output layout: row-major flat R32F, one value per texel.
+// Output layout: four values per texel, row-major flat.
 
 uniform int u_size;
 uniform int u_outWidth;
@@ -10,9 +10,19 @@ uniform sampler2D u_x;
 uniform int u_cols;
 
 void main() {
-  int i = outIndex(u_outWidth);
-  if (i >= u_size) { setOutput(0.0); return; }
-  int row = i / u_cols;
-  int col = i - row * u_cols;
-  setOutput(texelFetch(u_x, ivec2(col / 4, row), 0)[col % 4]);
+  int base = 4 * outTexel(u_outWidth);
+  int row = base / u_cols;
+  int col = base - row * u_cols;
+  if ((u_cols & 3) == 0) {
+    // NOTE: rows are whole texels when N % 4 == 0: one read, no per-value division.
+    outColor = texelFetch(u_x, ivec2(col >> 2, row), 0);
+    return;
+  }
+  vec4 v = vec4(0.0);
+  for (int k = 0; k < 4; ++k) {
+    if (base + k < u_size) v[k] = texelFetch(u_x, ivec2(col >> 2, row), 0)[col & 3];
+    col += 1;
+    if (col == u_cols) { col = 0; row += 1; }
+  }
+  outColor = v;
 }

@@ -87,8 +87,8 @@ class WebGLBackend(Backend):
         self._upload = runtime.uploadFrom
         self._read = runtime.readInto
         self.renderer = runtime.caps.renderer
-        row_limit = runtime.textures.rowLimit
-        self.max_values = row_limit * runtime.caps.maxTextureSize
+        # Four values per texel (see prelude.glsl), rows of at most rowLimit texels.
+        self.max_values = 4 * runtime.textures.rowLimit * runtime.caps.maxTextureSize
 
     def _check_size(self, shape):
         """A tensor too large for one texture is refused before any GPU work."""
@@ -96,7 +96,7 @@ class WebGLBackend(Backend):
         if n > self.max_values:
             raise ValueError(
                 f"webgl: a tensor of shape {tuple(shape)} has {n} values; this GPU's textures hold at most "
-                f"{self.max_values} (MAX_TEXTURE_SIZE {self.max_values // self.runtime.textures.rowLimit}); "
+                f"{self.max_values} (MAX_TEXTURE_SIZE {self.runtime.caps.maxTextureSize}); "
                 "use smaller tensors or tf.config.set_backend('numpy')"
             )
 
