@@ -1,14 +1,17 @@
 // elementwise: out[i] = EXPR(x0, x1, x2), four output values per texel.
 // Inputs are read with arbitrary strides, so this one kernel also does
 // broadcasting, transpose, broadcast_to and (with an offset) slicing.
-// Defines: NUM_INPUTS (1..3); EXPR, an expression over x0..x2 built from ops.glsl.
+// Defines: NUM_INPUTS (1..3); EXPR, an expression over x0..x2 built from ops.glsl;
+//   MODE<k> for each input (a define, not a uniform: SwiftShader evaluates both
+//   sides of a uniform branch, and the strided path is the expensive one):
+//   0: input k has the output's shape: read the same texel;
+//   1: read value u_offset<k> + sum(coord[d] * u_strides<k>[d]) (0 strides broadcast);
+//   2: input k is a single value.
 // Uniforms:
 //   u_size, u_outWidth         output value count and texture width (texels)
 //   u_outShape[MAX_RANK]       output shape, left-padded with 1s
 //   u_x<k>                     input k's texture, u_width<k> its width
-//   u_strided<k>               0: input k has the output's shape: read the same texel;
-//                              1: read value u_offset<k> + sum(coord[d] * u_strides<k>[d])
-//                              (0 strides broadcast); 2: input k is a single value
+//   u_offset<k>, u_strides<k>  where a mode-1 input reads (see MODE<k>)
 // Output layout: four values per texel, row-major flat (see prelude.glsl).
 
 uniform int u_size;
@@ -17,20 +20,17 @@ uniform int u_outShape[MAX_RANK];
 
 uniform sampler2D u_x0;
 uniform int u_width0;
-uniform int u_strided0;
 uniform int u_offset0;
 uniform int u_strides0[MAX_RANK];
 #if NUM_INPUTS > 1
 uniform sampler2D u_x1;
 uniform int u_width1;
-uniform int u_strided1;
 uniform int u_offset1;
 uniform int u_strides1[MAX_RANK];
 #endif
 #if NUM_INPUTS > 2
 uniform sampler2D u_x2;
 uniform int u_width2;
-uniform int u_strided2;
 uniform int u_offset2;
 uniform int u_strides2[MAX_RANK];
 #endif
@@ -50,12 +50,11 @@ int sourceIndex(int i, int offset, int strides[MAX_RANK]) {
   return j;
 }
 
-vec4 read(sampler2D x, int width, int mode, int offset, int strides[MAX_RANK], int base, ivec2 here) {
-  if (mode == 0) return texelFetch(x, here, 0);
-  if (mode == 2) return vec4(texelFetch(x, ivec2(0, 0), 0).r);
-  vec4 v;
+// Four values of an input read with strides (mode 1): one index walk per value.
+vec4 gather(sampler2D x, int width, int offset, int strides[MAX_RANK], int base) {
+  vec4 v = vec4(0.0);
   for (int c = 0; c < 4; ++c) {
-    v[c] = base + c < u_size ? fetch(x, width, sourceIndex(base + c, offset, strides)) : 0.0;
+    if (base + c < u_size) v[c] = fetch(x, width, sourceIndex(base + c, offset, strides));
   }
   return v;
 }
@@ -64,14 +63,32 @@ void main() {
   int base = 4 * outTexel(u_outWidth);
   if (base >= u_size) { outColor = vec4(0.0); return; }
   ivec2 here = ivec2(gl_FragCoord.xy);
-  vec4 x0 = read(u_x0, u_width0, u_strided0, u_offset0, u_strides0, base, here);
+#if MODE0 == 0
+  vec4 x0 = texelFetch(u_x0, here, 0);
+#elif MODE0 == 2
+  vec4 x0 = vec4(texelFetch(u_x0, ivec2(0, 0), 0).r);
+#else
+  vec4 x0 = gather(u_x0, u_width0, u_offset0, u_strides0, base);
+#endif
 #if NUM_INPUTS > 1
-  vec4 x1 = read(u_x1, u_width1, u_strided1, u_offset1, u_strides1, base, here);
+#if MODE1 == 0
+  vec4 x1 = texelFetch(u_x1, here, 0);
+#elif MODE1 == 2
+  vec4 x1 = vec4(texelFetch(u_x1, ivec2(0, 0), 0).r);
+#else
+  vec4 x1 = gather(u_x1, u_width1, u_offset1, u_strides1, base);
+#endif
 #else
   vec4 x1 = vec4(0.0);
 #endif
 #if NUM_INPUTS > 2
-  vec4 x2 = read(u_x2, u_width2, u_strided2, u_offset2, u_strides2, base, here);
+#if MODE2 == 0
+  vec4 x2 = texelFetch(u_x2, here, 0);
+#elif MODE2 == 2
+  vec4 x2 = vec4(texelFetch(u_x2, ivec2(0, 0), 0).r);
+#else
+  vec4 x2 = gather(u_x2, u_width2, u_offset2, u_strides2, base);
+#endif
 #else
   vec4 x2 = vec4(0.0);
 #endif

@@ -3,7 +3,7 @@
 //
 //   const rt = await createRuntime();           // or createRuntime({canvas})
 //   const a = rt.upload(new Float32Array([1, 2, 3]), 3);
-//   const b = rt.elementwise("op_exp(x0)", 3, 1, a, 0);   // n, inputs, (id, strided)
+//   const b = rt.elementwise("op_exp(x0)", 3, 1, a, 0);   // n, inputs, (id, mode)
 //   rt.read(b, out); rt.free(a); rt.free(b);
 //
 // Modules: programs.js (compile + cache), textures.js (pool, upload,
@@ -222,28 +222,29 @@ export class Runtime {
     this.counts.calls += 1;
     const n = p[0];
     const k = p[1];
-    const program = this.programs.get("elementwise", { NUM_INPUTS: k, EXPR: expr });
+    const defines = { NUM_INPUTS: k, EXPR: expr };
     const inputs = [];
     let at = 2;
-    let anyStrided = 0;
+    let anyStrided = false;
     for (let i = 0; i < k; i++) {
-      const input = { record: this.record(p[at]), strided: p[at + 1], offset: 0, strides: null };
+      const input = { record: this.record(p[at]), mode: p[at + 1], offset: 0, strides: null };
+      defines[`MODE${i}`] = input.mode;
       at += 2;
-      if (input.strided === 1) {
+      if (input.mode === 1) {
         input.offset = p[at];
         input.strides = p.slice(at + 1, at + 1 + MAX_RANK);
         at += 1 + MAX_RANK;
-        anyStrided = 1;
+        anyStrided = true;
       }
       inputs.push(input);
     }
     const outShape = anyStrided ? p.slice(at, at + MAX_RANK) : null;
+    const program = this.programs.get("elementwise", defines);
     const out = this.draw(program, this.textures.acquire(n), (set, bind) => {
       if (anyStrided) set("u_outShape", outShape);
       inputs.forEach((input, i) => {
         bind(i, `u_x${i}`, input.record);
-        set(`u_strided${i}`, input.strided);
-        if (input.strided === 1) {
+        if (input.mode === 1) {
           set(`u_width${i}`, input.record.width);
           set(`u_offset${i}`, input.offset);
           set(`u_strides${i}`, input.strides);
