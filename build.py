@@ -122,21 +122,26 @@ def setup_venv():
     stamp.write_text(wanted)
 
 
+def npm_pack(spec, file_name, url):
+    """The npm tarball for `spec`, fetched once into .cache/npm with `npm pack`."""
+    npm_dir = CACHE / "npm"
+    tarball = npm_dir / file_name
+    if not tarball.exists():
+        say("setup", f"npm pack {spec} into {npm_dir.relative_to(ROOT)}")
+        npm_dir.mkdir(parents=True, exist_ok=True)
+        result = subprocess.run(["npm", "pack", spec, "--silent"], cwd=npm_dir)
+        if result.returncode != 0 or not tarball.exists():
+            fail("setup", f"could not download {file_name}; fetch it by hand ({url}) "
+                 f"and put it at {tarball}")
+    return tarball
+
+
 def setup_pyodide():
     if all((PYODIDE_DIR / name).exists() for name in PYODIDE_FILES):
         say("setup", f"Pyodide {PYODIDE_VERSION} is in {PYODIDE_DIR.relative_to(ROOT)}")
         return
-    npm_dir = CACHE / "npm"
-    tarball = npm_dir / f"pyodide-{PYODIDE_VERSION}.tgz"
-    if not tarball.exists():
-        say("setup", f"npm pack pyodide@{PYODIDE_VERSION} into {npm_dir.relative_to(ROOT)}")
-        npm_dir.mkdir(parents=True, exist_ok=True)
-        result = subprocess.run(["npm", "pack", f"pyodide@{PYODIDE_VERSION}", "--silent"],
-                                cwd=npm_dir)
-        if result.returncode != 0 or not tarball.exists():
-            fail("setup", f"could not download pyodide-{PYODIDE_VERSION}.tgz; fetch it by hand "
-                 f"(https://registry.npmjs.org/pyodide/-/pyodide-{PYODIDE_VERSION}.tgz) "
-                 f"and put it at {tarball}")
+    tarball = npm_pack(f"pyodide@{PYODIDE_VERSION}", f"pyodide-{PYODIDE_VERSION}.tgz",
+                       f"https://registry.npmjs.org/pyodide/-/pyodide-{PYODIDE_VERSION}.tgz")
     say("setup", f"extracting {tarball.name} into {PYODIDE_DIR.relative_to(ROOT)}")
     partial = PYODIDE_DIR.with_name(PYODIDE_DIR.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
@@ -153,18 +158,8 @@ def setup_tfjs():
     if (TFJS_DIR / TFJS_BUNDLE).exists():
         say("setup", f"TensorFlow.js {TFJS_VERSION} is in {TFJS_DIR.relative_to(ROOT)}")
         return
-    npm_dir = CACHE / "npm"
-    tarball = npm_dir / f"tensorflow-tfjs-{TFJS_VERSION}.tgz"
-    if not tarball.exists():
-        say("setup", f"npm pack @tensorflow/tfjs@{TFJS_VERSION} into {npm_dir.relative_to(ROOT)} "
-            "(for the benchmark page)")
-        npm_dir.mkdir(parents=True, exist_ok=True)
-        result = subprocess.run(["npm", "pack", f"@tensorflow/tfjs@{TFJS_VERSION}", "--silent"],
-                                cwd=npm_dir)
-        if result.returncode != 0 or not tarball.exists():
-            fail("setup", f"could not download tensorflow-tfjs-{TFJS_VERSION}.tgz; fetch it by hand "
-                 f"(https://registry.npmjs.org/@tensorflow/tfjs/-/tfjs-{TFJS_VERSION}.tgz) "
-                 f"and put it at {tarball}")
+    tarball = npm_pack(f"@tensorflow/tfjs@{TFJS_VERSION}", f"tensorflow-tfjs-{TFJS_VERSION}.tgz",
+                       f"https://registry.npmjs.org/@tensorflow/tfjs/-/tfjs-{TFJS_VERSION}.tgz")
     with open(tarball, "rb") as f:
         actual = "sha512-" + base64.b64encode(hashlib.sha512(f.read()).digest()).decode()
     if actual != TFJS_INTEGRITY:

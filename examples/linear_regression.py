@@ -18,6 +18,7 @@ learning_rate = 0.1
 x = tf.random.uniform([200], minval=-2.0, maxval=2.0, seed=1)
 y = TRUE_A * x + TRUE_B + tf.random.normal([200], stddev=0.1, seed=2)
 
+print(f"backend: {tf.config.get_backend()}")  # webgl in the browser, numpy on CPython
 a = tf.Variable(0.0, name="a")
 b = tf.Variable(0.0, name="b")
 
