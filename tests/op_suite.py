@@ -44,6 +44,8 @@ PAIRS = [
     ((), (2, 3)),  # scalar x
     ((4, 1, 3), (2, 1)),  # rank difference and middle axis
     ((0, 3), (1, 3)),  # size 0
+    ((3, 8), (8,)),  # a bias: WebGL reads whole texels (period % 4 == 0)
+    ((5, 1), (5, 7)),  # a keepdims reduction broadcast back along rows
 ]
 GRAD_PAIRS = [((3,), (3,)), ((2, 3), (3,)), ((2, 1), (1, 3)), ((), (2, 3))]
 

@@ -215,8 +215,8 @@ export class Runtime {
 
   // out = expr(x0, x1, x2). Arguments (numbers, passed one by one: from Pyodide
   // that is cheaper than converting a list):
-  //   n, k, then per input: id, mode (0: same shape, 1: strided, 2: one value)
-  //   [, offset, strides x MAX_RANK if strided],
+  //   n, k, then per input: id, mode (see elementwise.glsl), then for mode 1
+  //   offset, strides x MAX_RANK; for modes 3-5 the broadcast period,
   //   then, if any input is strided, the output shape x MAX_RANK.
   elementwise(expr, ...p) {
     this.counts.calls += 1;
@@ -235,6 +235,9 @@ export class Runtime {
         input.strides = p.slice(at + 1, at + 1 + MAX_RANK);
         at += 1 + MAX_RANK;
         anyStrided = true;
+      } else if (input.mode >= 3) {
+        input.inner = p[at];
+        at += 1;
       }
       inputs.push(input);
     }
@@ -244,11 +247,12 @@ export class Runtime {
       if (anyStrided) set("u_outShape", outShape);
       inputs.forEach((input, i) => {
         bind(i, `u_x${i}`, input.record);
+        if (input.mode === 1 || input.mode >= 3) set(`u_width${i}`, input.record.width);
         if (input.mode === 1) {
-          set(`u_width${i}`, input.record.width);
           set(`u_offset${i}`, input.offset);
           set(`u_strides${i}`, input.strides);
         }
+        if (input.mode >= 3) set(`u_inner${i}`, input.inner);
       });
     });
     return this.adopt(out);

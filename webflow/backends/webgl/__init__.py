@@ -141,6 +141,8 @@ class WebGLBackend(Backend):
                 args += (x.id, 0)
             elif x.size == 1:
                 args += (x.id, 2)  # a scalar: read one texel, no index arithmetic
+            elif (pattern := _broadcast_pattern(x.shape, out_shape)) is not None:
+                args += (x.id, *pattern)
             else:
                 args += (x.id, 1, 0, *_read_strides(x.shape, out_shape))
                 strided = True
@@ -212,6 +214,20 @@ class WebGLBackend(Backend):
 
     def broadcast_to(self, x, shape):
         return self._strided(x, tuple(shape), _read_strides(x.shape, shape))
+
+
+def _broadcast_pattern(in_shape, out_shape):
+    """(mode, period) when an input broadcasts in one of the cheap ways of
+    elementwise.glsl: [outer, 1]-like (mode 3, value i // inner) or
+    [inner]-like (modes 4/5, value i % inner); None otherwise."""
+    padded = (1,) * (len(out_shape) - len(in_shape)) + tuple(in_shape)
+    for k in range(1, len(out_shape)):
+        inner = math.prod(out_shape[k:])
+        if padded[:k] == tuple(out_shape[:k]) and all(d == 1 for d in padded[k:]):
+            return 3, inner
+        if all(d == 1 for d in padded[:k]) and padded[k:] == tuple(out_shape[k:]):
+            return (5 if inner % 4 == 0 else 4), inner
+    return None
 
 
 def _broadcast(*shapes):
