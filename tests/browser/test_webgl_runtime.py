@@ -136,3 +136,16 @@ tf.config.set_backend('webgl')
 [[m['backend'], m['num_tensors'] > 0, m['num_bytes'] > 0], n['backend']]
 """)
     assert webgl == ["webgl", True, True] and numpy == "numpy"
+
+
+def test_python_scalars_upload_once_and_keep_their_sign(gl):
+    uploads, signs = gl("""
+x = tf.constant([1.0, 2.0])
+y = x * 0.5
+u0 = tf.memory()['uploads']
+for _ in range(100):
+    y = tf.nn.relu(x * 0.5 - 0.25)
+[tf.memory()['uploads'] - u0, np.signbit((x * -0.0).numpy()).tolist() + np.signbit((x * 0.0).numpy()).tolist()]
+""")
+    assert uploads == 0
+    assert signs == [True, True, False, False]

@@ -17,6 +17,7 @@ from webflow.backends.base import Backend
 
 MAX_RANK = 6  # as in prelude.glsl
 MAX_BATCH_RANK = 4  # as in matmul.glsl
+SCALAR_CACHE_SIZE = 256
 
 
 class GLTensor:
@@ -87,6 +88,7 @@ class WebGLBackend(Backend):
         self._upload = runtime.uploadFrom
         self._read = runtime.readInto
         self.renderer = runtime.caps.renderer
+        self._scalars = {}  # float32 bytes -> GLTensor of shape ()
         # Four values per texel (see prelude.glsl), rows of at most rowLimit texels.
         self.max_values = 4 * runtime.textures.rowLimit * runtime.caps.maxTextureSize
 
@@ -103,6 +105,19 @@ class WebGLBackend(Backend):
     # --- memory ---------------------------------------------------------------------
 
     def from_numpy(self, array):
+        if array.ndim == 0:
+            # NOTE: Python scalars in expressions (x * 0.5, relu's 0) become tensors on
+            # every call; handles are immutable, so one upload per distinct value serves all.
+            key = np.float32(array).tobytes()  # bytes: keeps -0.0 apart from 0.0
+            handle = self._scalars.get(key)
+            if handle is None:
+                if len(self._scalars) >= SCALAR_CACHE_SIZE:
+                    self._scalars.pop(next(iter(self._scalars)))
+                handle = self._scalars[key] = self._upload_array(array)
+            return handle
+        return self._upload_array(array)
+
+    def _upload_array(self, array):
         self._check_size(array.shape)
         flat = np.ascontiguousarray(array, dtype=np.float32).reshape(-1)
         return GLTensor(self.runtime, self._upload(flat, flat.size), array.shape)
