@@ -87,7 +87,6 @@ class WebGLBackend(Backend):
         self._fill = runtime.fill
         self._upload = runtime.uploadFrom
         self._read = runtime.readInto
-        self.renderer = runtime.caps.renderer
         self._scalars = {}  # float32 bytes -> GLTensor of shape ()
         # Four values per texel (see prelude.glsl), rows of at most rowLimit texels.
         self.max_values = 4 * runtime.textures.rowLimit * runtime.caps.maxTextureSize
@@ -123,18 +122,16 @@ class WebGLBackend(Backend):
         return GLTensor(self.runtime, self._upload(flat, flat.size), array.shape)
 
     def to_numpy(self, handle, dtype):
-        out = np.empty(handle.size, dtype=np.float32)
+        values = np.empty(handle.size, dtype=np.float32)
         if handle.size:
-            self._read(handle.id, out)
-        out = out.reshape(handle.shape)
-        return out if dtype.is_floating else out.astype(dtype.as_numpy_dtype)
+            self._read(handle.id, values)
+        return _as_dtype(values, handle, dtype)
 
     async def to_numpy_async(self, handle, dtype):
         values = np.empty(0, np.float32)
         if handle.size:
             values = np.asarray((await self.runtime.readAsync(handle.id)).to_py(), dtype=np.float32)
-        out = values.reshape(handle.shape)
-        return out if dtype.is_floating else out.astype(dtype.as_numpy_dtype)
+        return _as_dtype(values, handle, dtype)
 
     def memory(self):
         stats = self.runtime.stats().to_py()
@@ -229,6 +226,12 @@ class WebGLBackend(Backend):
 
     def broadcast_to(self, x, shape):
         return self._strided(x, tuple(shape), _read_strides(x.shape, shape))
+
+
+def _as_dtype(values, handle, dtype):
+    """Flat float32 texture values -> the tensor's shape and dtype (all are held as floats)."""
+    values = values.reshape(handle.shape)
+    return values if dtype.is_floating else values.astype(dtype.as_numpy_dtype)
 
 
 def _broadcast_pattern(in_shape, out_shape):
