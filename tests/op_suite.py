@@ -9,7 +9,7 @@ same rows run on CPython (tests/python) and inside Pyodide in the browser.
 """
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -27,7 +27,6 @@ class Row:
     grad: bool = True  # check the gradient against finite differences
     reduce_len: object = None  # case -> reduction length, for the tolerance
     label: str = ""
-    extra: dict = field(default_factory=dict)
 
     @property
     def id(self):

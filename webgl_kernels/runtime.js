@@ -54,7 +54,7 @@ export class Runtime {
     this.textures = new Textures(gl, this.caps.maxTextureSize);
     this.handles = new Map(); // id -> texture record
     this.nextId = 1;
-    this.counts = { draws: 0, uploads: 0, reads: 0, calls: 0 };
+    this.counts = { draws: 0, uploads: 0, reads: 0 };
     this.program = null; // GL state last sent, to skip redundant calls
     this.viewport = null;
     this.bound = [];
@@ -219,7 +219,6 @@ export class Runtime {
   //   offset, strides x MAX_RANK; for modes 3-5 the broadcast period,
   //   then, if any input is strided, the output shape x MAX_RANK.
   elementwise(expr, ...p) {
-    this.counts.calls += 1;
     const n = p[0];
     const k = p[1];
     const defines = { NUM_INPUTS: k, EXPR: expr };
@@ -260,7 +259,6 @@ export class Runtime {
 
   // Reduce each row of an [outer, rowLength] tensor to one value: op "sum" or "max".
   reduce(op, id, outer, rowLength) {
-    this.counts.calls += 1;
     const program = this.programs.get("reduce", { [op === "sum" ? "REDUCE_SUM" : "REDUCE_MAX"]: 1 });
     let record = this.record(id);
     let length = rowLength;
@@ -287,7 +285,6 @@ export class Runtime {
   // Batched matmul. Arguments: idA, idB, M, N, K, transposeA, transposeB, n,
   //   batchShape x 4, batchStridesA x 4, batchStridesB x 4
   matmul(...ints) {
-    this.counts.calls += 1;
     const [idA, idB, M, N, K, transposeA, transposeB, n] = ints;
     const batchShape = ints.slice(8, 12);
     const batches = batchShape.reduce((x, y) => x * y, 1);
