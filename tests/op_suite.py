@@ -66,6 +66,14 @@ def _softmax(x, axis=-1):
     return e / e.sum(axis=axis, keepdims=True)
 
 
+def _softplus_with_custom_gradient(tf, x):
+    @tf.custom_gradient
+    def softplus(x):
+        return tf.log(1.0 + tf.exp(x)), lambda dy: dy * tf.sigmoid(x)
+
+    return softplus(x)
+
+
 def _reduce_len(axis):
     def length(case):
         shape = case[0]
@@ -178,6 +186,7 @@ ROWS = [
     Row("softmax", lambda tf, x: tf.nn.softmax(x, axis=0), lambda x: _softmax(x, 0), [((3, 2),)], label="axis=0"),
     Row("log_softmax", lambda tf, x: tf.nn.log_softmax(x), lambda x: np.log(_softmax(x)), [((3,),), ((2, 5),)]),
     Row("identity", lambda tf, x: tf.identity(x), lambda x: x, ODD),
+    Row("custom_gradient", _softplus_with_custom_gradient, lambda x: np.log1p(np.exp(x)), ODD),
     Row("stop_gradient", lambda tf, x: tf.stop_gradient(x) * x, lambda x: x * x, GRAD_ODD, grad=False),
     Row("fill", lambda tf: tf.fill([2, 3], 1.5), lambda: np.full((2, 3), 1.5), [()], grad=False),
     Row("zeros", lambda tf: tf.zeros([3, 0]), lambda: np.zeros((3, 0)), [()], grad=False),

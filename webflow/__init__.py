@@ -8,7 +8,7 @@ from types import SimpleNamespace as _Namespace
 
 from webflow import backends as _backends
 from webflow import nest
-from webflow.autodiff import GradientTape
+from webflow.autodiff import GradientTape, custom_gradient
 from webflow.dtypes import DType, as_dtype, bool_ as bool, float32, int32
 from webflow.ops import (
     abs,
@@ -67,6 +67,7 @@ nn = _Namespace(
     tanh=_nn_ops.tanh,
     softmax=_nn_ops.softmax,
     log_softmax=_nn_ops.log_softmax,
+    dropout=_random_ops.dropout,
 )
 math = _Namespace(
     abs=abs, add=add, divide=divide, equal=equal, exp=exp, greater=greater, greater_equal=greater_equal,
@@ -78,6 +79,9 @@ random = _Namespace(
     set_seed=_random_ops.set_seed,
     uniform=_random_ops.uniform,
     normal=_random_ops.normal,
+    truncated_normal=_random_ops.truncated_normal,
+    categorical=_random_ops.categorical,
+    shuffle=_random_ops.shuffle,
 )
 config = _Namespace(
     get_backend=lambda: _backends.get_backend().name,

@@ -99,16 +99,14 @@ class GradientTape:
         Raises:
             RuntimeError: a second call on a non-persistent tape.
         """
-        from webflow.ops import GRADIENTS, add, convert_to_tensor, ones_like, zeros_like
-        from webflow.tensor import Variable
+        from webflow.ops import convert_to_tensor, zeros_like
 
         if self._used and not self._persistent:
             raise RuntimeError(
                 "GradientTape.gradient can only be called once on a non-persistent tape; "
                 "create the tape with GradientTape(persistent=True) to call it again"
             )
-        if unconnected_gradients not in ("none", "zero"):
-            raise ValueError(f"GradientTape.gradient: unconnected_gradients must be 'none' or 'zero'; received {unconnected_gradients!r}")
+        _check_unconnected("gradient", unconnected_gradients)
         self._used = True
         several = isinstance(target, (list, tuple))
         targets = [convert_to_tensor(t) for t in (target if several else [target])]
@@ -116,6 +114,82 @@ class GradientTape:
             seeds = [None] * len(targets)
         else:
             seeds = list(output_gradients) if several else [output_gradients]
+        grads = self._backward(targets, seeds)
+
+        def result(source):
+            g = self._gradient_of(grads, source)
+            return zeros_like(source) if g is None and unconnected_gradients == "zero" else g
+
+        out = nest.map_structure(result, sources)
+        if not self._persistent:
+            self._records, self._tracked = [], {}
+        return out
+
+    def jacobian(self, target, sources, unconnected_gradients="none", experimental_use_pfor=True):
+        """d target[i...] / d source[j...] for every pair: shape target.shape + source.shape.
+
+        One backward pass per value of ``target`` (``experimental_use_pfor`` is
+        accepted and ignored). The tape may be non-persistent.
+
+        >>> import webflow as tf
+        >>> x = tf.constant([1.0, 2.0])
+        >>> with tf.GradientTape() as tape:
+        ...     tape.watch(x)
+        ...     y = x * x
+        >>> tape.jacobian(y, x).numpy()
+        array([[2., 0.],
+               [0., 4.]], dtype=float32)
+        """
+        from webflow.ops import convert_to_tensor
+
+        _check_unconnected("jacobian", unconnected_gradients)
+        target = convert_to_tensor(target)
+        shape = tuple(target.shape)
+        flat = nest.flatten(sources)
+        rows = [self._seeded(target, _unit_seed(shape, i), flat) for i in range(target.shape.num_elements())]
+        return nest.pack_sequence_as(sources, [
+            _stacked([row[k] for row in rows], source, shape, 0, unconnected_gradients)
+            for k, source in enumerate(flat)
+        ])
+
+    def batch_jacobian(self, target, source, unconnected_gradients="none", experimental_use_pfor=True):
+        """Per-example Jacobians d target[b, i...] / d source[b, j...], of shape
+        target.shape + source.shape[1:]. Rows of the batch must not depend on each other.
+
+        Raises:
+            ValueError: target or source of rank 0, or different batch sizes.
+
+        >>> import webflow as tf
+        >>> x = tf.constant([[1.0, 2.0], [3.0, 4.0]])
+        >>> with tf.GradientTape() as tape:
+        ...     tape.watch(x)
+        ...     y = x * x
+        >>> tape.batch_jacobian(y, x).numpy()[1]
+        array([[6., 0.],
+               [0., 8.]], dtype=float32)
+        """
+        from webflow.ops import convert_to_tensor
+
+        _check_unconnected("batch_jacobian", unconnected_gradients)
+        target = convert_to_tensor(target)
+        shape = tuple(target.shape)
+        source_shape = tuple(source.shape)
+        if not shape or not source_shape or shape[0] != source_shape[0]:
+            raise ValueError(
+                "batch_jacobian: target and source must have the same batch (first) dimension; "
+                f"received target.shape={shape}, source.shape={source_shape}"
+            )
+        per_row = target.shape.num_elements() // shape[0] if shape[0] else 0
+        rows = [self._seeded(target, _unit_seed(shape, j, batched=True), [source])[0] for j in range(per_row)]
+        return _stacked(rows, source, shape, 1, unconnected_gradients)
+
+    def _seeded(self, target, seed, flat_sources):
+        grads = self._backward([target], [seed])
+        return [self._gradient_of(grads, source) for source in flat_sources]
+
+    def _backward(self, targets, seeds):
+        """Walk the record backwards from ``targets``; return {id(tensor): gradient}."""
+        from webflow.ops import GRADIENTS, add, convert_to_tensor, ones_like
 
         grads = {}
 
@@ -136,24 +210,123 @@ class GradientTape:
                         accumulate(x, gx)
         finally:
             self._recording = was_recording
+        return grads
 
-        def result(source):
-            if isinstance(source, Variable):
-                reads = self._variables.get(id(source), (None, []))[1]
-                found = [grads[id(v)] for v in reads if id(v) in grads]
-                g = found[0] if found else None
-                for more in found[1:]:
-                    g = add(g, more)
-            else:
-                g = grads.get(id(convert_to_tensor(source)))
-            if g is None and unconnected_gradients == "zero":
-                g = zeros_like(source)
-            return g
+    def _gradient_of(self, grads, source):
+        from webflow.ops import add, convert_to_tensor
+        from webflow.tensor import Variable
 
-        out = nest.map_structure(result, sources)
-        if not self._persistent:
-            self._records, self._tracked = [], {}
+        if not isinstance(source, Variable):
+            return grads.get(id(convert_to_tensor(source)))
+        reads = self._variables.get(id(source), (None, []))[1]
+        found = [grads[id(v)] for v in reads if id(v) in grads]
+        g = found[0] if found else None
+        for more in found[1:]:
+            g = add(g, more)
+        return g
+
+
+def _check_unconnected(method, value):
+    if value not in ("none", "zero"):
+        raise ValueError(f"GradientTape.{method}: unconnected_gradients must be 'none' or 'zero'; received {value!r}")
+
+
+def _unit_seed(shape, index, batched=False):
+    """An output gradient of ``shape``: 1 at flat position ``index`` (of each batch row when batched)."""
+    import numpy as np
+
+    seed = np.zeros(int(np.prod(shape)), np.float32).reshape((shape[0], -1) if batched else (1, -1))
+    seed[:, index] = 1.0
+    return seed.reshape(shape)
+
+
+def _stacked(rows, source, target_shape, batch_axes, unconnected_gradients):
+    """Jacobian rows (gradients with the source's shape, one per target value) as one
+    tensor of shape target_shape + source.shape[batch_axes:]."""
+    from webflow.ops import reshape, stack, zeros, zeros_like
+
+    shape = tuple(source.shape)
+    if any(g is None for g in rows):
+        if unconnected_gradients == "none" and all(g is None for g in rows):
+            return None
+        rows = [zeros_like(source) if g is None else g for g in rows]
+    out_shape = tuple(target_shape) + shape[batch_axes:]
+    if not rows:
+        return zeros(out_shape, source.dtype)
+    return reshape(stack(rows, axis=batch_axes), out_shape)
+
+
+def custom_gradient(f):
+    """Decorator: give ``f`` its own gradient.
+
+    ``f(*args)`` returns ``(y, grad_fn)``, where y is a Tensor and
+    ``grad_fn(dy)`` returns the gradient for each Tensor argument (one Tensor,
+    or a list). If f reads trainable Variables, ``grad_fn(dy, variables=...)``
+    returns ``(argument_gradients, variable_gradients)``. The ops inside f are
+    not recorded; grad_fn's ops are, so second derivatives work when grad_fn
+    is written with webflow ops.
+
+    >>> import webflow as tf
+    >>> @tf.custom_gradient
+    ... def clip_gradient(x):
+    ...     return tf.identity(x), lambda dy: tf.minimum(dy, 1.0)
+    >>> x = tf.constant(2.0)
+    >>> with tf.GradientTape() as tape:
+    ...     tape.watch(x)
+    ...     y = clip_gradient(x) * 5.0
+    >>> float(tape.gradient(y, x))
+    1.0
+    """
+
+    def call(*args, **kwargs):
+        from webflow.tensor import Tensor, Variable, convert_to_tensor
+
+        inputs = [convert_to_tensor(a) for a in nest.flatten(args) if isinstance(a, (Tensor, Variable))]
+        reads = []
+        _variable_readers.append(reads)
+        paused = [tape for tape in _active_tapes if tape._recording]
+        for tape in paused:
+            tape._recording = False
+        try:
+            y, grad_fn = f(*args, **kwargs)
+        finally:
+            for tape in paused:
+                tape._recording = True
+            _variable_readers.remove(reads)
+        if not isinstance(y, Tensor):
+            raise TypeError(
+                f"custom_gradient: {getattr(f, '__name__', 'f')} must return (Tensor, grad_fn); "
+                f"received ({type(y).__name__}, ...)"
+            )
+        variables = list({id(v): v for v in reads if v.trainable}.values())
+        for var in variables:
+            note_variable_read(var)
+        out = Tensor(y._handle, y._backend, y.shape, y.dtype)  # a new node: y may be an input itself
+        record("custom_gradient", inputs + [var._value for var in variables], out,
+               {"grad_fn": grad_fn, "num_inputs": len(inputs), "variables": variables})
         return out
+
+    call.__name__ = getattr(f, "__name__", "custom_gradient")
+    call.__doc__ = f.__doc__
+    return call
+
+
+def _custom_gradient_grad(g, inputs, out, grad_fn, num_inputs, variables):
+    if variables:
+        grads, variable_grads = grad_fn(g, variables=variables)
+        grads = nest.flatten(grads) + nest.flatten(variable_grads)
+    else:
+        grads = nest.flatten(grad_fn(g))
+    if len(grads) != len(inputs):
+        raise ValueError(
+            f"custom_gradient: grad_fn must return one gradient per Tensor argument "
+            f"({num_inputs}) and per variable read ({len(variables)}); received {len(grads)}"
+        )
+    return tuple(grads)
+
+
+GRADIENTS = {"custom_gradient": _custom_gradient_grad}
+_variable_readers = []  # lists collecting the Variables read inside custom_gradient functions
 
 
 def record(op, inputs, output, attrs):
@@ -168,6 +341,8 @@ def record(op, inputs, output, attrs):
 
 def note_variable_read(var):
     """Called when a Variable is read: watch it on tapes that should see it."""
+    for reads in _variable_readers:
+        reads.append(var)
     for tape in _active_tapes:
         if tape._recording and (id(var) in tape._variables or (tape._watch_accessed_variables and var.trainable)):
             tape._note_read(var)

@@ -189,3 +189,89 @@ def test_training_step_leaves_no_reference_cycles():
         assert gc.collect() == 0
     finally:
         gc.enable()
+
+
+def test_custom_gradient_with_variables_and_second_order():
+    v = tf.Variable(3.0)
+
+    @tf.custom_gradient
+    def scaled_square(x):
+        y = v * x * x
+
+        def grad(dy, variables=None):
+            return dy * 2.0 * v * x, [dy * x * x]
+
+        return y, grad
+
+    x = tf.constant(2.0)
+    with tf.GradientTape(persistent=True) as outer:
+        outer.watch(x)
+        with tf.GradientTape() as inner:
+            inner.watch(x)
+            y = scaled_square(x)
+        dx, dv = inner.gradient(y, [x, v])
+    assert float(dx) == 12.0 and float(dv) == 4.0
+    assert float(outer.gradient(dx, x)) == 6.0  # grad_fn's ops were recorded by the outer tape
+
+
+def test_custom_gradient_errors():
+    @tf.custom_gradient
+    def two_grads(x):
+        return x * 2.0, lambda dy: [dy, dy]
+
+    x = tf.constant(1.0)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = two_grads(x)
+    with pytest.raises(ValueError, match=r"custom_gradient: grad_fn must return one gradient per Tensor argument \(1\).*received 2"):
+        tape.gradient(y, x)
+
+    @tf.custom_gradient
+    def not_a_tensor(x):
+        return 1.0, lambda dy: dy
+
+    with pytest.raises(TypeError, match=r"custom_gradient: not_a_tensor must return \(Tensor, grad_fn\); received \(float"):
+        not_a_tensor(x)
+
+
+def test_jacobian_matches_finite_differences():
+    w = np.array([[1.0, -2.0, 0.5], [0.3, 0.0, 2.0]], np.float32)
+    x = tf.constant([0.5, -1.0, 2.0])
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = tf.tanh(tf.reshape(tf.matmul(tf.constant(w), tf.reshape(x, [3, 1])), [2])) * x[:2]
+    jac = tape.jacobian(y, x).numpy()
+
+    def f(v):
+        return np.tanh(w @ v) * v[:2]
+
+    eps, v = 1e-3, x.numpy().astype(np.float64)
+    numeric = np.stack([(f(v + eps * e) - f(v - eps * e)) / (2 * eps) for e in np.eye(3)], axis=1)
+    assert jac.shape == (2, 3)
+    np.testing.assert_allclose(jac, numeric, rtol=1e-3, atol=1e-4)
+
+
+def test_jacobian_of_nested_sources_and_unconnected():
+    a, b, c = tf.constant([1.0, 2.0]), tf.Variable([[3.0]]), tf.constant(5.0)
+    with tf.GradientTape() as tape:
+        tape.watch(a)
+        tape.watch(c)
+        y = a * b[0, 0]
+    jac = tape.jacobian(y, {"a": a, "b": b, "c": c})
+    np.testing.assert_array_equal(jac["a"].numpy(), [[3.0, 0.0], [0.0, 3.0]])
+    assert jac["b"].shape == (2, 1, 1)
+    np.testing.assert_array_equal(jac["b"].numpy().reshape(2), [1.0, 2.0])
+    assert jac["c"] is None
+
+
+def test_batch_jacobian_per_example():
+    x = tf.constant(np.arange(6, dtype=np.float32).reshape(3, 2))
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = tf.concat([x * x, tf.reduce_sum(x, axis=1, keepdims=True)], axis=1)  # [3, 3]
+    jac = tape.batch_jacobian(y, x).numpy()
+    assert jac.shape == (3, 3, 2)
+    for row, values in zip(jac, x.numpy()):
+        np.testing.assert_array_equal(row, [[2 * values[0], 0], [0, 2 * values[1]], [1, 1]])
+    with pytest.raises(ValueError, match=r"batch_jacobian: .*same batch.*target.shape=\(3, 3\), source.shape=\(2,\)"):
+        tape.batch_jacobian(y, tf.constant([1.0, 2.0]))

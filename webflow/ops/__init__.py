@@ -2,6 +2,7 @@
 
 # NOTE: webflow.tensor first; it imports the op modules back once Tensor exists.
 from webflow import tensor as _tensor  # noqa: F401  isort:skip
+from webflow import autodiff
 from webflow.ops import array_ops, math_ops, nn_ops, random_ops
 from webflow.ops.array_ops import (
     broadcast_to,
@@ -51,4 +52,6 @@ from webflow.ops.math_ops import (
 from webflow.ops.nn_ops import log_softmax, relu, softmax
 from webflow.tensor import constant, convert_to_tensor
 
-GRADIENTS = {**math_ops.GRADIENTS, **array_ops.GRADIENTS}
+from webflow.autodiff import custom_gradient  # noqa: E402  (needs the ops above)
+
+GRADIENTS = {**math_ops.GRADIENTS, **array_ops.GRADIENTS, **autodiff.GRADIENTS}

@@ -71,3 +71,113 @@ def normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=No
     if not dtype.is_floating:
         raise TypeError(f"random.normal: dtype must be float32; received {dtype.name}")
     return _upload("random.normal", shape, _generator(seed).normal(mean, stddev, size=shape), dtype)
+
+
+def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=None):
+    """Normal samples, redrawn until they lie within two standard deviations of the mean.
+
+    >>> import webflow as tf
+    >>> x = tf.random.truncated_normal([1000], seed=3).numpy()
+    >>> bool(abs(x).max() <= 2.0)
+    True
+    """
+    shape = _shape_arg("random.truncated_normal", shape)
+    dtype = dtypes.as_dtype(dtype)
+    if not dtype.is_floating:
+        raise TypeError(f"random.truncated_normal: dtype must be float32; received {dtype.name}")
+    rng = _generator(seed)
+    values = rng.standard_normal(size=shape)
+    outside = np.abs(values) > 2.0
+    while outside.any():  # about 4.6% of draws per round
+        values[outside] = rng.standard_normal(size=int(outside.sum()))
+        outside = np.abs(values) > 2.0
+    return _upload("random.truncated_normal", shape, mean + stddev * values, dtype)
+
+
+def categorical(logits, num_samples, dtype=dtypes.int32, seed=None, name=None):
+    """Draw ``num_samples`` class indices per row of ``logits`` [batch, classes].
+
+    The result is int32 (webflow has no int64, TF's default here).
+
+    NOTE: the logits are read back to the host (one transfer) so that the
+    same seed draws the same classes on every backend.
+
+    Raises:
+        ValueError: logits not of rank 2, no classes, or num_samples < 0.
+
+    >>> import webflow as tf
+    >>> tf.random.categorical([[0.0, -1e9], [-1e9, 0.0]], 3, seed=1).numpy()
+    array([[0, 0, 0],
+           [1, 1, 1]], dtype=int32)
+    """
+    from webflow.ops.dispatch import convert_to_tensor_for, require_float
+
+    dtype = dtypes.as_dtype(dtype)
+    if not dtype.is_integer:
+        raise TypeError(f"random.categorical: dtype must be int32; received {dtype.name}")
+    x = convert_to_tensor_for("random.categorical", logits, dtypes.float32, "logits")
+    require_float("random.categorical", x, "logits")
+    if x.shape.rank != 2 or x.shape[1] == 0:
+        raise ValueError(
+            f"random.categorical: logits must have shape [batch, classes] with classes >= 1; received shape {tuple(x.shape)}"
+        )
+    num_samples = int(num_samples)
+    if num_samples < 0:
+        raise ValueError(f"random.categorical: num_samples must be >= 0; received {num_samples}")
+    z = x.numpy().astype(np.float64)
+    z -= z.max(axis=1, keepdims=True)
+    cdf = np.cumsum(np.exp(z), axis=1)
+    u = _generator(seed).uniform(size=(z.shape[0], num_samples)) * cdf[:, -1:]
+    samples = np.stack([np.searchsorted(row, draws, side="right") for row, draws in zip(cdf, u)]) if z.shape[0] else u
+    samples = np.minimum(samples, z.shape[1] - 1)
+    return _upload("random.categorical", (z.shape[0], num_samples), samples, dtype)
+
+
+def shuffle(value, seed=None, name=None):
+    """``value`` with its first axis randomly permuted (not differentiable, as in TF).
+
+    NOTE: the values pass through the host (read back, permuted, uploaded).
+
+    >>> import webflow as tf
+    >>> sorted(tf.random.shuffle([1, 2, 3, 4], seed=5).numpy().tolist())
+    [1, 2, 3, 4]
+    """
+    from webflow.ops.dispatch import convert_to_tensor_for
+
+    x = convert_to_tensor_for("random.shuffle", value, arg="value")
+    if x.shape.rank == 0:
+        raise ValueError("random.shuffle: value must have rank >= 1; received a scalar")
+    order = _generator(seed).permutation(x.shape[0])
+    return _upload("random.shuffle", tuple(x.shape), x.numpy()[order], x.dtype)
+
+
+def dropout(x, rate, noise_shape=None, seed=None, name=None):
+    """Zero each value with probability ``rate`` and scale the rest by 1 / (1 - rate).
+
+    The mask is drawn like ``uniform`` (same seed, same mask on every backend);
+    ``noise_shape`` (broadcastable to x's shape) shares one draw along its 1-axes.
+
+    Raises:
+        ValueError: rate outside [0, 1), or a noise_shape that does not broadcast.
+
+    >>> import webflow as tf
+    >>> y = tf.nn.dropout(tf.ones([1000]), rate=0.5, seed=1).numpy()
+    >>> sorted(set(y.tolist())), bool(300 < (y == 0).sum() < 700)
+    ([0.0, 2.0], True)
+    """
+    from webflow.ops import math_ops
+    from webflow.ops.dispatch import convert_to_tensor_for, require_float
+
+    x = convert_to_tensor_for("dropout", x)
+    require_float("dropout", x)
+    rate = float(rate)
+    if not 0.0 <= rate < 1.0:
+        raise ValueError(f"dropout: rate must be in [0, 1); received {rate}")
+    shape = tuple(x.shape) if noise_shape is None else _shape_arg("dropout", noise_shape)
+    if len(shape) != x.shape.rank or any(n not in (1, d) for n, d in zip(shape, x.shape)):
+        raise ValueError(f"dropout: noise_shape {shape} does not broadcast to x.shape {tuple(x.shape)}")
+    if rate == 0.0:
+        return x
+    keep = _generator(seed).uniform(size=shape) >= rate
+    mask = _upload("dropout", shape, keep / (1.0 - rate), x.dtype)
+    return math_ops.multiply(x, mask)
