@@ -149,3 +149,24 @@ for _ in range(100):
 """)
     assert uploads == 0
     assert signs == [True, True, False, False]
+
+
+def test_seeded_random_ops_agree_across_backends(gl):
+    """Random numbers are drawn on the host, so one seed gives the same values on NumPy and WebGL."""
+    same = gl("""
+def draws():
+    tf.random.set_seed(11)
+    x = tf.ones([4, 5])
+    return [t.numpy() for t in (
+        tf.random.uniform([3, 4], seed=1), tf.random.normal([5]), tf.random.truncated_normal([6], seed=2),
+        tf.random.categorical(tf.math.log([[0.2, 0.8], [0.6, 0.4]]), 7, seed=3),
+        tf.random.shuffle(tf.reshape(tf.range(12.0), [4, 3]), seed=4),
+        tf.nn.dropout(x, 0.5, seed=5),
+    )]
+tf.config.set_backend('numpy')
+on_numpy = draws()
+tf.config.set_backend('webgl')
+on_webgl = draws()
+[bool(np.array_equal(a, b)) for a, b in zip(on_numpy, on_webgl)]
+""")
+    assert same == [True] * 6
