@@ -182,12 +182,13 @@ async function startDemo() {
 
 // Which backend ran the demo, on which GPU, and what it cost in shader programs and draws.
 function showBackend(pyodide) {
-  const [name, renderer, programs, draws] = toJs(pyodide.runPython(`
+  const [name, renderer, programs, draws, precision] = toJs(pyodide.runPython(`
 import webflow as tf
 _m = tf.memory()
-[tf.config.get_backend(), _m.get("renderer"), _m.get("programsCompiled"), _m.get("draws")]`));
+[tf.config.get_backend(), _m.get("renderer"), _m.get("programsCompiled"), _m.get("draws"), _m.get("precision")]`));
+  const half = precision === "float16" ? " (float16: this GPU cannot render float32)" : "";
   $("#backend").textContent = name === "webgl"
-    ? `Backend: WebGL2 on ${renderer} · ${programs} shader programs compiled · ${draws} draws`
+    ? `Backend: WebGL2 on ${renderer}${half} · ${programs} shader programs compiled · ${draws} draws`
     : "Backend: NumPy (WebGL2 is not available in this browser)";
   $("#backend").dataset.backend = name;
 }

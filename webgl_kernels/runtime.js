@@ -17,6 +17,10 @@ const MAX_RANK = 6;
 const REDUCE_CHUNK = 64;
 const PACKED_MATMUL_MIN_WORK = 32 * 32 * 32; // M * N * K
 
+let announcedFloat16 = false;
+
+// options: canvas (default: an OffscreenCanvas); precision: "float16" forces the
+// half-float path (tests use it; it is chosen by itself where float32 cannot be rendered).
 export async function createRuntime(options = {}) {
   const sources = await loadSources(KERNELS);
   const canvas = options.canvas ||
@@ -26,11 +30,11 @@ export async function createRuntime(options = {}) {
     preserveDrawingBuffer: false, powerPreference: "high-performance",
   });
   if (!gl) throw new Error("webflow: WebGL2 is not available in this browser");
-  return new Runtime(gl, canvas, sources);
+  return new Runtime(gl, canvas, sources, options);
 }
 
 export class Runtime {
-  constructor(gl, canvas, sources) {
+  constructor(gl, canvas, sources, options = {}) {
     this.gl = gl;
     this.canvas = canvas;
     this.debug = false; // true: check gl.getError() after every call
@@ -38,20 +42,28 @@ export class Runtime {
     canvas.addEventListener("webglcontextlost", (event) => { event.preventDefault(); this.lost = true; });
 
     const debugInfo = gl.getExtension("WEBGL_debug_renderer_info");
+    // NOTE: EXT_color_buffer_float makes RGBA16F renderable too, so it serves both precisions.
+    const float32 = gl.getExtension("EXT_color_buffer_float") !== null;
+    const float16 = float32 || gl.getExtension("EXT_color_buffer_half_float") !== null;
     this.caps = {
-      floatRenderTargets: gl.getExtension("EXT_color_buffer_float") !== null,
+      precision: float32 && options.precision !== "float16" ? "float32" : "float16",
       parallelCompile: gl.getExtension("KHR_parallel_shader_compile") !== null,
       maxTextureSize: gl.getParameter(gl.MAX_TEXTURE_SIZE),
       renderer: gl.getParameter(debugInfo ? debugInfo.UNMASKED_RENDERER_WEBGL : gl.RENDERER),
       vendor: gl.getParameter(debugInfo ? debugInfo.UNMASKED_VENDOR_WEBGL : gl.VENDOR),
     };
-    if (!this.caps.floatRenderTargets) {
-      // NOTE: without float32 render targets results would be silently wrong; refuse instead.
-      throw new Error("webflow: this GPU cannot render to float32 textures (EXT_color_buffer_float); " +
-        "use the NumPy backend: tf.config.set_backend('numpy')");
+    if (!float16) {
+      // NOTE: without float render targets results would be silently wrong; refuse instead.
+      throw new Error("webflow: this GPU cannot render to float textures (EXT_color_buffer_float or " +
+        "EXT_color_buffer_half_float); use the NumPy backend: tf.config.set_backend('numpy')");
+    }
+    if (this.caps.precision === "float16" && !announcedFloat16) {
+      announcedFloat16 = true;
+      console.warn("webflow: this GPU cannot render to float32 textures; tensors are held as float16 " +
+        "(about 3 significant digits, |x| <= 65504, integers exact to 2048)");
     }
     this.programs = new Programs(gl, sources);
-    this.textures = new Textures(gl, this.caps.maxTextureSize);
+    this.textures = new Textures(gl, this.caps.maxTextureSize, this.caps.precision);
     this.handles = new Map(); // id -> texture record
     this.nextId = 1;
     this.counts = { draws: 0, uploads: 0, reads: 0 };
@@ -164,6 +176,7 @@ export class Runtime {
       reads: this.counts.reads,
       renderer: this.caps.renderer,
       vendor: this.caps.vendor,
+      precision: this.caps.precision,
       maxTextureSize: this.caps.maxTextureSize,
     };
   }

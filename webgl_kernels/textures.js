@@ -1,4 +1,5 @@
-// textures.js: RGBA32F textures for tensors, pooled by physical size.
+// textures.js: RGBA32F textures for tensors (RGBA16F where the GPU cannot
+// render to float32), pooled by physical size.
 // A tensor of n values uses ceil(n / 4) texels, four values each, in a
 // texture `width` x `height` with width = min(texels, rowLimit): long tensors
 // fold into a squarish block, so a tensor is limited by its total size, not
@@ -10,8 +11,11 @@
 const SCRATCH_UNIT = 7;
 
 export class Textures {
-  constructor(gl, maxTextureSize) {
+  // precision: "float32" (RGBA32F) or "float16" (RGBA16F, 8 bytes a texel).
+  constructor(gl, maxTextureSize, precision = "float32") {
     this.gl = gl;
+    this.internalFormat = precision === "float16" ? gl.RGBA16F : gl.RGBA32F;
+    this.bytesPerTexel = precision === "float16" ? 8 : 16;
     this.rowLimit = Math.min(4096, maxTextureSize);
     this.maxTextureSize = maxTextureSize;
     this.free = new Map(); // "w x h" -> [texture records]
@@ -39,7 +43,7 @@ export class Textures {
     return record;
   }
 
-  // An RGBA32F texture of width x height texels (matmul's packed operands).
+  // A texture of width x height texels (matmul's packed operands).
   acquirePacked(width, height) {
     if (width > this.maxTextureSize || height > this.maxTextureSize) {
       throw new Error(`webflow: a packed ${width}x${height} texture exceeds MAX_TEXTURE_SIZE ${this.maxTextureSize}`);
@@ -58,7 +62,7 @@ export class Textures {
       const texture = gl.createTexture();
       gl.activeTexture(gl.TEXTURE0 + SCRATCH_UNIT);
       gl.bindTexture(gl.TEXTURE_2D, texture);
-      gl.texStorage2D(gl.TEXTURE_2D, 1, gl.RGBA32F, width, height);
+      gl.texStorage2D(gl.TEXTURE_2D, 1, this.internalFormat, width, height);
       gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.NEAREST);
       gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.NEAREST);
       gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
@@ -66,7 +70,7 @@ export class Textures {
       const framebuffer = gl.createFramebuffer();
       gl.bindFramebuffer(gl.FRAMEBUFFER, framebuffer);
       gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, texture, 0);
-      record = { texture, framebuffer, width, height, key, bytes: width * height * 16 };
+      record = { texture, framebuffer, width, height, key, bytes: width * height * this.bytesPerTexel };
       this.allocated += 1;
     }
     this.live += 1;

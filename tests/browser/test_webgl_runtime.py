@@ -170,3 +170,42 @@ on_webgl = draws()
 [bool(np.array_equal(a, b)) for a, b in zip(on_numpy, on_webgl)]
 """)
     assert same == [True] * 6
+
+
+def test_float16_fallback_trains_and_matches_numpy_loosely(gl):
+    """A GPU without float32 render targets gets RGBA16F textures (forced here: SwiftShader has both)."""
+    result = gl("""
+import js
+from pyodide.ffi import to_js
+from webflow.backends.webgl import WebGLBackend
+_module = await js.eval("import(new URL('webgl_kernels/runtime.js', document.baseURI).href)")
+_half = WebGLBackend(await _module.createRuntime(to_js({"precision": "float16"}, dict_converter=js.Object.fromEntries)))
+_previous = backends._active
+backends._active = _half
+try:
+    rng = np.random.default_rng(0)
+    a, b = rng.uniform(-1, 1, (33, 17)).astype(np.float32), rng.uniform(-1, 1, (17, 9)).astype(np.float32)
+    got = [tf.matmul(a, b).numpy(), tf.nn.softmax(a).numpy(), tf.exp(a).numpy(), tf.reduce_sum(a, axis=0).numpy()]
+    want = [a @ b, np.exp(a) / np.exp(a).sum(-1, keepdims=True), np.exp(a), a.sum(0)]
+    errors = [float(np.max(np.abs(g - w) / (1 + np.abs(w)))) for g, w in zip(got, want)]
+    x = tf.random.uniform([100], -2.0, 2.0, seed=1)
+    y = 2.0 * x - 1.0
+    w, c = tf.Variable(0.0), tf.Variable(0.0)
+    for _ in range(200):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(tf.square(w * x + c - y))
+        gw, gc = tape.gradient(loss, [w, c])
+        w.assign_sub(0.1 * gw)
+        c.assign_sub(0.1 * gc)
+    before = tf.memory()["liveBytes"]
+    block = tf.zeros([4096])  # 1024 texels
+    result = [errors, float(w.numpy()), float(c.numpy()), tf.memory()["precision"], tf.memory()["liveBytes"] - before]
+finally:
+    backends._active = _previous
+result
+""")
+    errors, w, c, precision, block_bytes = result
+    assert precision == "float16"
+    assert max(errors) < 1e-2, errors  # float16 keeps about 3 significant digits
+    assert abs(w - 2.0) < 0.02 and abs(c + 1.0) < 0.02
+    assert block_bytes == 1024 * 8  # RGBA16F: 8 bytes a texel
