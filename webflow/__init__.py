@@ -7,7 +7,7 @@ lives here: every name is defined in a module of the package.
 from types import SimpleNamespace as _Namespace
 
 from webflow import backends as _backends
-from webflow import keras, nest
+from webflow import data, keras, nest
 from webflow.autodiff import GradientTape, custom_gradient
 from webflow.dtypes import DType, as_dtype, bool_ as bool, float32, int32
 from webflow.ops import (
@@ -57,7 +57,7 @@ from webflow.ops import (
 )
 from webflow.ops import nn_ops as _nn_ops
 from webflow.ops import random_ops as _random_ops
-from webflow.tensor import Tensor, TensorShape, Variable
+from webflow.tensor import Tensor, TensorShape, TensorSpec, Variable
 
 __version__ = "0.1.0"
 

@@ -14,15 +14,16 @@ from webflow.dtypes import as_dtype
 
 
 class TensorShape(tuple):
-    """A fully known shape: a tuple of ints with ``as_list``, ``rank`` and
-    ``num_elements`` as in ``tf.TensorShape``.
+    """A shape: a tuple of ints with ``as_list``, ``rank`` and ``num_elements``
+    as in ``tf.TensorShape``. A tensor's shape is always known; specs (such as
+    a dataset's batch dimension) may hold None for an unknown dimension.
 
     >>> TensorShape((2, 3)).num_elements()
     6
     """
 
     def __new__(cls, dims=()):
-        return super().__new__(cls, (int(d) for d in dims))
+        return super().__new__(cls, (None if d is None else int(d) for d in dims))
 
     @property
     def rank(self):
@@ -36,13 +37,45 @@ class TensorShape(tuple):
         return list(self)
 
     def num_elements(self):
-        return int(np.prod(self, dtype=np.int64))
+        """The number of values, or None when a dimension is unknown."""
+        return None if None in self else int(np.prod(self, dtype=np.int64))
 
     def __repr__(self):
         return f"TensorShape({list(self)})"
 
     def __str__(self):
         return str(tuple(self))
+
+
+class TensorSpec:
+    """The shape and dtype of a tensor, without values (``tf.TensorSpec``).
+
+    >>> import webflow as tf
+    >>> tf.TensorSpec([None, 28], tf.float32)
+    TensorSpec(shape=(None, 28), dtype=tf.float32, name=None)
+    """
+
+    def __init__(self, shape, dtype=dtypes.float32, name=None):
+        self.shape = TensorShape(shape)
+        self.dtype = as_dtype(dtype)
+        self.name = name
+
+    def is_compatible_with(self, value):
+        """Whether a Tensor, array or spec has this dtype and a matching shape (None matches any size)."""
+        shape = tuple(value.shape)
+        dtype = value.dtype if isinstance(value, (TensorSpec, Tensor, Variable)) else dtypes.from_numpy_dtype(value.dtype)
+        return dtype is self.dtype and len(shape) == len(self.shape) and all(
+            a is None or b is None or a == b for a, b in zip(self.shape, shape)
+        )
+
+    def __eq__(self, other):
+        return isinstance(other, TensorSpec) and (self.shape, self.dtype, self.name) == (other.shape, other.dtype, other.name)
+
+    def __hash__(self):
+        return hash((self.shape, self.dtype.name))
+
+    def __repr__(self):
+        return f"TensorSpec(shape={tuple(self.shape)}, dtype={self.dtype!r}, name={self.name!r})"
 
 
 class _Operators:

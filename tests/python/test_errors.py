@@ -79,7 +79,7 @@ def test_no_silent_float64():
 @pytest.mark.parametrize(
     "module", ["webflow.tensor", "webflow.dtypes", "webflow.nest", "webflow.autodiff", "webflow.ops.math_ops",
                "webflow.ops.array_ops", "webflow.ops.nn_ops", "webflow.ops.random_ops",
-               "webflow.datasets.mnist", "webflow.datasets.boston_housing"]
+               "webflow.datasets.mnist", "webflow.datasets.boston_housing", "webflow.data.dataset"]
 )
 def test_docstring_examples_run(module):
     result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
