@@ -1,0 +1,112 @@
+"""Metrics (``tf.keras.metrics``): running values over batches, kept on the host.
+
+``update_state(y_true, y_pred)`` adds a batch, ``result()`` gives the value so
+far, ``reset_state()`` starts again (Keras resets them each epoch).
+"""
+
+import numpy as np
+
+from webflow import ops
+from webflow.keras import losses
+
+
+class Metric:
+    def __init__(self, name=None):
+        self.name = name or losses._snake(type(self).__name__)
+        self.reset_state()
+
+    def reset_state(self):
+        self.total, self.count = 0.0, 0
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        values = np.asarray(self.values(y_true, y_pred).numpy(), np.float64).reshape(-1)
+        weights = np.ones_like(values) if sample_weight is None else np.broadcast_to(
+            np.asarray(sample_weight, np.float64).reshape(-1), values.shape)
+        self.total += float(np.sum(values * weights))
+        self.count += float(np.sum(weights))
+
+    def values(self, y_true, y_pred):
+        raise NotImplementedError
+
+    def result(self):
+        return self.total / self.count if self.count else 0.0
+
+    def get_config(self):
+        return {"name": self.name}
+
+
+class Mean(Metric):
+    """The mean of the values given to ``update_state(values)``."""
+
+    def update_state(self, values, sample_weight=None):
+        super().update_state(None, values, sample_weight)
+
+    def values(self, _, values):
+        return ops.convert_to_tensor(values)
+
+
+class Accuracy(Metric):
+    """How often y_pred equals y_true exactly."""
+
+    def values(self, y_true, y_pred):
+        y_true, y_pred = losses._matched("Accuracy", y_true, y_pred)
+        return ops.cast(ops.equal(y_true, y_pred), "float32")
+
+
+class BinaryAccuracy(Metric):
+    def __init__(self, name=None, threshold=0.5):
+        self.threshold = threshold
+        super().__init__(name)
+
+    def values(self, y_true, y_pred):
+        y_true, y_pred = losses._matched("BinaryAccuracy", y_true, y_pred)
+        predicted = ops.cast(ops.greater(y_pred, self.threshold), "float32")
+        return ops.cast(ops.equal(y_true, predicted), "float32")
+
+
+class CategoricalAccuracy(Metric):
+    """How often the argmax of y_pred is the argmax of the one-hot y_true."""
+
+    def values(self, y_true, y_pred):
+        return ops.cast(ops.equal(ops.argmax(y_true, axis=-1), ops.argmax(y_pred, axis=-1)), "float32")
+
+
+class SparseCategoricalAccuracy(Metric):
+    """How often the argmax of y_pred is the integer label y_true."""
+
+    def values(self, y_true, y_pred):
+        labels = ops.convert_to_tensor(y_true)
+        y_pred = ops.convert_to_tensor(y_pred)
+        if labels.shape.rank == y_pred.shape.rank:
+            labels = ops.squeeze(labels, -1)
+        return ops.cast(ops.equal(ops.cast(labels, "int32"), ops.argmax(y_pred, axis=-1)), "float32")
+
+
+class MeanAbsoluteError(Metric):
+    def values(self, y_true, y_pred):
+        return losses.mean_absolute_error(y_true, y_pred)
+
+
+class MeanSquaredError(Metric):
+    def values(self, y_true, y_pred):
+        return losses.mean_squared_error(y_true, y_pred)
+
+
+ALIASES = {"accuracy": Accuracy, "acc": Accuracy, "binary_accuracy": BinaryAccuracy,
+           "categorical_accuracy": CategoricalAccuracy, "sparse_categorical_accuracy": SparseCategoricalAccuracy,
+           "mae": MeanAbsoluteError, "mean_absolute_error": MeanAbsoluteError,
+           "mse": MeanSquaredError, "mean_squared_error": MeanSquaredError}
+
+
+def get(identifier, loss=None):
+    """A metric from an instance or a name; "accuracy" picks the variant that fits ``loss``, as Keras."""
+    if isinstance(identifier, Metric):
+        return identifier
+    if identifier in ("accuracy", "acc"):
+        cls = {losses.SparseCategoricalCrossentropy: SparseCategoricalAccuracy,
+               losses.CategoricalCrossentropy: CategoricalAccuracy,
+               losses.BinaryCrossentropy: BinaryAccuracy}.get(type(loss), Accuracy)
+        return cls(name=identifier)
+    if isinstance(identifier, str) and identifier in ALIASES:
+        return ALIASES[identifier](name=identifier)
+    raise ValueError(f"metrics.get: unknown metric {identifier!r}; expected one of {sorted(ALIASES)}")
