@@ -48,6 +48,57 @@ ERRORS = [
     (lambda: tf.as_dtype("float64"), TypeError, r"dtype: expected one of float32, int32, bool; received 'float64'"),
     (lambda: tf.config.set_backend("cuda"), ValueError, r"set_backend: expected one of .*received 'cuda'"),
     (lambda: tf.GradientTape().watch("x"), TypeError, r"GradientTape.watch: expected Tensors or Variables; received str"),
+    # math ops (issue 4)
+    (lambda: tf.math.log1p(tf.constant([True])), TypeError, r"log1p: x must be float32; received dtype bool"),
+    (lambda: tf.sin(tf.constant([1, 2])), TypeError, r"sin: x must be float32; received dtype int32"),
+    (lambda: tf.math.floormod(tf.constant([True]), True), TypeError, r"floormod: x and y must be float32 or int32; received dtype bool"),
+    (lambda: tf.constant([1.0]) % tf.constant([1]), TypeError, r"floormod: x and y must have the same dtype"),
+    (lambda: tf.clip_by_value(tf.constant([1, 2]), 0.5, 1), TypeError, r"clip_by_value: argument clip_value_min: .*int32"),
+    (lambda: tf.clip_by_value(tf.constant([1.0]), tf.constant(0), 1.0), TypeError,
+     r"clip_by_value: t and clip_value_min must have the same dtype; received t.dtype=float32, clip_value_min.dtype=int32"),
+    (lambda: tf.reduce_min(tf.zeros([2, 3]), axis=-3), ValueError, r"reduce_min: axis -3 is out of range for a tensor of rank 2"),
+    (lambda: tf.reduce_prod(tf.zeros([2]), axis=1), ValueError, r"reduce_prod: axis 1 is out of range"),
+    (lambda: tf.reduce_any(tf.zeros([2])), TypeError, r"reduce_any: input_tensor must be bool; received dtype float32"),
+    (lambda: tf.reduce_all(tf.constant([True]), axis=1), ValueError, r"reduce_all: axis 1 is out of range"),
+    (lambda: tf.reduce_logsumexp(tf.constant([1, 2])), TypeError, r"reduce_logsumexp: input_tensor must be float32; received dtype int32"),
+    (lambda: tf.math.reduce_variance(tf.zeros([2]), axis=2), ValueError, r"reduce_variance: axis 2 is out of range"),
+    (lambda: tf.argmax(tf.zeros([2, 3]), axis=2), ValueError, r"argmax: axis 2 is out of range for a tensor of rank 2"),
+    (lambda: tf.argmin(tf.zeros([0, 3])), ValueError, r"argmin: the reduced axis must be non-empty; received shape \(0, 3\), axis=0"),
+    (lambda: tf.argmax(tf.constant([True])), TypeError, r"argmax: input must be float32 or int32; received dtype bool"),
+    (lambda: tf.cumsum(tf.zeros([2, 3]), axis=-3), ValueError, r"cumsum: axis -3 is out of range"),
+    (lambda: tf.cumsum(tf.constant(1.0)), ValueError, r"cumsum: x must have rank >= 1; received a scalar"),
+    (lambda: tf.norm(tf.zeros([3]), ord=3), ValueError, r"norm: ord must be one of \('euclidean', 2, 1, inf\); received 3"),
+    (lambda: tf.norm(tf.zeros([2, 3]), ord=1, axis=[0, 1]), ValueError, r"norm: ord must be one of \('euclidean', 'fro'\) for two axes; received 1"),
+    (lambda: tf.norm(tf.zeros([2, 3]), axis=[0, 1, 2]), ValueError, r"norm: axis must be None, an int or a pair of ints"),
+    (lambda: tf.norm(tf.constant([1, 2])), TypeError, r"norm: tensor must be float32; received dtype int32"),
+    (lambda: tf.tensordot(tf.zeros([2, 3]), tf.zeros([4, 5]), 1), ValueError,
+     r"tensordot: contracted sizes differ: a.shape\[1\]=3, b.shape\[0\]=4"),
+    (lambda: tf.tensordot(tf.zeros([2, 3]), tf.zeros([3]), [[1, 0], [0]]), ValueError, r"tensordot: axes must pair up"),
+    (lambda: tf.einsum("ij,jk->ik", tf.zeros([2, 3]), tf.zeros([4, 5])), ValueError,
+     r"einsum: index 'j' of 'ij,jk->ik' have different sizes \(3 and 4\)"),
+    (lambda: tf.einsum("ii->i", tf.zeros([3, 3])), ValueError, r"einsum: repeated index in 'ii'.*not supported"),
+    (lambda: tf.einsum("ij,jk,kl->il", tf.zeros([2, 2]), tf.zeros([2, 2]), tf.zeros([2, 2])), ValueError,
+     r"einsum: one or two operands are supported; received 3"),
+    (lambda: tf.einsum("ij->k", tf.zeros([2, 2])), ValueError, r"einsum: output 'k' of 'ij->k' must name distinct indices"),
+    (lambda: tf.einsum("ijk,jk->i", tf.zeros([2, 2]), tf.zeros([2, 2])), ValueError,
+     r"einsum: term 'ijk' of 'ijk,jk->i' has 3 indices for an operand of rank 2"),
+    (lambda: tf.einsum("i1,1->i", tf.zeros([2, 2]), tf.zeros([2])), ValueError, r"einsum: invalid term 'i1'"),
+    (lambda: tf.nn.gelu(tf.constant([1, 2])), TypeError, r"gelu: features must be float32; received dtype int32"),
+    (lambda: tf.nn.moments(tf.zeros([2, 3]), axes=[2]), ValueError, r"moments: axis 2 is out of range"),
+    (lambda: tf.nn.batch_normalization(tf.zeros([2, 3]), tf.zeros([4]), 1.0, None, None, 1e-3), ValueError,
+     r"batch_normalization: shapes cannot be broadcast together: \(2, 3\), \(4,\)"),
+    (lambda: tf.nn.softmax_cross_entropy_with_logits(tf.zeros([2, 3]), tf.zeros([2, 4])), ValueError,
+     r"softmax_cross_entropy_with_logits: labels and logits must have the same shape; received labels.shape=\(2, 3\)"),
+    (lambda: tf.nn.sparse_softmax_cross_entropy_with_logits([0, 3], tf.zeros([2, 3])), ValueError,
+     r"sparse_softmax_cross_entropy_with_logits: labels must be in \[0, 3\); received label 3"),
+    (lambda: tf.nn.sparse_softmax_cross_entropy_with_logits([-1, 0], tf.zeros([2, 3])), ValueError,
+     r"sparse_softmax_cross_entropy_with_logits: labels must be in \[0, 3\); received label -1"),
+    (lambda: tf.nn.sparse_softmax_cross_entropy_with_logits([0.5, 1.0], tf.zeros([2, 3])), TypeError,
+     r"sparse_softmax_cross_entropy_with_logits: argument labels: .*int32"),
+    (lambda: tf.nn.sparse_softmax_cross_entropy_with_logits([0], tf.zeros([2, 3])), ValueError,
+     r"sparse_softmax_cross_entropy_with_logits: labels must have logits' shape without the last axis"),
+    (lambda: tf.nn.sigmoid_cross_entropy_with_logits(labels=tf.zeros([2]), logits=tf.zeros([3])), ValueError,
+     r"sigmoid_cross_entropy_with_logits: labels and logits must have the same shape"),
 ]
 
 
@@ -74,7 +125,7 @@ def test_no_silent_float64():
 
 @pytest.mark.parametrize(
     "module", ["webflow.tensor", "webflow.dtypes", "webflow.nest", "webflow.autodiff", "webflow.ops.math_ops",
-               "webflow.ops.array_ops", "webflow.ops.nn_ops", "webflow.ops.random_ops"]
+               "webflow.ops.array_ops", "webflow.ops.nn_ops", "webflow.ops.random_ops", "webflow.ops.linalg_ops"]
 )
 def test_docstring_examples_run(module):
     result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
