@@ -23,7 +23,7 @@ class Row:
     ref: object  # ref(*numpy float64 / int / bool arrays) -> array
     shapes: list  # a list of cases; each case is a tuple of input shapes
     dtype: str = "float32"  # dtype of the inputs
-    domain: str = "any"  # any | positive | away_from_zero | bool
+    domain: str = "any"  # any | positive | away_from_zero | ties | near_one | zeros | wide | large | halves (see inputs_for)
     grad: bool = True  # check the gradient against finite differences
     reduce_len: object = None  # case -> reduction length, for the tolerance
     label: str = ""
@@ -142,6 +142,238 @@ def _matmuls():
     return rows
 
 
+def _erf(x):
+    return np.asarray(np.frompyfunc(math.erf, 1, 1)(x), dtype=np.float64)
+
+
+def _softplus(x):
+    return np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))
+
+
+def _log_softmax(x, axis=-1):
+    return np.log(_softmax(x, axis))
+
+
+def _cumsum(x, axis, exclusive=False, reverse=False):
+    if reverse:
+        x = np.flip(x, axis)
+    out = np.cumsum(x, axis)
+    if exclusive:
+        out = out - x
+    return np.flip(out, axis) if reverse else out
+
+
+def _reduction_rows(op, ref, configs, **kw):
+    """Rows of a reduction for (axis, keepdims, cases) configurations."""
+    return [
+        Row(op, lambda tf, x, axis=axis, keepdims=keepdims: getattr(tf, op)(x, axis=axis, keepdims=keepdims),
+            lambda x, axis=axis, keepdims=keepdims: ref(x, axis=None if axis is None else tuple(np.atleast_1d(axis)), keepdims=keepdims),
+            cases, reduce_len=_reduce_len(axis), label=f"axis={axis},keepdims={keepdims}", **kw)
+        for axis, keepdims, cases in configs
+    ]
+
+
+def _logsumexp(x, axis=None, keepdims=False):
+    top = np.max(x, axis=axis, keepdims=True)
+    out = np.log(np.sum(np.exp(x - top), axis=axis, keepdims=True)) + top
+    return out if keepdims else np.squeeze(out, axis=axis)
+
+
+REDUCE_CONFIGS = [
+    (None, False, [((3,),), ((257,),), ((2, 3),)]),
+    (1, False, [((2, 3),), ((4, 257),), ((2, 3, 4),)]),
+    (0, True, [((3, 2),), ((1000, 3),)]),
+    ((0, 2), False, [((2, 3, 4),)]),
+    (-1, True, [((2, 3, 5),)]),
+]
+EINSUMS = [
+    ("ij,jk->ik", [(2, 3), (3, 4)]),
+    ("bij,bjk->bik", [(2, 2, 3), (2, 3, 4)]),
+    ("...ij,...jk->...ik", [(2, 2, 3), (2, 3, 4)]),
+    ("...ij,jk->...ik", [(2, 1, 2, 3), (3, 4)]),
+    ("bi,bi->b", [(2, 3), (2, 3)]),
+    ("ij,kj", [(2, 3), (4, 3)]),  # implicit output: 'ik'
+    ("i,j->ij", [(3,), (2,)]),
+    ("bij,bkj->bki", [(2, 2, 3), (2, 4, 3)]),
+    ("abc,cd->abd", [(2, 3, 4), (4, 5)]),
+    ("ij,jk->", [(2, 3), (3, 4)]),
+]
+
+
+def _math_rows():
+    """Issue 4: math ops, activations, normalization and losses."""
+    rows = [
+        _unary("log1p", np.log1p, domain="positive"),
+        Row("log1p", lambda tf, x: tf.math.log1p(x * 1e-6), lambda x: np.log1p(x * 1e-6), GRAD_ODD, label="tiny"),
+        _unary("expm1", np.expm1),
+        Row("expm1", lambda tf, x: tf.math.expm1(x * 1e-6), lambda x: np.expm1(x * 1e-6), GRAD_ODD, label="tiny"),
+        _unary("erf", _erf),
+        Row("erf", lambda tf, x: tf.math.erf(x), _erf, [((257,),)], domain="wide", label="wide"),
+        _unary("sin", np.sin),
+        _unary("cos", np.cos),
+        Row("sin", lambda tf, x: tf.sin(x), np.sin, [((257,),)], domain="large", grad=False, label="large"),
+        Row("cos", lambda tf, x: tf.cos(x), np.cos, [((257,),)], domain="large", grad=False, label="large"),
+        _unary("floor", np.floor, grad=False),
+        _unary("ceil", np.ceil, grad=False),
+        _unary("round", np.round, grad=False),
+        Row("round", lambda tf, x: tf.round(x * 0.5), lambda x: np.round(x * 0.5), [((11,),)], domain="halves",
+            grad=False, label="halves to even"),
+        _unary("round", lambda x: x, grad=False, dtype="int32"),
+        _unary("reciprocal", np.reciprocal, domain="away_from_zero"),
+        _unary("rsqrt", lambda x: 1 / np.sqrt(x), domain="positive"),
+        _binary("floormod", np.mod, domain="away_from_zero", grad=False),  # gradient: the "operator %" row
+        _binary("floormod", np.mod, domain="away_from_zero", grad=False, dtype="int32"),
+        _binary("floordiv", np.floor_divide, domain="away_from_zero", grad=False),
+        _binary("floordiv", np.floor_divide, domain="away_from_zero", grad=False, dtype="int32"),
+        Row("floormod", lambda tf, x, y: x % y, np.mod, [((2, 3), (3,))], domain="away_from_zero", label="operator %"),
+        Row("floordiv", lambda tf, x, y: x // y, np.floor_divide, [((2, 3), (3,))], domain="away_from_zero", grad=False,
+            label="operator //"),
+        Row("clip_by_value", lambda tf, x: tf.clip_by_value(x, -0.5, 1.0), lambda x: np.clip(x, -0.5, 1.0), ODD),
+        Row("clip_by_value", lambda tf, x, lo: tf.clip_by_value(x, lo, 1.0), lambda x, lo: np.minimum(np.maximum(x, lo), 1.0),
+            [((2, 3), (3,))], label="tensor bound"),
+        Row("clip_by_value", lambda tf, x: tf.clip_by_value(x, 1, -1), lambda x: np.minimum(np.maximum(x, 1), -1),
+            [((3, 7),)], dtype="int32", grad=False, label="int32, min > max"),
+        *_reduction_rows("reduce_min", np.min, REDUCE_CONFIGS),
+        Row("reduce_min", lambda tf, x: tf.reduce_min(x, axis=1), lambda x: np.min(x, axis=1, initial=np.inf),
+            [((3, 0),)], grad=False, label="empty"),
+        Row("reduce_min", lambda tf, x: tf.reduce_min(x, axis=-1), lambda x: np.min(x, axis=-1), [((3, 7),)],
+            dtype="int32", grad=False, label="int32"),
+        *_reduction_rows("reduce_prod", np.prod, REDUCE_CONFIGS, domain="near_one"),
+        *_reduction_rows("reduce_prod", np.prod, [(-1, False, [((3,),), ((2, 3),), ((2, 6),)])], domain="zeros"),
+        Row("reduce_prod", lambda tf, x: tf.reduce_prod(x, axis=0), lambda x: np.prod(x, axis=0), [((0, 3),)],
+            grad=False, label="empty"),
+        Row("reduce_prod", lambda tf, x: tf.reduce_prod(x, axis=1), lambda x: np.prod(x, axis=1), [((4, 5),)],
+            dtype="int32", grad=False, label="int32"),
+        *_reduction_rows("reduce_logsumexp", _logsumexp, REDUCE_CONFIGS),
+        Row("reduce_logsumexp", lambda tf, x: tf.reduce_logsumexp(x * 1000.0, axis=-1),
+            lambda x: _logsumexp(x * 1000.0, axis=-1), [((2, 5),)], reduce_len=lambda c: 5, label="large"),
+        *_reduction_rows("reduce_variance", np.var, REDUCE_CONFIGS[:3]),
+        *_reduction_rows("reduce_std", np.std, REDUCE_CONFIGS[1:3]),
+        Row("reduce_any", lambda tf, x: tf.reduce_any(x > 1.0, axis=1), lambda x: np.any(x > 1.0, axis=1),
+            [((2, 3),), ((4, 257),), ((3, 0),)], grad=False),
+        Row("reduce_all", lambda tf, x: tf.reduce_all(x > -1.5, axis=-1), lambda x: np.all(x > -1.5, axis=-1),
+            [((2, 3),), ((4, 257),), ((3, 0),)], grad=False),
+        Row("reduce_any", lambda tf, x: tf.reduce_any(x > 1.0), lambda x: np.any(x > 1.0), [((3, 4),), ((0,),)],
+            grad=False, label="all axes"),
+        Row("reduce_all", lambda tf, x: tf.reduce_all(x > -1.5, axis=0, keepdims=True),
+            lambda x: np.all(x > -1.5, axis=0, keepdims=True), [((3, 4),)], grad=False, label="keepdims"),
+        Row("argmax", lambda tf, x: tf.argmax(x), lambda x: np.argmax(x, axis=0), [((3,),), ((257,),), ((4, 3),)],
+            grad=False, label="axis=0"),
+        Row("argmax", lambda tf, x: tf.argmax(x, axis=-1), lambda x: np.argmax(x, axis=-1),
+            [((2, 3),), ((3, 257),), ((2, 3, 4),), ((1000,),)], grad=False, label="axis=-1"),
+        Row("argmax", lambda tf, x: tf.argmax(x, axis=1), lambda x: np.argmax(x, axis=1), [((2, 5, 3),), ((0, 4),)],
+            grad=False, label="middle axis"),
+        Row("argmax", lambda tf, x: tf.argmax(x, axis=1), lambda x: np.argmax(x, axis=1), [((4, 9),)], dtype="int32",
+            grad=False, label="int32 ties"),
+        Row("argmax", lambda tf, x: tf.argmax(x, axis=0), lambda x: np.argmax(x, axis=0), [((2, 2),)], domain="ties",
+            grad=False, label="ties"),
+        Row("argmin", lambda tf, x: tf.argmin(x, axis=-1), lambda x: np.argmin(x, axis=-1),
+            [((3,),), ((2, 257),), ((2, 3, 4),)], grad=False),
+        Row("argmin", lambda tf, x: tf.argmin(x, axis=1), lambda x: np.argmin(x, axis=1), [((4, 9),)], dtype="int32",
+            grad=False, label="int32 ties"),
+    ]
+    for axis, exclusive, reverse, cases in [
+        (0, False, False, [((1,),), ((3,),), ((257,),), ((0,),), ((3, 4),)]),
+        (-1, False, False, [((2, 3),), ((3, 257),), ((2, 3, 4),), ((2, 1000),)]),
+        (1, True, False, [((2, 3),), ((2, 5, 3),)]),
+        (-1, False, True, [((2, 3),), ((2, 257),)]),
+        (0, True, True, [((4, 3),), ((5,),)]),
+    ]:
+        rows.append(Row(
+            "cumsum",
+            lambda tf, x, a=axis, e=exclusive, r=reverse: tf.cumsum(x, axis=a, exclusive=e, reverse=r),
+            lambda x, a=axis, e=exclusive, r=reverse: _cumsum(x, a, e, r),
+            cases, reduce_len=lambda case, a=axis: case[0][a] if case[0] else 1,
+            label=f"axis={axis},exclusive={exclusive},reverse={reverse}",
+        ))
+    rows.append(Row("cumsum", lambda tf, x: tf.cumsum(x, axis=1, exclusive=True), lambda x: _cumsum(x, 1, True),
+                    [((3, 7),)], dtype="int32", grad=False, label="int32"))
+    for ord_, axis, keepdims, ref in [
+        ("euclidean", None, False, lambda x: np.sqrt(np.sum(x * x))),
+        (2, -1, True, lambda x: np.sqrt(np.sum(x * x, axis=-1, keepdims=True))),
+        (1, 1, False, lambda x: np.sum(np.abs(x), axis=1)),
+        (np.inf, 0, False, lambda x: np.max(np.abs(x), axis=0)),
+        ("fro", (0, 1), False, lambda x: np.sqrt(np.sum(x * x, axis=(0, 1)))),
+    ]:
+        rows.append(Row("norm", lambda tf, x, o=ord_, a=axis, k=keepdims: tf.norm(x, ord=o, axis=a, keepdims=k),
+                        ref, [((2, 3),), ((3, 257),)], domain="away_from_zero", reduce_len=lambda case: math.prod(case[0]),
+                        label=f"ord={ord_},axis={axis}"))
+    rows += [
+        Row("l2_normalize", lambda tf, x: tf.math.l2_normalize(x, axis=-1),
+            lambda x: x / np.sqrt(np.sum(x * x, axis=-1, keepdims=True)), [((3,),), ((2, 3),), ((4, 257),)],
+            reduce_len=lambda case: case[0][-1]),
+        Row("l2_normalize", lambda tf, x: tf.nn.l2_normalize(x * 0.0), lambda x: x * 0.0, [((2, 3),)], grad=False,
+            label="zeros"),
+        Row("tensordot", lambda tf, a, b: tf.tensordot(a, b, axes=2), lambda a, b: np.tensordot(a, b, 2),
+            [((2, 3, 4), (3, 4, 5))], reduce_len=lambda case: 12),
+        Row("tensordot", lambda tf, a, b: tf.tensordot(a, b, axes=[[0], [1]]), lambda a, b: np.tensordot(a, b, [[0], [1]]),
+            [((3, 2), (4, 3)), ((33, 5), (7, 33))], reduce_len=lambda case: case[0][0], label="pair"),
+        Row("tensordot", lambda tf, a, b: tf.tensordot(a, b, axes=0), lambda a, b: np.tensordot(a, b, 0),
+            [((2,), (3,))], label="outer"),
+    ]
+    for equation, shapes in EINSUMS:
+        rows.append(Row("einsum", lambda tf, a, b, e=equation: tf.einsum(e, a, b), lambda a, b, e=equation: np.einsum(e, a, b),
+                        [tuple(shapes)], reduce_len=lambda case: 12, label=equation))
+    rows += [
+        Row("einsum", lambda tf, a: tf.einsum("ij->ji", a), lambda a: np.einsum("ij->ji", a), [((2, 3),), ((1, 257),)],
+            label="ij->ji"),
+        Row("einsum", lambda tf, a: tf.einsum("bij->bi", a), lambda a: np.einsum("bij->bi", a), [((2, 3, 4),)],
+            reduce_len=lambda case: 4, label="bij->bi"),
+        Row("relu6", lambda tf, x: tf.nn.relu6(x * 4.0), lambda x: np.clip(x * 4.0, 0, 6), ODD, domain="away_from_zero"),
+        Row("leaky_relu", lambda tf, x: tf.nn.leaky_relu(x), lambda x: np.where(x > 0, x, 0.2 * x), ODD,
+            domain="away_from_zero"),
+        Row("leaky_relu", lambda tf, x: tf.nn.leaky_relu(x, alpha=0.01), lambda x: np.where(x > 0, x, 0.01 * x),
+            GRAD_ODD, domain="away_from_zero", label="alpha=0.01"),
+        Row("elu", lambda tf, x: tf.nn.elu(x), lambda x: np.where(x > 0, x, np.expm1(x)), ODD, domain="away_from_zero"),
+        Row("elu", lambda tf, x: tf.nn.elu(x * 100.0), lambda x: np.where(x > 0, x * 100.0, np.expm1(x * 100.0)),
+            GRAD_ODD, domain="away_from_zero", label="large"),
+        Row("selu", lambda tf, x: tf.nn.selu(x),
+            lambda x: 1.0507009873554805 * np.where(x > 0, x, 1.6732632423543772 * np.expm1(x)), ODD,
+            domain="away_from_zero"),
+        Row("gelu", lambda tf, x: tf.nn.gelu(x), lambda x: 0.5 * x * (1 + _erf(x / np.sqrt(2))), ODD),
+        Row("gelu", lambda tf, x: tf.nn.gelu(x, approximate=True),
+            lambda x: 0.5 * x * (1 + np.tanh(np.sqrt(2 / np.pi) * (x + 0.044715 * x ** 3))), ODD, label="approximate"),
+        Row("silu", lambda tf, x: tf.nn.silu(x), lambda x: x * _sigmoid(x), ODD),
+        Row("swish", lambda tf, x: tf.nn.swish(x, beta=2.0), lambda x: x * _sigmoid(2 * x), GRAD_ODD, label="beta=2"),
+        Row("softplus", lambda tf, x: tf.nn.softplus(x), _softplus, ODD),
+        Row("softplus", lambda tf, x: tf.nn.softplus(x), _softplus, [((257,),)], domain="large", grad=False,
+            label="large"),
+        Row("softplus", lambda tf, x: tf.nn.softplus(x * 0.0), lambda x: _softplus(x * 0.0), GRAD_ODD, label="at 0"),
+        Row("softsign", lambda tf, x: tf.nn.softsign(x), lambda x: x / (1 + np.abs(x)), ODD),
+        Row("moments", lambda tf, x: tf.nn.moments(x, axes=[0])[0], lambda x: np.mean(x, axis=0),
+            [((3, 2),), ((257, 3),)], reduce_len=lambda case: case[0][0], label="mean"),
+        Row("moments", lambda tf, x: tf.nn.moments(x, axes=[0, 1], keepdims=True)[1],
+            lambda x: np.var(x, axis=(0, 1), keepdims=True), [((2, 3, 4),), ((4, 4, 3),)],
+            reduce_len=lambda case: case[0][0] * case[0][1], label="variance"),
+        Row("batch_normalization",
+            lambda tf, x, m, v, o, s: tf.nn.batch_normalization(x, m, v * v + 0.5, o, s, 1e-3),
+            lambda x, m, v, o, s: (x - m) * s / np.sqrt(v * v + 0.5 + 1e-3) + o,
+            [((2, 3), (3,), (3,), (3,), (3,)), ((4, 257), (257,), (257,), (257,), (257,))]),
+        Row("batch_normalization", lambda tf, x, m, v: tf.nn.batch_normalization(x, m, v * v + 0.5, None, None, 1e-3),
+            lambda x, m, v: (x - m) / np.sqrt(v * v + 0.5 + 1e-3), [((2, 3), (2, 1), (2, 1))], label="no offset, scale"),
+        Row("softmax_cross_entropy_with_logits",
+            lambda tf, labels, logits: tf.nn.softmax_cross_entropy_with_logits(labels, logits),
+            lambda labels, logits: -np.sum(labels * _log_softmax(logits), axis=-1),
+            [((2, 5), (2, 5)), ((3,), (3,)), ((4, 257), (4, 257))], reduce_len=lambda case: case[0][-1]),
+        Row("softmax_cross_entropy_with_logits",
+            lambda tf, labels, logits: tf.nn.softmax_cross_entropy_with_logits(labels, logits, axis=0),
+            lambda labels, logits: -np.sum(labels * _log_softmax(logits, 0), axis=0), [((3, 2), (3, 2))],
+            reduce_len=lambda case: 3, label="axis=0"),
+        Row("sparse_softmax_cross_entropy_with_logits",
+            lambda tf, logits: tf.nn.sparse_softmax_cross_entropy_with_logits(
+                np.arange(logits.shape[0]) % logits.shape[-1], logits),
+            lambda logits: -_log_softmax(logits)[np.arange(logits.shape[0]), np.arange(logits.shape[0]) % logits.shape[-1]],
+            [((4, 3),), ((3, 257),), ((1, 1),)], reduce_len=lambda case: case[0][-1]),
+        Row("sigmoid_cross_entropy_with_logits",
+            lambda tf, labels, logits: tf.nn.sigmoid_cross_entropy_with_logits(labels=labels, logits=logits),
+            lambda z, x: _softplus(x) - x * z, [((3,), (3,)), ((2, 257), (2, 257)), ((), ())]),
+        Row("sigmoid_cross_entropy_with_logits",
+            lambda tf, labels, logits: tf.nn.sigmoid_cross_entropy_with_logits(labels=labels * 0 + 1, logits=logits),
+            lambda z, x: _softplus(x) - x, [((257,), (257,))], domain="large", grad=False, label="large logits"),
+    ]
+    return rows
+
+
 ROWS = [
     _unary("negative", np.negative),
     _unary("negative", np.negative, grad=False, dtype="int32"),
@@ -193,14 +425,22 @@ ROWS = [
     Row("ones", lambda tf: tf.ones([257], tf.int32), lambda: np.ones(257, np.int32), [()], grad=False),
     Row("zeros_like", lambda tf, x: tf.zeros_like(x), np.zeros_like, ODD, grad=False),
     Row("ones_like", lambda tf, x: tf.ones_like(x), np.ones_like, ODD, grad=False),
+    *_math_rows(),
 ]
 
 # Special values: NaN and infinities through each elementwise op.
 SPECIAL_OPS = {
     "negative": np.negative, "abs": np.abs, "exp": np.exp, "log": np.log, "sqrt": np.sqrt,
     "tanh": np.tanh, "sigmoid": _sigmoid, "sign": np.sign, "square": np.square,
+    "log1p": np.log1p, "expm1": np.expm1, "erf": lambda x: _erf(x).astype(np.float32), "sin": np.sin, "cos": np.cos,
+    "floor": np.floor, "ceil": np.ceil, "round": np.round,
 }
-SPECIAL_BINARY = {"add": np.add, "multiply": np.multiply, "divide": np.divide, "maximum": np.maximum, "minimum": np.minimum}
+SPECIAL_BINARY = {"add": np.add, "multiply": np.multiply, "divide": np.divide, "maximum": np.maximum, "minimum": np.minimum,
+                  "floormod": np.mod, "floordiv": np.floor_divide}
+
+
+# NOTE: WebGL reduces sin/cos arguments exactly only up to about 1e4 (see ops.glsl); 3e38 is left out.
+SPECIAL_INPUTS = {"sin": SPECIAL[:-1], "cos": SPECIAL[:-1]}
 
 
 def inputs_for(row, case, seed):
@@ -209,13 +449,27 @@ def inputs_for(row, case, seed):
     arrays = []
     for shape in case:
         if row.dtype == "int32":
-            arrays.append(np.asarray(rng.integers(-5, 6, size=shape), dtype=np.int32))
+            x = rng.integers(-5, 6, size=shape)
+            if row.domain == "away_from_zero":
+                x = np.where(x == 0, 1, x)
+            arrays.append(np.asarray(x, dtype=np.int32))
             continue
         x = rng.uniform(-2, 2, size=shape)
         if row.domain == "positive":
             x = rng.uniform(0.2, 3, size=shape)
         elif row.domain == "away_from_zero":
             x = np.sign(x) * (np.abs(x) + 0.2) + (x == 0)
+        elif row.domain == "near_one":  # products of many values stay in range
+            x = rng.uniform(0.5, 1.5, size=shape)
+        elif row.domain == "zeros":  # every third value is 0: rows with one and with two zeros
+            x = rng.uniform(0.5, 1.5, size=shape) * np.sign(x)
+            x.flat[::3] = 0.0
+        elif row.domain == "wide":
+            x = rng.uniform(-6, 6, size=shape)
+        elif row.domain == "large":
+            x = rng.uniform(-1e4, 1e4, size=shape)
+        elif row.domain == "halves":  # x * 0.5 lands on halves: round's ties
+            x = np.arange(-5.0, 6.0)
         elif row.domain == "ties":
             x = np.ones(shape) * 0.5
             if x.size:
@@ -253,7 +507,7 @@ def check_values(tf, row, case, seed=0):
 
 def check_special(tf, op, seed=0):
     """NaN/inf inputs give what NumPy gives (float32)."""
-    x = SPECIAL
+    x = SPECIAL_INPUTS.get(op, SPECIAL)
     with np.errstate(all="ignore"):
         if op in SPECIAL_OPS:
             got, expected = getattr(tf, op)(tf.constant(x)).numpy(), SPECIAL_OPS[op](x)

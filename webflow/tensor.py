@@ -109,6 +109,18 @@ class _Operators:
     def __rtruediv__(self, other):
         return math_ops.divide(other, self)
 
+    def __floordiv__(self, other):
+        return math_ops.floordiv(self, other)
+
+    def __rfloordiv__(self, other):
+        return math_ops.floordiv(other, self)
+
+    def __mod__(self, other):
+        return math_ops.floormod(self, other)
+
+    def __rmod__(self, other):
+        return math_ops.floormod(other, self)
+
     def __pow__(self, other):
         return math_ops.pow(self, other)
 

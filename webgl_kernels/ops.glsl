@@ -46,3 +46,81 @@ float op_where(float c, float x, float y) { return c != 0.0 ? x : y; }
 float op_cast_float32(float x) { return x; }
 float op_cast_int32(float x) { return trunc(x); }
 float op_cast_bool(float x) { return x != 0.0 ? 1.0 : 0.0; }  // NaN is True, as in NumPy
+
+// --- math ops ------------------------------------------------------------------------------
+// NOTE: log(1 + x) drops the low bits of a tiny x when 1 + x rounds; since
+// u - 1 is exact, log(u) * x / (u - 1) puts them back (Goldberg's trick).
+float op_log1p(float x) {
+  if (isnan(x) || x < -1.0) return NAN;
+  if (x == -1.0) return -INF;
+  if (isinf(x)) return INF;
+  float u = 1.0 + x;
+  return u == 1.0 ? x : log(u) * (x / (u - 1.0));
+}
+// The same trick for exp(x) - 1 (Kahan): (u - 1) * x / log(u).
+float op_expm1(float x) {
+  if (isnan(x)) return NAN;
+  float u = exp(x);
+  if (isinf(u)) return INF;
+  if (u == 1.0) return x;
+  float um1 = u - 1.0;
+  return um1 == -1.0 ? -1.0 : um1 * (x / log(u));
+}
+// erf: a Maclaurin series below 0.5 (keeps the relative error of tiny x
+// small), Abramowitz & Stegun 7.1.26 above (absolute error < 1.5e-7).
+float op_erf(float x) {
+  if (isnan(x)) return NAN;
+  float a = abs(x);
+  if (a < 0.5) {
+    float s = x * x;
+    return x * (1.1283791671 + s * (-0.3761263890 + s * (0.1128379167 + s * (-0.0268661706 +
+                s * (0.0052239776 + s * -0.0008548327)))));
+  }
+  float t = 1.0 / (1.0 + 0.3275911 * a);
+  float poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+  return sign(x) * (1.0 - poly * exp(-a * a));
+}
+// NOTE: GPU sin/cos are not accurate enough (SwiftShader's sin(1) is off by
+// 2e-5), so both are computed here. x = k pi/2 + y with |y| <= pi/4, pi/2 split
+// in three parts (Cody-Waite): k * 1.5703125 and k * C2 are exact for
+// |k| < 2^13, so the reduction is exact for |x| up to about 1e4 and degrades
+// beyond (NumPy reduces exactly at any size). Taylor polynomials on
+// [-pi/4, pi/4] are within 2e-9; the quadrant k % 4 picks the sign and function.
+vec2 sinCos(float x) {
+  float k = round(x * 0.6366197466850281);
+  float y = ((x - k * 1.5703125) - k * 0.0004837512969970703) - k * 7.549790126404332e-08;
+  float s2 = y * y;
+  float s = y * (1.0 + s2 * (-1.0 / 6.0 + s2 * (1.0 / 120.0 + s2 * (-1.0 / 5040.0 + s2 * (1.0 / 362880.0)))));
+  float c = 1.0 + s2 * (-0.5 + s2 * (1.0 / 24.0 + s2 * (-1.0 / 720.0 + s2 * (1.0 / 40320.0 + s2 * (-1.0 / 3628800.0)))));
+  int q = int(k - 4.0 * floor(k * 0.25));
+  return q == 0 ? vec2(s, c) : q == 1 ? vec2(c, -s) : q == 2 ? vec2(-s, -c) : vec2(-c, s);
+}
+float op_sin(float x) { return (isnan(x) || isinf(x)) ? NAN : sinCos(x).x; }
+float op_cos(float x) { return (isnan(x) || isinf(x)) ? NAN : sinCos(x).y; }
+float op_floor(float x) { return isnan(x) ? NAN : floor(x); }
+float op_ceil(float x) { return isnan(x) ? NAN : ceil(x); }
+float op_round(float x) { return (isnan(x) || isinf(x)) ? x : roundEven(x); }
+
+// Floor division and its remainder (sign of the divisor), as NumPy's
+// floor_divide and mod. NOTE: a / b is not correctly rounded on every GPU, so
+// floor(a / b) can be one off near integers; the remainder r = a - b q shows
+// it (r outside [0, b) for b > 0) and q is corrected. int32 division by zero
+// is NaN here (NumPy gives 0; TF raises).
+float floorQuotient(float a, float b) {
+  float q = floor(a / b);
+  float r = a - b * q;
+  if (b > 0.0 ? r >= b : r <= b) q += 1.0;
+  else if (b > 0.0 ? r < 0.0 : r > 0.0) q -= 1.0;
+  return q;
+}
+float op_floordiv(float a, float b) {
+  if (isnan(a) || isnan(b) || isinf(a)) return NAN;
+  if (b == 0.0) return a / b;
+  if (isinf(b)) return (a == 0.0 || (a < 0.0) == (b < 0.0)) ? 0.0 : -1.0;
+  return floorQuotient(a, b);
+}
+float op_floormod(float a, float b) {
+  if (isnan(a) || isnan(b) || isinf(a) || b == 0.0) return NAN;
+  if (isinf(b)) return (a == 0.0 || (a < 0.0) == (b < 0.0)) ? a : b;
+  return a - b * floorQuotient(a, b);
+}

@@ -3,7 +3,9 @@
 // with G = ceil(R / u_chunk), each value combining u_chunk consecutive
 // values of one row. The runtime repeats passes until G == 1, so a sum of a
 // million values adds chunks of partial sums rather than one long run.
-// Defines: REDUCE_SUM or REDUCE_MAX.
+// Defines: REDUCE_SUM, REDUCE_PROD, REDUCE_MAX or ARGMAX. ARGMAX writes the
+// index (as a float) of the first largest value, a NaN counting as largest;
+// indices are only meaningful in one pass, so the runtime sets u_chunk = R.
 // Uniforms: u_size (outer * G), u_outWidth, u_x (input), u_width (its width),
 //           u_rowLength (R), u_groups (G), u_chunk.
 // Output layout: [outer, G], four values per texel, row-major flat.
@@ -21,21 +23,33 @@ float reduceOne(int o) {
   int start = (o - row * u_groups) * u_chunk;
   int count = min(u_chunk, u_rowLength - start);
   Cursor c = cursorAt(row * u_rowLength + start, u_width);
-#ifdef REDUCE_SUM
+#if defined(REDUCE_SUM)
   float acc = 0.0;
+#elif defined(REDUCE_PROD)
+  float acc = 1.0;
 #else
   float acc = -INF;
 #endif
+  int at = 0;
   for (int r = 0; r < count; ++r) {
     float v = cursorRead(u_x, c);
-#ifdef REDUCE_SUM
+#if defined(REDUCE_SUM)
     acc += v;
-#else
+#elif defined(REDUCE_PROD)
+    acc *= v;
+#elif defined(REDUCE_MAX)
     acc = (isnan(v) || v > acc) ? v : acc;  // NaN wins, as in NumPy
+#else
+    // strictly greater: ties keep the first index; the first NaN is final
+    if (!isnan(acc) && (isnan(v) || v > acc)) { acc = v; at = r; }
 #endif
     c = cursorNext(c, u_width);
   }
+#ifdef ARGMAX
+  return float(at);
+#else
   return acc;
+#endif
 }
 
 void main() {

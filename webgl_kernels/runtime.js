@@ -12,9 +12,10 @@
 import { Programs, loadSources } from "./programs.js";
 import { Textures } from "./textures.js";
 
-const KERNELS = ["prelude", "ops", "elementwise", "reduce", "matmul", "pack", "matmul_packed", "unpack"];
+const KERNELS = ["prelude", "ops", "elementwise", "reduce", "matmul", "pack", "matmul_packed", "unpack", "cumsum"];
 const MAX_RANK = 6;
 const REDUCE_CHUNK = 64;
+const REDUCE_DEFINES = { sum: "REDUCE_SUM", prod: "REDUCE_PROD", max: "REDUCE_MAX", argmax: "ARGMAX" };
 const PACKED_MATMUL_MIN_WORK = 32 * 32 * 32; // M * N * K
 
 let announcedFloat16 = false;
@@ -270,14 +271,16 @@ export class Runtime {
     return this.adopt(out);
   }
 
-  // Reduce each row of an [outer, rowLength] tensor to one value: op "sum" or "max".
+  // Reduce each row of an [outer, rowLength] tensor to one value: op "sum", "prod", "max" or "argmax".
   reduce(op, id, outer, rowLength) {
-    const program = this.programs.get("reduce", { [op === "sum" ? "REDUCE_SUM" : "REDUCE_MAX"]: 1 });
+    const program = this.programs.get("reduce", { [REDUCE_DEFINES[op]]: 1 });
+    // NOTE: argmax indices only mean something within one pass: one chunk per row.
+    const chunk = op === "argmax" ? Math.max(1, rowLength) : REDUCE_CHUNK;
     let record = this.record(id);
     let length = rowLength;
     let first = true;
     do {
-      const groups = Math.max(1, Math.ceil(length / REDUCE_CHUNK));
+      const groups = Math.max(1, Math.ceil(length / chunk));
       const input = record;
       const inputLength = length;
       const out = this.draw(program, this.textures.acquire(outer * groups), (set, bind) => {
@@ -285,7 +288,7 @@ export class Runtime {
         set("u_width", input.width);
         set("u_rowLength", inputLength);
         set("u_groups", groups);
-        set("u_chunk", REDUCE_CHUNK);
+        set("u_chunk", chunk);
       });
       if (!first) this.textures.release(record);
       record = out;
@@ -362,5 +365,31 @@ export class Runtime {
       set("u_batchStridesA", ints.slice(12, 16));
       set("u_batchStridesB", ints.slice(16, 20));
     });
+  }
+
+  // Running sum along an axis of an n-value tensor viewed as [outer, rowLength, inner]:
+  // a log-step scan (cumsum.glsl), one pass per power of two below rowLength,
+  // after a shift pass when exclusive.
+  cumsum(id, n, rowLength, inner, exclusive, reverse) {
+    const program = this.programs.get("cumsum", reverse ? { REVERSE: 1 } : {});
+    let record = this.record(id);
+    let owned = false;
+    const pass = (step, shift) => {
+      const input = record;
+      record = this.draw(program, this.textures.acquire(n), (set, bind) => {
+        bind(0, "u_x", input);
+        set("u_width", input.width);
+        set("u_rowLength", rowLength);
+        set("u_inner", inner);
+        set("u_step", step);
+        set("u_shift", shift);
+      });
+      if (owned) this.textures.release(input);
+      owned = true;
+    };
+    if (exclusive) pass(1, 1);
+    for (let step = 1; step < rowLength; step *= 2) pass(step, 0);
+    if (!owned) pass(rowLength, 0); // a row of one value: a copy, so the result owns its texture
+    return this.adopt(record);
   }
 }

@@ -39,10 +39,11 @@ class Backend:
         raise NotImplementedError
 
     # --- elementwise: unary (same shape and dtype out) ------------------------
-    UNARY = ("negative", "abs", "sign", "exp", "log", "sqrt", "tanh", "sigmoid")
+    UNARY = ("negative", "abs", "sign", "exp", "log", "sqrt", "tanh", "sigmoid",
+             "log1p", "expm1", "erf", "sin", "cos", "floor", "ceil", "round")
 
     # --- elementwise: binary with NumPy broadcasting -----------------------------
-    ARITHMETIC = ("add", "subtract", "multiply", "divide", "pow", "maximum", "minimum")
+    ARITHMETIC = ("add", "subtract", "multiply", "divide", "pow", "maximum", "minimum", "floormod", "floordiv")
     COMPARISON = ("equal", "not_equal", "less", "less_equal", "greater", "greater_equal")  # -> bool
 
     def where(self, condition, x, y):
@@ -62,6 +63,17 @@ class Backend:
         raise NotImplementedError
 
     def reduce_max(self, x, axes):
+        raise NotImplementedError
+
+    def reduce_prod(self, x, axes):
+        raise NotImplementedError
+
+    def argmax(self, x, axis):
+        """int32 index of the first maximum along ``axis`` (NaN counts as largest); the axis is removed."""
+        raise NotImplementedError
+
+    def cumsum(self, x, axis, exclusive, reverse):
+        """Running sum along ``axis``, same shape."""
         raise NotImplementedError
 
     # --- movement ------------------------------------------------------------------

@@ -4,6 +4,8 @@ This is the specification the WebGL kernels are tested against. Handles are
 NumPy arrays that are never written after creation, so views are safe.
 """
 
+import math
+
 import numpy as np
 
 from webflow.backends.base import Backend
@@ -23,6 +25,14 @@ def _sigmoid(x):
     # NOTE: exp of -|x| only, so large |x| never overflows.
     e = np.exp(-np.abs(x))
     return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype)
+
+
+# NOTE: NumPy has no erf; math.erf is exact to float64, and this is the reference.
+_erf64 = np.frompyfunc(math.erf, 1, 1)
+
+
+def _erf(x):
+    return np.asarray(_erf64(x), dtype=x.dtype)
 
 
 class NumpyBackend(Backend):
@@ -94,3 +104,31 @@ class NumpyBackend(Backend):
 
     def broadcast_to(self, x, shape):
         return np.broadcast_to(x, shape)
+
+    # --- math ops: elementwise, reductions and scans ---------------------------------
+
+    log1p = staticmethod(_float_errors_ignored(np.log1p))
+    expm1 = staticmethod(_float_errors_ignored(np.expm1))
+    erf = staticmethod(_erf)
+    sin = staticmethod(_float_errors_ignored(np.sin))
+    cos = staticmethod(_float_errors_ignored(np.cos))
+    floor = staticmethod(np.floor)
+    ceil = staticmethod(np.ceil)
+    round = staticmethod(np.round)  # halves to even
+    floormod = staticmethod(_float_errors_ignored(np.mod))
+    floordiv = staticmethod(_float_errors_ignored(np.floor_divide))
+
+    def reduce_prod(self, x, axes):
+        return np.prod(x, axis=axes, dtype=x.dtype)
+
+    def argmax(self, x, axis):
+        return np.argmax(x, axis=axis).astype(np.int32)
+
+    def cumsum(self, x, axis, exclusive, reverse):
+        if reverse:
+            x = np.flip(x, axis)
+        out = np.cumsum(x, axis=axis, dtype=x.dtype)
+        if exclusive:
+            # NOTE: shift by one along axis: a leading 0, the last sum dropped.
+            out = np.concatenate([np.zeros_like(np.take(out, [0], axis)), np.delete(out, -1, axis)], axis)
+        return np.flip(out, axis) if reverse else out

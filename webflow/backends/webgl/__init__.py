@@ -227,6 +227,20 @@ class WebGLBackend(Backend):
     def broadcast_to(self, x, shape):
         return self._strided(x, tuple(shape), _read_strides(x.shape, shape))
 
+    # --- math ops: reductions and scans (elementwise ones come from UNARY/ARITHMETIC) ---
+
+    def reduce_prod(self, x, axes):
+        return self._reduction("prod", x, axes)
+
+    def argmax(self, x, axis):
+        return self._reduction("argmax", x, (axis,))
+
+    def cumsum(self, x, axis, exclusive, reverse):
+        # NOTE: no transpose: the kernel steps along the axis by its stride (inner).
+        inner = math.prod(x.shape[axis + 1:])
+        out = self.runtime.cumsum(x.id, x.size, x.shape[axis], inner, int(exclusive), int(reverse))
+        return GLTensor(self.runtime, out, x.shape)
+
 
 def _as_dtype(values, handle, dtype):
     """Flat float32 texture values -> the tensor's shape and dtype (all are held as floats)."""
