@@ -12,9 +12,11 @@
 import { Programs, loadSources } from "./programs.js";
 import { Textures } from "./textures.js";
 
-const KERNELS = ["prelude", "ops", "elementwise", "reduce", "matmul", "pack", "matmul_packed", "unpack"];
+const KERNELS = ["prelude", "ops", "elementwise", "reduce", "matmul", "pack", "matmul_packed", "unpack",
+  "concat", "gather", "unsorted_segment_sum"];
 const MAX_RANK = 6;
 const REDUCE_CHUNK = 64;
+const CONCAT_INPUTS = 4; // samplers per concat pass (concat.glsl)
 const PACKED_MATMUL_MIN_WORK = 32 * 32 * 32; // M * N * K
 
 export async function createRuntime(options = {}) {
@@ -349,5 +351,67 @@ export class Runtime {
       set("u_batchStridesA", ints.slice(12, 16));
       set("u_batchStridesB", ints.slice(16, 20));
     });
+  }
+
+  // --- movement and indexing --------------------------------------------------------
+
+  // Join inputs along an axis. Arguments: n (output values), then per input:
+  // id, inner (its row length; see concat.glsl). More than four inputs take
+  // several passes, each folding the previous pass's output into the next few.
+  concat(n, ...pairs) {
+    let inputs = [];
+    for (let at = 0; at < pairs.length; at += 2) inputs.push({ record: this.record(pairs[at]), inner: pairs[at + 1] });
+    const rows = (inputs) => inputs.reduce((sum, x) => sum + x.inner, 0);
+    const outer = rows(inputs) > 0 ? n / rows(inputs) : 0;
+    let previous = null;
+    while (true) {
+      const group = inputs.slice(0, CONCAT_INPUTS);
+      inputs = inputs.slice(CONCAT_INPUTS);
+      const rowLength = rows(group);
+      const out = this.draw(this.programs.get("concat", { NUM_INPUTS: group.length }),
+        this.textures.acquire(inputs.length ? outer * rowLength : n), (set, bind) => {
+          set("u_rowLength", rowLength);
+          group.forEach((x, k) => {
+            bind(k, `u_x${k}`, x.record);
+            set(`u_width${k}`, x.record.width);
+            set(`u_inner${k}`, x.inner);
+          });
+        });
+      if (previous !== null) this.textures.release(previous);
+      if (!inputs.length) return this.adopt(out);
+      previous = out;
+      inputs.unshift({ record: out, inner: rowLength });
+    }
+  }
+
+  // out[b, o, n, j] = params[b, o, indices[b, n], j] (see gather.glsl).
+  gather(idParams, idIndices, n, outer, axis, count, inner) {
+    const params = this.record(idParams);
+    const indices = this.record(idIndices);
+    return this.adopt(this.draw(this.programs.get("gather", {}), this.textures.acquire(n), (set, bind) => {
+      bind(0, "u_params", params);
+      bind(1, "u_indices", indices);
+      set("u_paramsWidth", params.width);
+      set("u_indicesWidth", indices.width);
+      set("u_outer", outer);
+      set("u_axis", axis);
+      set("u_count", count);
+      set("u_inner", inner);
+    }));
+  }
+
+  // out[s, j] = sum of data[n, j] over n with ids[n] == s (see unsorted_segment_sum.glsl).
+  unsortedSegmentSum(idData, idIds, segments, count, inner) {
+    const data = this.record(idData);
+    const ids = this.record(idIds);
+    return this.adopt(this.draw(this.programs.get("unsorted_segment_sum", {}),
+      this.textures.acquire(segments * inner), (set, bind) => {
+        bind(0, "u_data", data);
+        bind(1, "u_ids", ids);
+        set("u_dataWidth", data.width);
+        set("u_idsWidth", ids.width);
+        set("u_count", count);
+        set("u_inner", inner);
+      }));
   }
 }
