@@ -430,9 +430,11 @@ export class Runtime {
     gl.bindFramebuffer(gl.FRAMEBUFFER, out.framebuffer);
     gl.clearBufferfv(gl.COLOR, 0, [0, 0, 0, 0]);
     if (count * inner > 0) {
+      const whole = inner % 4 === 0; // one point per texel: a quarter of the points
       gl.enable(gl.BLEND);
       gl.blendFunc(gl.ONE, gl.ONE);
-      this.draw(this.programs.get("scatter_add", {}, "scatter_add_vertex"), out, setInputs, count * inner);
+      this.draw(this.programs.get("scatter_add", whole ? { WHOLE_TEXELS: 1 } : {}, "scatter_add_vertex"),
+        out, setInputs, whole ? count * inner / 4 : count * inner);
       gl.disable(gl.BLEND);
     }
     return this.adopt(out);

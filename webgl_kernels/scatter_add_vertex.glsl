@@ -6,13 +6,16 @@
 // (gl.blendFunc(ONE, ONE), EXT_float_blend) sums the points that land on
 // the same value. So the cost is one point per data value, not a loop over
 // all ids per output value.
-// Drawn as gl.POINTS, gl_VertexID = i; no vertex buffers.
+// Defines: WHOLE_TEXELS when u_inner % 4 == 0: then a data texel's four
+//   values go to one output texel, so one point per texel (a quarter of the
+//   points) carries all four.
+// Drawn as gl.POINTS, gl_VertexID = i (a value, or a texel with WHOLE_TEXELS); no vertex buffers.
 // Uniforms:
 //   u_data, u_dataWidth       the data and its texture width
 //   u_ids, u_idsWidth         the segment ids (int32 held as floats; in range, checked in webflow/ops)
 //   u_inner                   the row length
 //   u_outWidth, u_outHeight   the output texture's size in texels
-// Outputs: v_value (the data value), v_component (its component in the texel).
+// Outputs: v_value (the data value or texel), v_component (the value's component in its texel).
 // NOTE: no prelude here (it declares the fragment output), hence the local read().
 
 precision highp float;
@@ -27,7 +30,7 @@ uniform int u_inner;
 uniform int u_outWidth;
 uniform int u_outHeight;
 
-flat out float v_value;
+flat out vec4 v_value;
 flat out int v_component;
 
 float read(sampler2D t, int width, int i) {
@@ -36,12 +39,21 @@ float read(sampler2D t, int width, int i) {
 }
 
 void main() {
-  int n = gl_VertexID / u_inner;
-  int target = int(read(u_ids, u_idsWidth, n)) * u_inner + (gl_VertexID - n * u_inner);
+#ifdef WHOLE_TEXELS
+  int i = 4 * gl_VertexID;
+#else
+  int i = gl_VertexID;
+#endif
+  int n = i / u_inner;
+  int target = int(read(u_ids, u_idsWidth, n)) * u_inner + (i - n * u_inner);
   int t = target >> 2;
   vec2 texel = vec2(float(t % u_outWidth), float(t / u_outWidth)) + 0.5;
   gl_Position = vec4(texel / vec2(float(u_outWidth), float(u_outHeight)) * 2.0 - 1.0, 0.0, 1.0);
   gl_PointSize = 1.0;
-  v_value = read(u_data, u_dataWidth, gl_VertexID);
+#ifdef WHOLE_TEXELS
+  v_value = texelFetch(u_data, ivec2(gl_VertexID % u_dataWidth, gl_VertexID / u_dataWidth), 0);
+#else
+  v_value = vec4(read(u_data, u_dataWidth, i));
+#endif
   v_component = target & 3;
 }
