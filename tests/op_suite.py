@@ -372,6 +372,85 @@ def _math_rows():
             lambda z, x: _softplus(x) - x, [((257,), (257,))], domain="large", grad=False, label="large logits"),
     ]
     return rows
+def _segment_sum_ref(data, ids, n):
+    out = np.zeros((n,) + data.shape[np.ndim(ids):], dtype=data.dtype)
+    np.add.at(out, np.asarray(ids), data)
+    return out
+
+
+def _batch_gather_ref(x, ids):
+    return np.stack([np.take(xb, ib, axis=0) for xb, ib in zip(x, np.asarray(ids))])
+
+
+def _array_rows():
+    """Movement and indexing: slices, concat, gather, segment sums, pad, tile, one_hot."""
+    ids = np.arange(1000) % 7
+    return [
+        Row("strided_slice", lambda tf, x: x[1:, ::-2], lambda x: x[1:, ::-2],
+            [((3, 5),), ((1, 3),), ((257, 3),), ((0, 4),)], label="getitem steps"),
+        Row("strided_slice", lambda tf, x: x[-1, None, ..., 2::3], lambda x: x[-1, None, ..., 2::3],
+            [((2, 3, 7),), ((3, 1, 257),)], label="getitem int newaxis ellipsis"),
+        Row("strided_slice", lambda tf, x: x[::-1], lambda x: x[::-1], [((3,),), ((257,),), ((0,),)],
+            dtype="int32", grad=False, label="getitem int32"),
+        Row("strided_slice", lambda tf, x: tf.strided_slice(x, [4, -1], [0, -4], [-2, -1]),
+            lambda x: x[4:0:-2, -1:-4:-1], [((5, 5),), ((7, 3),)]),
+        Row("slice", lambda tf, x: tf.slice(x, [1, 0], [-1, 2]), lambda x: x[1:, :2], [((3, 4),), ((1, 2),), ((257, 3),)]),
+        Row("reverse", lambda tf, x: tf.reverse(x, [0, -1]), lambda x: x[::-1, ..., ::-1],
+            [((3, 4),), ((1, 257),), ((0, 2),), ((2, 3, 2),)]),
+        Row("concat", lambda tf, x, y: tf.concat([x, y, x], -1), lambda x, y: np.concatenate([x, y, x], -1),
+            [((2, 3), (2, 1)), ((1, 257), (1, 3)), ((3, 0), (3, 2)), ((2, 3, 1), (2, 3, 4))], label="axis=-1"),
+        Row("concat", lambda tf, x, y: tf.concat([x, y, x, y, x, y], 0), lambda x, y: np.concatenate([x, y, x, y, x, y], 0),
+            [((1, 3), (2, 3)), ((1,), (257,))], label="six inputs"),
+        Row("concat", lambda tf, x, y: tf.concat([x, y, x, y, x], 1), lambda x, y: np.concatenate([x, y, x, y, x], 1),
+            [((2, 3), (2, 5))], dtype="int32", grad=False, label="int32"),
+        Row("stack", lambda tf, x, y: tf.stack([x, y], 1), lambda x, y: np.stack([x, y], 1),
+            [((3,), (3,)), ((2, 3), (2, 3)), ((0,), (0,))]),
+        Row("stack", lambda tf, x, y: tf.stack([x, y]), lambda x, y: np.stack([x, y]), [((), ())], label="scalars"),
+        Row("unstack", lambda tf, x: tf.stack(tf.unstack(x, axis=1)[::-1]), lambda x: np.stack(list(np.moveaxis(x, 1, 0))[::-1]),
+            [((2, 3),), ((1, 3, 2),)]),
+        Row("split", lambda tf, x: tf.concat(tf.split(x, [2, -1, 1], axis=-1)[::-1], -1),
+            lambda x: np.concatenate(np.split(x, [2, x.shape[-1] - 1], -1)[::-1], -1), [((2, 5),), ((3, 257),)]),
+        Row("split", lambda tf, x: tf.split(x, 3)[1], lambda x: np.split(x, 3)[1], [((3,),), ((6, 2),)], label="equal parts"),
+        Row("tile", lambda tf, x: tf.tile(x, [2, 1, 3]), lambda x: np.tile(x, [2, 1, 3]), [((1, 2, 3),), ((2, 1, 1),), ((0, 2, 1),)]),
+        Row("tile", lambda tf, x: tf.tile(x, [3]), lambda x: np.tile(x, 3), [((257,),)], dtype="int32", grad=False, label="int32"),
+        Row("expand_dims", lambda tf, x: tf.expand_dims(x, -1), lambda x: np.expand_dims(x, -1), [((3,),), ((2, 3),), ((),)]),
+        Row("squeeze", lambda tf, x: tf.squeeze(x, [0, -1]), lambda x: np.squeeze(x, (0, -1)), [((1, 3, 1),), ((1, 257, 1),)]),
+        Row("squeeze", lambda tf, x: tf.squeeze(x), lambda x: np.squeeze(x), [((1, 3, 1, 2),)], label="all"),
+        Row("pad", lambda tf, x: tf.pad(x, [[1, 2], [0, 3]], constant_values=1.5),
+            lambda x: np.pad(x, [[1, 2], [0, 3]], constant_values=1.5), [((2, 3),), ((1, 1),), ((0, 3),), ((257, 1),)]),
+        Row("pad", lambda tf, x: tf.pad(x, [[2, 1], [1, 2]], "REFLECT"), lambda x: np.pad(x, [[2, 1], [1, 2]], mode="reflect"),
+            [((3, 3),), ((4, 257),)], label="REFLECT"),
+        Row("pad", lambda tf, x: tf.pad(x, [[3, 1], [0, 2]], "symmetric"), lambda x: np.pad(x, [[3, 1], [0, 2]], mode="symmetric"),
+            [((3, 2),), ((5, 3),)], label="SYMMETRIC"),
+        Row("pad", lambda tf, x: tf.pad(x, [[1, 1]], constant_values=-7), lambda x: np.pad(x, 1, constant_values=-7),
+            [((3,),), ((0,),)], dtype="int32", grad=False, label="int32"),
+        Row("gather", lambda tf, x: tf.gather(x, [2, 0, 2, 2], axis=1), lambda x: np.take(x, [2, 0, 2, 2], axis=1),
+            [((2, 3),), ((1, 3, 257),), ((4, 3, 2),)], label="axis=1 duplicates"),
+        Row("gather", lambda tf, x: tf.gather(x, [[0, 2], [2, 2]], axis=-2), lambda x: np.take(x, [[0, 2], [2, 2]], axis=-2),
+            [((3, 1),), ((3, 4),), ((257, 3, 5),)], label="axis=-2 2-D indices"),
+        Row("gather", lambda tf, x: tf.gather(x, [[0, 2, 2], [1, 1, 0]], batch_dims=1),
+            lambda x: _batch_gather_ref(x, [[0, 2, 2], [1, 1, 0]]), [((2, 3),), ((2, 3, 4),)], label="batch_dims=1"),
+        Row("gather", lambda tf, x: tf.gather(x, np.zeros(0, np.int32)), lambda x: x[:0], [((3, 2),)], label="no indices"),
+        Row("gather", lambda tf, x: tf.gather(x, [1, 1, 0]), lambda x: x[[1, 1, 0]], [((2, 257),)], dtype="int32", grad=False,
+            label="int32"),
+        Row("embedding_lookup", lambda tf, x: tf.nn.embedding_lookup(x, [[3, 0], [3, 3]]), lambda x: x[[[3, 0], [3, 3]]],
+            [((4, 2),), ((257, 5),)]),
+        Row("unsorted_segment_sum", lambda tf, x: tf.math.unsorted_segment_sum(x, [0, 2, 0], 4),
+            lambda x: _segment_sum_ref(x, [0, 2, 0], 4), [((3,),), ((3, 257),), ((3, 2, 2),)]),
+        Row("unsorted_segment_sum", lambda tf, x: tf.math.unsorted_segment_sum(x, [[1, 1], [0, 1]], 2),
+            lambda x: _segment_sum_ref(x, [[1, 1], [0, 1]], 2), [((2, 2, 3),)], dtype="int32", grad=False, label="int32"),
+        Row("unsorted_segment_sum", lambda tf, x: tf.math.unsorted_segment_sum(x, np.zeros(0, np.int32), 2),
+            lambda x: np.zeros((2, 3)), [((0, 3),)], label="empty"),
+        Row("unsorted_segment_sum", lambda tf, x: tf.math.unsorted_segment_sum(x, ids, 7), lambda x: _segment_sum_ref(x, ids, 7),
+            [((1000, 3),)], reduce_len=lambda case: 143, label="1000 ids"),
+        Row("one_hot", lambda tf, x: tf.one_hot(x, 4), lambda x: (x[..., None] == np.arange(4)).astype(np.float32),
+            [((3,),), ((257,),), ((2, 3),), ((),), ((0,),)], dtype="int32", grad=False),
+        Row("one_hot", lambda tf, x: tf.one_hot(x, 3, on_value=5, off_value=-1, axis=0),
+            lambda x: np.where(x[None] == np.arange(3)[:, None], 5, -1), [((4,),)], dtype="int32", grad=False, label="axis=0 int32"),
+        Row("range", lambda tf: tf.range(3, 10, 2), lambda: np.arange(3, 10, 2, dtype=np.int32), [()], grad=False),
+        Row("range", lambda tf: tf.range(1.0, -1.0, -0.5), lambda: np.arange(1.0, -1.0, -0.5), [()], grad=False, label="float"),
+        Row("linspace", lambda tf: tf.linspace(-1.0, 2.0, 257), lambda: np.linspace(-1.0, 2.0, 257), [()], grad=False),
+    ]
 
 
 ROWS = [
@@ -426,6 +505,7 @@ ROWS = [
     Row("zeros_like", lambda tf, x: tf.zeros_like(x), np.zeros_like, ODD, grad=False),
     Row("ones_like", lambda tf, x: tf.ones_like(x), np.ones_like, ODD, grad=False),
     *_math_rows(),
+    *_array_rows(),
 ]
 
 # Special values: NaN and infinities through each elementwise op.

@@ -179,6 +179,9 @@ class _Operators:
             raise TypeError(f"__index__: only scalar int32 tensors can be used as an index; received {self!r}")
         return int(self.numpy())
 
+    def __getitem__(self, key):
+        return array_ops.getitem(self, key)
+
     def __len__(self):
         if self.shape.rank == 0:
             raise TypeError("len: a scalar tensor has no len()")

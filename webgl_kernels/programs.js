@@ -55,30 +55,35 @@ export class Programs {
   }
 
   // The program for `kernel` with `defines` ({NAME: value}), compiled on first use.
-  get(kernel, defines) {
+  // `vertexKernel` names a kernel file holding its own vertex shader (scatter
+  // kernels that draw points); by default a full-screen triangle.
+  get(kernel, defines, vertexKernel = null) {
     const header = Object.entries(defines).map(([k, v]) => `#define ${k} ${v}`).join("\n");
-    const key = `${kernel}\n${header}`;
+    const key = `${kernel}\n${vertexKernel}\n${header}`;
     let program = this.cache.get(key);
     if (program === undefined) {
-      program = this.build(kernel, header);
+      program = this.build(kernel, header, vertexKernel);
       this.cache.set(key, program);
     }
     return program;
   }
 
-  build(kernel, header) {
+  build(kernel, header, vertexKernel) {
     const gl = this.gl;
     const includes = kernel === "elementwise" ? this.sources.ops : "";
     const source = ["#version 300 es", header, this.sources.prelude, includes, this.sources[kernel]].join("\n");
     const fragment = this.compileShader(gl.FRAGMENT_SHADER, source, kernel);
+    const vertex = vertexKernel === null ? this.vertexShader : this.compileShader(gl.VERTEX_SHADER,
+      ["#version 300 es", header, this.sources[vertexKernel]].join("\n"), vertexKernel);
     const program = gl.createProgram();
-    gl.attachShader(program, this.vertexShader);
+    gl.attachShader(program, vertex);
     gl.attachShader(program, fragment);
     gl.linkProgram(program);
     if (!gl.getProgramParameter(program, gl.LINK_STATUS) && !gl.isContextLost()) {
       throw new Error(`webflow: kernel '${kernel}' failed to link:\n${gl.getProgramInfoLog(program)}`);
     }
     gl.deleteShader(fragment);
+    if (vertex !== this.vertexShader) gl.deleteShader(vertex);
     this.compiled += 1;
     // Uniform locations, looked up once; arrays are keyed by their base name.
     const uniforms = {};

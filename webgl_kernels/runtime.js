@@ -12,10 +12,12 @@
 import { Programs, loadSources } from "./programs.js";
 import { Textures } from "./textures.js";
 
-const KERNELS = ["prelude", "ops", "elementwise", "reduce", "matmul", "pack", "matmul_packed", "unpack", "cumsum"];
+const KERNELS = ["prelude", "ops", "elementwise", "reduce", "matmul", "pack", "matmul_packed", "unpack", "cumsum",
+  "concat", "gather", "unsorted_segment_sum", "scatter_add", "scatter_add_vertex"];
 const MAX_RANK = 6;
 const REDUCE_CHUNK = 64;
 const REDUCE_DEFINES = { sum: "REDUCE_SUM", prod: "REDUCE_PROD", max: "REDUCE_MAX", argmax: "ARGMAX" };
+const CONCAT_INPUTS = 4; // samplers per concat pass (concat.glsl)
 const PACKED_MATMUL_MIN_WORK = 32 * 32 * 32; // M * N * K
 
 let announcedFloat16 = false;
@@ -49,6 +51,7 @@ export class Runtime {
     this.caps = {
       precision: float32 && options.precision !== "float16" ? "float32" : "float16",
       parallelCompile: gl.getExtension("KHR_parallel_shader_compile") !== null,
+      floatBlend: gl.getExtension("EXT_float_blend") !== null, // additive scatters (unsortedSegmentSum)
       maxTextureSize: gl.getParameter(gl.MAX_TEXTURE_SIZE),
       renderer: gl.getParameter(debugInfo ? debugInfo.UNMASKED_RENDERER_WEBGL : gl.RENDERER),
       vendor: gl.getParameter(debugInfo ? debugInfo.UNMASKED_VENDOR_WEBGL : gl.VENDOR),
@@ -186,9 +189,11 @@ export class Runtime {
 
   // Draw `program` into the texture record `out`. `setInputs(set, bind)` gives the
   // kernel's uniforms with set(name, int | int array) and its textures with bind(unit, name, record).
+  // `points` > 0 draws that many points (a scatter kernel's vertex shader places them) instead
+  // of one full-screen triangle.
   // NOTE: each GL call costs time in the GPU process (a tiny op is mostly calls), so
   // program, viewport, texture bindings and uniform values are only sent when they change.
-  draw(program, out, setInputs) {
+  draw(program, out, setInputs, points = 0) {
     this.checkLost();
     const gl = this.gl;
     gl.bindFramebuffer(gl.FRAMEBUFFER, out.framebuffer);
@@ -211,7 +216,8 @@ export class Runtime {
       }
       set(name, unit);
     });
-    gl.drawArrays(gl.TRIANGLES, 0, 3);
+    if (points > 0) gl.drawArrays(gl.POINTS, 0, points);
+    else gl.drawArrays(gl.TRIANGLES, 0, 3);
     this.counts.draws += 1;
     this.checkErrors(program.kernel);
     return out;
@@ -391,5 +397,88 @@ export class Runtime {
     for (let step = 1; step < rowLength; step *= 2) pass(step, 0);
     if (!owned) pass(rowLength, 0); // a row of one value: a copy, so the result owns its texture
     return this.adopt(record);
+  }
+
+  // --- movement and indexing --------------------------------------------------------
+
+  // Join inputs along an axis. Arguments: n (output values), then per input:
+  // id, inner (its row length; see concat.glsl). More than four inputs take
+  // several passes, each folding the previous pass's output into the next few.
+  concat(n, ...pairs) {
+    let inputs = [];
+    for (let at = 0; at < pairs.length; at += 2) inputs.push({ record: this.record(pairs[at]), inner: pairs[at + 1] });
+    const rows = (inputs) => inputs.reduce((sum, x) => sum + x.inner, 0);
+    const outer = rows(inputs) > 0 ? n / rows(inputs) : 0;
+    let previous = null;
+    while (true) {
+      const group = inputs.slice(0, CONCAT_INPUTS);
+      inputs = inputs.slice(CONCAT_INPUTS);
+      const rowLength = rows(group);
+      const out = this.draw(this.programs.get("concat", { NUM_INPUTS: group.length }),
+        this.textures.acquire(inputs.length ? outer * rowLength : n), (set, bind) => {
+          set("u_rowLength", rowLength);
+          group.forEach((x, k) => {
+            bind(k, `u_x${k}`, x.record);
+            set(`u_width${k}`, x.record.width);
+            set(`u_inner${k}`, x.inner);
+          });
+        });
+      if (previous !== null) this.textures.release(previous);
+      if (!inputs.length) return this.adopt(out);
+      previous = out;
+      inputs.unshift({ record: out, inner: rowLength });
+    }
+  }
+
+  // out[b, o, n, j] = params[b, o, indices[b, n], j] (see gather.glsl).
+  gather(idParams, idIndices, n, outer, axis, count, inner) {
+    const params = this.record(idParams);
+    const indices = this.record(idIndices);
+    return this.adopt(this.draw(this.programs.get("gather", {}), this.textures.acquire(n), (set, bind) => {
+      bind(0, "u_params", params);
+      bind(1, "u_indices", indices);
+      set("u_paramsWidth", params.width);
+      set("u_indicesWidth", indices.width);
+      set("u_outer", outer);
+      set("u_axis", axis);
+      set("u_count", count);
+      set("u_inner", inner);
+    }));
+  }
+
+  // out[s, j] = sum of data[n, j] over n with ids[n] == s. Arguments: data id,
+  // ids id, segments, count (ids), inner (values per id).
+  // NOTE: with float blending, one point per data value is added onto its output
+  // value (scatter_add*.glsl): 1,000 ids of 64 values into a 10,000-row table cost
+  // one small draw. Without it, each output value loops over all ids
+  // (unsorted_segment_sum.glsl), O(segments * inner * count): 27 s for that case.
+  unsortedSegmentSum(idData, idIds, segments, count, inner) {
+    const data = this.record(idData);
+    const ids = this.record(idIds);
+    const out = this.textures.acquire(segments * inner);
+    const setInputs = (set, bind) => {
+      bind(0, "u_data", data);
+      bind(1, "u_ids", ids);
+      set("u_dataWidth", data.width);
+      set("u_idsWidth", ids.width);
+      set("u_count", count);
+      set("u_inner", inner);
+      set("u_outHeight", out.height);
+    };
+    if (!this.caps.floatBlend) {
+      return this.adopt(this.draw(this.programs.get("unsorted_segment_sum", {}), out, setInputs));
+    }
+    const gl = this.gl;
+    gl.bindFramebuffer(gl.FRAMEBUFFER, out.framebuffer);
+    gl.clearBufferfv(gl.COLOR, 0, [0, 0, 0, 0]);
+    if (count * inner > 0) {
+      const whole = inner % 4 === 0; // one point per texel: a quarter of the points
+      gl.enable(gl.BLEND);
+      gl.blendFunc(gl.ONE, gl.ONE);
+      this.draw(this.programs.get("scatter_add", whole ? { WHOLE_TEXELS: 1 } : {}, "scatter_add_vertex"),
+        out, setInputs, whole ? count * inner / 4 : count * inner);
+      gl.disable(gl.BLEND);
+    }
+    return this.adopt(out);
   }
 }

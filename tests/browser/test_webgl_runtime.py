@@ -209,3 +209,27 @@ result
     assert max(errors) < 1e-2, errors  # float16 keeps about 3 significant digits
     assert abs(w - 2.0) < 0.02 and abs(c + 1.0) < 0.02
     assert block_bytes == 1024 * 8  # RGBA16F: 8 bytes a texel
+def test_segment_sum_scatters_with_float_blending_and_loops_without(gl):
+    """unsorted_segment_sum adds points with float blending (EXT_float_blend); GPUs
+    without it get the loop kernel. Both give NumPy's sums, duplicates included."""
+    results = gl("""
+rng = np.random.default_rng(3)
+data = rng.normal(size=(300, 5)).astype(np.float32)
+ids = rng.integers(0, 41, size=300).astype(np.int32)
+expected = np.zeros((41, 5), np.float32)
+np.add.at(expected, ids, data)
+caps = _gl.runtime.caps
+blend = bool(caps.floatBlend)
+errors = []
+for flag in (True, False):
+    caps.floatBlend = flag
+    try:
+        got = tf.math.unsorted_segment_sum(data, ids, 41).numpy()
+    finally:
+        caps.floatBlend = blend
+    errors.append(float(np.abs(got - expected).max()))
+[blend, errors]
+""")
+    blend, errors = results
+    assert blend, "SwiftShader offers EXT_float_blend; the fast scatter should be in use"
+    assert max(errors) < 1e-4, errors

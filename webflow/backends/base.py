@@ -87,6 +87,21 @@ class Backend:
         raise NotImplementedError
 
 
+    # --- movement and indexing (indices already checked to be in range) ---------------
+    def strided_slice(self, x, begin, size, strides):
+        """Along axis d, the values begin[d] + k * strides[d] for k < size[d] (strides may be negative)."""
+        raise NotImplementedError
+
+    def concat(self, *xs, axis):
+        raise NotImplementedError
+
+    def gather(self, params, indices, axis, batch_dims):
+        raise NotImplementedError
+
+    def unsorted_segment_sum(self, data, segment_ids, num_segments):
+        """out[s] = sum of data[j] over j with segment_ids[j] == s (segment_ids: a prefix of data's shape)."""
+        raise NotImplementedError
+
 def _abstract(name):
     def method(self, *args):
         raise NotImplementedError(f"{type(self).__name__} does not implement {name}")

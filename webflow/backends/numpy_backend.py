@@ -132,3 +132,31 @@ class NumpyBackend(Backend):
             # NOTE: shift by one along axis: a leading 0, the last sum dropped.
             out = np.concatenate([np.zeros_like(np.take(out, [0], axis)), np.delete(out, -1, axis)], axis)
         return np.flip(out, axis) if reverse else out
+
+    # --- movement and indexing ---------------------------------------------------------
+
+    def strided_slice(self, x, begin, size, strides):
+        index = []
+        for b, n, s in zip(begin, size, strides):
+            stop = b + s * n
+            index.append(slice(0, 0) if n == 0 else slice(b, stop if stop >= 0 else None, s))
+        return x[tuple(index)]
+
+    def concat(self, *xs, axis):
+        return np.concatenate(xs, axis=axis)
+
+    def gather(self, params, indices, axis, batch_dims):
+        if batch_dims == 0:
+            return np.take(params, indices, axis=axis)
+        # NOTE: batch b of params gathers with batch b of indices; loop over the flattened batch.
+        batch = params.shape[:batch_dims]
+        p = params.reshape((-1,) + params.shape[batch_dims:])
+        i = indices.reshape((-1,) + indices.shape[batch_dims:])
+        out = [np.take(pb, ib, axis=axis - batch_dims) for pb, ib in zip(p, i)]
+        return np.stack(out).reshape(batch + out[0].shape) if out else np.zeros(
+            params.shape[:axis] + indices.shape[batch_dims:] + params.shape[axis + 1:], params.dtype)
+
+    def unsorted_segment_sum(self, data, segment_ids, num_segments):
+        out = np.zeros((num_segments,) + data.shape[segment_ids.ndim:], dtype=data.dtype)
+        np.add.at(out, segment_ids, data)
+        return out

@@ -85,6 +85,9 @@ class WebGLBackend(Backend):
         self._matmul = runtime.matmul
         self._reduce = runtime.reduce
         self._fill = runtime.fill
+        self._concat = runtime.concat
+        self._gather = runtime.gather
+        self._segment_sum = runtime.unsortedSegmentSum
         self._upload = runtime.uploadFrom
         self._read = runtime.readInto
         self._scalars = {}  # float32 bytes -> GLTensor of shape ()
@@ -162,10 +165,10 @@ class WebGLBackend(Backend):
             args += _padded(out_shape, MAX_RANK, 1)
         return GLTensor(self.runtime, self._elementwise(expr, *args), out_shape)
 
-    def _strided(self, x, out_shape, strides):
-        """identity(x) read with explicit strides (transpose, broadcast_to)."""
+    def _strided(self, x, out_shape, strides, offset=0):
+        """identity(x) read with explicit strides and offset (transpose, broadcast_to, slices)."""
         self._check_size(out_shape)
-        args = (math.prod(out_shape), 1, x.id, 1, 0, *_padded(strides, MAX_RANK, 0), *_padded(out_shape, MAX_RANK, 1))
+        args = (math.prod(out_shape), 1, x.id, 1, offset, *_padded(strides, MAX_RANK, 0), *_padded(out_shape, MAX_RANK, 1))
         return GLTensor(self.runtime, self._elementwise("op_identity(x0)", *args), out_shape)
 
     def where(self, condition, x, y):
@@ -240,6 +243,40 @@ class WebGLBackend(Backend):
         inner = math.prod(x.shape[axis + 1:])
         out = self.runtime.cumsum(x.id, x.size, x.shape[axis], inner, int(exclusive), int(reverse))
         return GLTensor(self.runtime, out, x.shape)
+
+
+    # --- movement and indexing ------------------------------------------------------------
+
+    def strided_slice(self, x, begin, size, strides):
+        # NOTE: no kernel of its own: a strided read with an offset (negative strides walk backwards).
+        contiguous = _contiguous_strides(x.shape)
+        offset = sum(b * c for b, c in zip(begin, contiguous))
+        return self._strided(x, tuple(size), [s * c for s, c in zip(strides, contiguous)], offset)
+
+    def concat(self, *xs, axis):
+        # Each input is [outer, inner_k] with inner_k = prod(shape[axis:]); the output row joins them.
+        out_shape = list(xs[0].shape)
+        out_shape[axis] = sum(x.shape[axis] for x in xs)
+        self._check_size(out_shape)
+        outer = math.prod(out_shape[:axis])
+        args = [a for x in xs for a in (x.id, x.size // outer if outer else 0)]
+        return GLTensor(self.runtime, self._concat(math.prod(out_shape), *args), out_shape)
+
+    def gather(self, params, indices, axis, batch_dims):
+        shape = params.shape
+        out_shape = shape[:axis] + indices.shape[batch_dims:] + shape[axis + 1:]
+        self._check_size(out_shape)
+        outer, inner = math.prod(shape[batch_dims:axis]), math.prod(shape[axis + 1:])
+        count = math.prod(indices.shape[batch_dims:])
+        out = self._gather(params.id, indices.id, math.prod(out_shape), outer, shape[axis], count, inner)
+        return GLTensor(self.runtime, out, out_shape)
+
+    def unsorted_segment_sum(self, data, segment_ids, num_segments):
+        out_shape = (num_segments,) + data.shape[len(segment_ids.shape):]
+        self._check_size(out_shape)
+        inner = math.prod(out_shape[1:])
+        out = self._segment_sum(data.id, segment_ids.id, num_segments, segment_ids.size, inner)
+        return GLTensor(self.runtime, out, out_shape)
 
 
 def _as_dtype(values, handle, dtype):
