@@ -55,6 +55,8 @@ from webflow.ops import (
     zeros,
     zeros_like,
 )
+from webflow.ops import conv_ops as _conv_ops
+from webflow.ops import image_ops as _image_ops
 from webflow.ops import nn_ops as _nn_ops
 from webflow.ops import random_ops as _random_ops
 from webflow.tensor import Tensor, TensorShape, Variable
@@ -67,7 +69,15 @@ nn = _Namespace(
     tanh=_nn_ops.tanh,
     softmax=_nn_ops.softmax,
     log_softmax=_nn_ops.log_softmax,
+    conv1d=_conv_ops.conv1d,
+    conv2d=_conv_ops.conv2d,
+    conv2d_transpose=_conv_ops.conv2d_transpose,
+    conv2d_backprop_filter=_conv_ops.conv2d_backprop_filter,
+    depthwise_conv2d=_conv_ops.depthwise_conv2d,
+    max_pool2d=_conv_ops.max_pool2d,
+    avg_pool2d=_conv_ops.avg_pool2d,
 )
+image = _Namespace(resize=_image_ops.resize)
 math = _Namespace(
     abs=abs, add=add, divide=divide, equal=equal, exp=exp, greater=greater, greater_equal=greater_equal,
     less=less, less_equal=less_equal, log=log, maximum=maximum, minimum=minimum, multiply=multiply,

@@ -2,7 +2,7 @@
 
 # NOTE: webflow.tensor first; it imports the op modules back once Tensor exists.
 from webflow import tensor as _tensor  # noqa: F401  isort:skip
-from webflow.ops import array_ops, math_ops, nn_ops, random_ops
+from webflow.ops import array_ops, conv_ops, image_ops, math_ops, nn_ops, random_ops
 from webflow.ops.array_ops import (
     broadcast_to,
     fill,
@@ -49,6 +49,17 @@ from webflow.ops.math_ops import (
     where,
 )
 from webflow.ops.nn_ops import log_softmax, relu, softmax
+from webflow.ops.conv_ops import (
+    avg_pool2d,
+    conv1d,
+    conv2d,
+    conv2d_backprop_filter,
+    conv2d_transpose,
+    depthwise_conv2d,
+    max_pool2d,
+    max_pool2d_grad,
+)
+from webflow.ops.image_ops import resize
 from webflow.tensor import constant, convert_to_tensor
 
-GRADIENTS = {**math_ops.GRADIENTS, **array_ops.GRADIENTS}
+GRADIENTS = {**math_ops.GRADIENTS, **array_ops.GRADIENTS, **conv_ops.GRADIENTS}
