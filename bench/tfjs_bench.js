@@ -119,6 +119,27 @@ export function dispatch(inputs) {
   return result;
 }
 
+// The webflow_conv inputs: [batch * h * w, channels] -> NHWC; [9 * in, out] -> 3x3 HWIO filters.
+export function conv(inputs) {
+  const image = (name, h, w) => {
+    const [values, rows, cols] = inputs[name];
+    return tf.tensor4d(values, [rows / (h * w), h, w, cols]);
+  };
+  const filter = (name) => {
+    const [values, rows, cols] = inputs[name];
+    return tf.tensor4d(values, [3, 3, rows / 9, cols]);
+  };
+  const [x1, w1, x2, w2, poolX] = [image("conv_x1", 28, 28), filter("conv_w1"), image("conv_x2", 14, 14),
+    filter("conv_w2"), image("pool_x", 28, 28)];
+  const result = measure({
+    conv1: [kernelBatch(() => tf.conv2d(x1, w1, 1, "same")), 1],
+    conv2: [kernelBatch(() => tf.conv2d(x2, w2, 1, "same")), 1],
+    max_pool: [kernelBatch(() => tf.maxPool(poolX, 2, 2, "valid")), 1],
+  });
+  tf.dispose([x1, w1, x2, w2, poolX]);
+  return result;
+}
+
 export function transfers(inputs) {
   const [host, rows, cols] = inputs.x;
   const backend = tf.backend();

@@ -144,6 +144,26 @@ def webflow_transfers():
     return _measure(upload=(_kernel_batch(lambda: tf.constant(host)), 3), download=(download, 3))
 
 
+def _images(name, height, width):
+    """An input set as [batch * height * width, channels] (bench.js hands over 2-D arrays) as NHWC."""
+    values = _inputs[name]
+    return values.reshape(-1, height, width, values.shape[1])
+
+
+def _filters(name, channels_in):
+    values = _inputs[name]
+    return values.reshape(3, 3, channels_in, values.shape[1])
+
+
+def webflow_conv():
+    x1, w1 = tf.constant(_images("conv_x1", 28, 28)), tf.constant(_filters("conv_w1", 1))
+    x2, w2 = tf.constant(_images("conv_x2", 14, 14)), tf.constant(_filters("conv_w2", 32))
+    pool_x = tf.constant(_images("pool_x", 28, 28))
+    return _measure(conv1=(_kernel_batch(lambda: tf.nn.conv2d(x1, w1, 1, "SAME")), 1),
+                    conv2=(_kernel_batch(lambda: tf.nn.conv2d(x2, w2, 1, "SAME")), 1),
+                    max_pool=(_kernel_batch(lambda: tf.nn.max_pool2d(pool_x, 2, 2, "VALID")), 1))
+
+
 # --- Pyodide NumPy ----------------------------------------------------------------------------
 
 def _np_softmax(logits):
@@ -166,6 +186,25 @@ def numpy_elementwise():
 def numpy_dispatch():
     a, b = _inputs["tiny_a"], _inputs["tiny_b"]
     return _measure(dispatch=(_numpy_batch(lambda: np.add(a, b)), 100, False))
+
+
+def _np_conv_same3(x, w):
+    windows = np.lib.stride_tricks.sliding_window_view(np.pad(x, ((0, 0), (1, 1), (1, 1), (0, 0))), (3, 3), axis=(1, 2))
+    return np.tensordot(windows, w, axes=([3, 4, 5], [2, 0, 1]))  # windows: [n, h, w, c, 3, 3]
+
+
+def _np_max_pool2(x):
+    n, h, w, c = x.shape
+    return x.reshape(n, h // 2, 2, w // 2, 2, c).max(axis=(2, 4))
+
+
+def numpy_conv():
+    x1, w1 = _images("conv_x1", 28, 28), _filters("conv_w1", 1)
+    x2, w2 = _images("conv_x2", 14, 14), _filters("conv_w2", 32)
+    pool_x = _images("pool_x", 28, 28)
+    return _measure(conv1=(_numpy_batch(lambda: _np_conv_same3(x1, w1)), 1, False),
+                    conv2=(_numpy_batch(lambda: _np_conv_same3(x2, w2)), 1, False),
+                    max_pool=(_numpy_batch(lambda: _np_max_pool2(pool_x)), 1, False))
 
 
 # --- correctness and counters -----------------------------------------------------------------

@@ -7,8 +7,8 @@ import * as tfjs from "./bench/tfjs_bench.js";
 
 const QUICK = new URLSearchParams(location.search).has("quick");
 const CONFIG = QUICK
-  ? { sizes: [64], elementwise: [256, 256], logits: [16, 100], minTime: 0.02, batches: 2 }
-  : { sizes: [128, 256, 512, 1024], elementwise: [1024, 1024], logits: [128, 1000],
+  ? { sizes: [64], elementwise: [256, 256], logits: [16, 100], convBatch: 2, minTime: 0.02, batches: 2 }
+  : { sizes: [128, 256, 512, 1024], elementwise: [1024, 1024], logits: [128, 1000], convBatch: 64,
     minTime: 0.3, batches: 3 };
 const TINY = [1, 4];
 
@@ -98,6 +98,17 @@ async function run() {
     tfjs: () => tfjs.dispatch(inputs),
     numpy: () => call("numpy_dispatch"),
   });
+  const batch = CONFIG.convBatch;
+  setInput("conv_x1", [batch * 28 * 28, 1]);
+  setInput("conv_w1", [9 * 1, 32]);
+  setInput("conv_x2", [batch * 14 * 14, 32]);
+  setInput("conv_w2", [9 * 32, 64]);
+  setInput("pool_x", [batch * 28 * 28, 32]);
+  await group("conv", {
+    webflow: () => call("webflow_conv"),
+    tfjs: () => tfjs.conv(inputs),
+    numpy: () => call("numpy_conv"),
+  });
   await group("transfers", {
     webflow: () => call("webflow_transfers"),
     tfjs: () => tfjs.transfers(inputs),
@@ -173,6 +184,10 @@ function tableRows(timed) {
   row("softmax", `softmax [${CONFIG.logits}]`, "ms", ms, e, "softmax");
   row("dispatch", "dispatch: tiny add (4 floats), back to back", "µs", us, timed.dispatch, "dispatch");
   row("roundtrip", "tiny add + read back each result", "µs", us, timed.dispatch, "roundtrip", null);
+  const b = CONFIG.convBatch;
+  row("conv2d-28x28x1-32", `conv2d ${b}×28×28×1 → 32, 3×3 SAME, kernel only`, "ms", ms, timed.conv, "conv1");
+  row("conv2d-14x14x32-64", `conv2d ${b}×14×14×32 → 64, 3×3 SAME, kernel only`, "ms", ms, timed.conv, "conv2");
+  row("max_pool2d", `max_pool2d 2×2/2 on ${b}×28×28×32, kernel only`, "ms", ms, timed.conv, "max_pool");
   row("upload", `upload ${floats} floats`, "ms", ms, timed.transfers, "upload");
   row("download", `download ${floats} floats`, "ms", ms, timed.transfers, "download");
   return rows;

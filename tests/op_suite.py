@@ -451,6 +451,230 @@ def _array_rows():
         Row("range", lambda tf: tf.range(1.0, -1.0, -0.5), lambda: np.arange(1.0, -1.0, -0.5), [()], grad=False, label="float"),
         Row("linspace", lambda tf: tf.linspace(-1.0, 2.0, 257), lambda: np.linspace(-1.0, 2.0, 257), [()], grad=False),
     ]
+def _ref_pads(padding, size, kernel, strides, dilations):
+    """Per-axis (before, after) padding, worked out from TF's definitions."""
+    if padding == "VALID":
+        return [(0, 0), (0, 0)]
+    if padding == "SAME":
+        pads = []
+        for n, k, s, d in zip(size, kernel, strides, dilations):
+            total = max((math.ceil(n / s) - 1) * s + (k - 1) * d + 1 - n, 0)
+            pads.append((total // 2, total - total // 2))
+        return pads
+    return padding
+
+
+def _ref_padded(x, padding, kernel, strides, dilations, value=0.0):
+    pads = _ref_pads(padding, x.shape[1:3], kernel, strides, dilations)
+    return np.pad(x, ((0, 0), *pads, (0, 0)), constant_values=value), pads
+
+
+def _ref_window(xp, i, j, kernel, strides, dilations):
+    (kh, kw), (sh, sw), (dh, dw) = kernel, strides, dilations
+    return xp[:, i * sh:i * sh + (kh - 1) * dh + 1:dh, j * sw:j * sw + (kw - 1) * dw + 1:dw]
+
+
+def _ref_out_size(xp, kernel, strides, dilations):
+    return [(xp.shape[1 + a] - (kernel[a] - 1) * dilations[a] - 1) // strides[a] + 1 for a in (0, 1)]
+
+
+def _ref_conv2d(x, w, strides, padding, dilations=(1, 1)):
+    xp, _ = _ref_padded(x, padding, w.shape[:2], strides, dilations)
+    oh, ow = _ref_out_size(xp, w.shape[:2], strides, dilations)
+    out = np.zeros((x.shape[0], oh, ow, w.shape[3]))
+    for i in range(oh):
+        for j in range(ow):
+            out[:, i, j] = np.einsum("nabc,abco->no", _ref_window(xp, i, j, w.shape[:2], strides, dilations), w)
+    return out
+
+
+def _ref_depthwise(x, f, strides, padding, dilations=(1, 1)):
+    xp, _ = _ref_padded(x, padding, f.shape[:2], strides, dilations)
+    oh, ow = _ref_out_size(xp, f.shape[:2], strides, dilations)
+    channels, multiplier = f.shape[2:]
+    out = np.zeros((x.shape[0], oh, ow, channels * multiplier))
+    for i in range(oh):
+        for j in range(ow):
+            window = _ref_window(xp, i, j, f.shape[:2], strides, dilations)
+            for c in range(channels):
+                for m in range(multiplier):
+                    out[:, i, j, c * multiplier + m] = np.einsum("nab,ab->n", window[..., c], f[:, :, c, m])
+    return out
+
+
+def _ref_conv2d_transpose(dy, w, output_shape, strides, padding):
+    """Scatter each dy cell back through the filter (w: [h, w, out, in])."""
+    kernel = w.shape[:2]
+    pads = _ref_pads(padding, output_shape[1:3], kernel, strides, (1, 1))
+    out = np.zeros((output_shape[0], output_shape[1] + sum(pads[0]), output_shape[2] + sum(pads[1]), w.shape[2]))
+    for i in range(dy.shape[1]):
+        for j in range(dy.shape[2]):
+            for a in range(kernel[0]):
+                for b in range(kernel[1]):
+                    out[:, i * strides[0] + a, j * strides[1] + b] += dy[:, i, j] @ w[a, b].T
+    return out[:, pads[0][0]:pads[0][0] + output_shape[1], pads[1][0]:pads[1][0] + output_shape[2]]
+
+
+def _ref_backprop_filter(x, dy, filter_shape, strides, padding, dilations=(1, 1)):
+    xp, _ = _ref_padded(x, padding, filter_shape[:2], strides, dilations)
+    out = np.zeros(filter_shape)
+    for i in range(dy.shape[1]):
+        for j in range(dy.shape[2]):
+            out += np.einsum("nabc,no->abco", _ref_window(xp, i, j, filter_shape[:2], strides, dilations), dy[:, i, j])
+    return out
+
+
+def _ref_pool(x, ksize, strides, padding, reduce):
+    xp, _ = _ref_padded(x, padding, ksize, strides, (1, 1), value=np.nan)
+    oh, ow = _ref_out_size(xp, ksize, strides, (1, 1))
+    out = np.zeros((x.shape[0], oh, ow, x.shape[3]))
+    for i in range(oh):
+        for j in range(ow):
+            out[:, i, j] = reduce(_ref_window(xp, i, j, ksize, strides, (1, 1)), axis=(1, 2))  # NaN marks padding
+    return out
+
+
+def _ref_max_pool_grad(x, dy, ksize, strides, padding):
+    """Each window's dy goes to the first (row-major) position of its maximum."""
+    xp, pads = _ref_padded(x, padding, ksize, strides, (1, 1), value=-np.inf)
+    out = np.zeros(xp.shape)
+    for n in range(x.shape[0]):
+        for i in range(dy.shape[1]):
+            for j in range(dy.shape[2]):
+                for c in range(x.shape[3]):
+                    window = xp[n, i * strides[0]:i * strides[0] + ksize[0], j * strides[1]:j * strides[1] + ksize[1], c]
+                    a, b = divmod(int(np.argmax(window)), ksize[1])
+                    out[n, i * strides[0] + a, j * strides[1] + b, c] += dy[n, i, j, c]
+    return out[:, pads[0][0]:pads[0][0] + x.shape[1], pads[1][0]:pads[1][0] + x.shape[2]]
+
+
+def _ref_resize(x, size, method):
+    """TF2 resize with half-pixel centers, one output pixel at a time."""
+    n, h, w, c = x.shape
+    out = np.zeros((n, *size, c))
+    for i in range(size[0]):
+        for j in range(size[1]):
+            if method == "nearest":
+                a = min(math.floor((i + 0.5) * h / size[0]), h - 1)
+                b = min(math.floor((j + 0.5) * w / size[1]), w - 1)
+                out[:, i, j] = x[:, a, b]
+                continue
+            y, z = (i + 0.5) * h / size[0] - 0.5, (j + 0.5) * w / size[1] - 0.5
+            y0, z0 = math.floor(y), math.floor(z)
+            ty, tz = y - y0, z - z0
+            rows = [max(y0, 0), min(y0 + 1, h - 1)]
+            cols = [max(z0, 0), min(z0 + 1, w - 1)]
+            top = x[:, rows[0], cols[0]] * (1 - tz) + x[:, rows[0], cols[1]] * tz
+            bottom = x[:, rows[1], cols[0]] * (1 - tz) + x[:, rows[1], cols[1]] * tz
+            out[:, i, j] = top * (1 - ty) + bottom * ty
+    return out
+
+
+def _conv_rows():
+    """Convolution, pooling and resize: strides 1 and 2, both paddings, dilation 2,
+    kernels 1, 3 and 5, odd sizes, batch 1 and 2, channels 1 to 64. The small cases
+    (up to 64 values per input) also check gradients."""
+
+    def window_len(case):
+        return math.prod(case[1][:3])
+
+    rows = []
+    for strides, padding, dilations, cases in [
+        (1, "SAME", 1, [((1, 5, 5, 1), (3, 3, 1, 4)), ((1, 4, 4, 2), (3, 3, 2, 2)), ((2, 7, 6, 3), (3, 3, 3, 5))]),
+        (2, "VALID", 1, [((1, 5, 5, 2), (3, 3, 2, 1)), ((2, 9, 8, 3), (3, 3, 3, 8))]),
+        (2, "SAME", 1, [((1, 5, 7, 1), (5, 5, 1, 2)), ((2, 11, 9, 4), (5, 5, 4, 8))]),
+        (1, "VALID", 1, [((1, 3, 3, 3), (1, 1, 3, 5)), ((2, 5, 5, 3), (1, 1, 3, 4))]),
+        (1, "SAME", 2, [((1, 6, 5, 1), (3, 3, 1, 2)), ((2, 9, 9, 3), (3, 3, 3, 4))]),
+        ([1, 2], [[1, 2], [0, 1]], 1, [((1, 4, 5, 2), (2, 3, 2, 2))]),
+        (1, "SAME", 1, [((2, 14, 14, 32), (3, 3, 32, 64)), ((1, 28, 28, 1), (3, 3, 1, 32))]),
+    ]:
+        s2, d2 = (strides,) * 2 if isinstance(strides, int) else strides, (dilations, dilations)
+        rows.append(Row(
+            "conv2d",
+            lambda tf, x, w, s=strides, p=padding, d=dilations: tf.nn.conv2d(x, w, s, p, dilations=d),
+            lambda x, w, s=s2, p=padding, d=d2: _ref_conv2d(x, w, s, p, d),
+            cases, reduce_len=window_len, label=f"strides={strides},{padding},dilations={dilations}"))
+    for strides, padding, output_shape, cases in [
+        (2, "SAME", (1, 5, 5, 2), [((1, 3, 3, 3), (3, 3, 2, 3))]),
+        (2, "SAME", (2, 9, 8, 4), [((2, 5, 4, 8), (3, 3, 4, 8))]),
+        (1, "VALID", (1, 4, 4, 1), [((1, 3, 3, 2), (2, 2, 1, 2))]),
+        (2, "VALID", (1, 8, 8, 1), [((1, 3, 3, 2), (3, 3, 1, 2))]),  # the last row and column get nothing
+    ]:
+        rows.append(Row(
+            "conv2d_transpose",
+            lambda tf, dy, w, s=strides, p=padding, o=output_shape: tf.nn.conv2d_transpose(dy, w, o, s, p),
+            lambda dy, w, s=strides, p=padding, o=output_shape: _ref_conv2d_transpose(dy, w, o, (s, s), p),
+            cases, reduce_len=lambda case: math.prod(case[1][:2]) * case[1][3],
+            label=f"strides={strides},{padding},{output_shape}"))
+    for strides, padding, dilations, filter_shape, cases in [
+        (1, "SAME", 1, (3, 3, 2, 2), [((1, 5, 5, 2), (1, 5, 5, 2))]),
+        (2, "VALID", 1, (3, 3, 3, 4), [((2, 7, 7, 3), (2, 3, 3, 4))]),
+        (1, "SAME", 2, (3, 3, 1, 2), [((1, 5, 4, 1), (1, 5, 4, 2))]),
+        (2, "SAME", 1, (5, 5, 4, 8), [((2, 11, 9, 4), (2, 6, 5, 8))]),
+    ]:
+        rows.append(Row(
+            "conv2d_backprop_filter",
+            lambda tf, x, dy, s=strides, p=padding, d=dilations, f=filter_shape:
+                tf.nn.conv2d_backprop_filter(x, f, dy, s, p, dilations=d),
+            lambda x, dy, s=strides, p=padding, d=dilations, f=filter_shape:
+                _ref_backprop_filter(x, dy, f, (s, s), p, (d, d)),
+            cases, reduce_len=lambda case: math.prod(case[1][:3]),
+            label=f"strides={strides},{padding},dilations={dilations}"))
+    for strides, padding, dilations, cases in [
+        (1, "SAME", 1, [((1, 4, 4, 3), (3, 3, 3, 1)), ((2, 7, 7, 4), (3, 3, 4, 1))]),
+        (2, "VALID", 1, [((1, 5, 5, 2), (3, 3, 2, 2)), ((2, 9, 8, 3), (3, 3, 3, 2))]),
+        (1, "SAME", 2, [((1, 5, 5, 2), (3, 3, 2, 1))]),
+    ]:
+        rows.append(Row(
+            "depthwise_conv2d",
+            lambda tf, x, f, s=strides, p=padding, d=dilations: tf.nn.depthwise_conv2d(x, f, s, p, dilations=d),
+            lambda x, f, s=strides, p=padding, d=dilations: _ref_depthwise(x, f, (s, s), p, (d, d)),
+            cases, reduce_len=lambda case: math.prod(case[1][:2]),
+            label=f"strides={strides},{padding},dilations={dilations}"))
+    rows.append(Row(
+        "conv1d", lambda tf, x, w: tf.nn.conv1d(x, w, 2, "SAME"),
+        lambda x, w: _ref_conv2d(x[:, None], w[None], (1, 2), "SAME")[:, 0],
+        [((1, 7, 2), (3, 2, 3)), ((2, 9, 3), (5, 3, 4))], reduce_len=lambda case: math.prod(case[1][:2])))
+    for ksize, strides, padding, cases in [
+        (2, 2, "VALID", [((1, 4, 4, 2),), ((2, 7, 7, 3),)]),
+        (3, 2, "SAME", [((1, 5, 5, 1),), ((2, 9, 8, 3),)]),
+        (3, 1, "SAME", [((1, 4, 5, 2),)]),
+        ([2, 3], [1, 2], "VALID", [((1, 4, 7, 2),)]),
+        (2, 2, "VALID", [((2, 28, 28, 8),)]),
+    ]:
+        k2 = (ksize,) * 2 if isinstance(ksize, int) else ksize
+        s2 = (strides,) * 2 if isinstance(strides, int) else strides
+        label = f"ksize={ksize},strides={strides},{padding}"
+        rows.append(Row(
+            "max_pool2d", lambda tf, x, k=ksize, s=strides, p=padding: tf.nn.max_pool2d(x, k, s, p),
+            lambda x, k=k2, s=s2, p=padding: _ref_pool(x, k, s, p, np.nanmax), cases, label=label))
+        rows.append(Row(
+            "avg_pool2d", lambda tf, x, k=ksize, s=strides, p=padding: tf.nn.avg_pool2d(x, k, s, p),
+            lambda x, k=k2, s=s2, p=padding: _ref_pool(x, k, s, p, np.nanmean), cases,
+            reduce_len=lambda case, k=k2: k[0] * k[1], label=label))
+    for domain in ("any", "ties"):
+        rows.append(Row(
+            "max_pool2d_grad", _max_pool_grad,
+            lambda x, dy: _ref_max_pool_grad(x, dy, (3, 3), (2, 2), "SAME"),
+            [((1, 5, 5, 2), (1, 3, 3, 2)), ((2, 9, 8, 3), (2, 5, 4, 3))], domain=domain, grad=False,
+            label=f"ksize=3,strides=2,SAME,{domain}"))
+    for method in ("bilinear", "nearest"):
+        for size, cases in [((5, 7), [((1, 3, 4, 2),)]), ((3, 4), [((2, 7, 9, 3),), ((1, 3, 4, 1),)])]:
+            rows.append(Row(
+                "resize", lambda tf, x, size=size, m=method: tf.image.resize(x, size, m),
+                lambda x, size=size, m=method: _ref_resize(x, size, m), cases,
+                reduce_len=lambda case: case[0][1] + case[0][2], label=f"{method},{size}"))
+    rows.append(Row(
+        "resize", lambda tf, x: tf.image.resize(x, [8, 3]), lambda x: _ref_resize(x[None], (8, 3), "bilinear")[0],
+        [((4, 5, 1),)], reduce_len=lambda case: 9, label="3-D"))
+    return rows
+
+
+def _max_pool_grad(tf, x, dy):
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = tf.nn.max_pool2d(x, 3, 2, "SAME")
+    return tape.gradient(y, x, output_gradients=dy)
 
 
 ROWS = [
@@ -506,6 +730,7 @@ ROWS = [
     Row("ones_like", lambda tf, x: tf.ones_like(x), np.ones_like, ODD, grad=False),
     *_math_rows(),
     *_array_rows(),
+    *_conv_rows(),
 ]
 
 # Special values: NaN and infinities through each elementwise op.

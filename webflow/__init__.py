@@ -103,6 +103,8 @@ from webflow.ops import (  # math ops (issue 4)
 )
 from webflow.ops import l2_normalize as _l2_normalize
 from webflow.ops import array_ops as _array_ops
+from webflow.ops import conv_ops as _conv_ops
+from webflow.ops import image_ops as _image_ops
 from webflow.ops import nn_ops as _nn_ops
 from webflow.ops import random_ops as _random_ops
 from webflow.tensor import Tensor, TensorShape, TensorSpec, Variable
@@ -132,7 +134,15 @@ nn = _Namespace(
     sparse_softmax_cross_entropy_with_logits=_nn_ops.sparse_softmax_cross_entropy_with_logits,
     sigmoid_cross_entropy_with_logits=_nn_ops.sigmoid_cross_entropy_with_logits,
     embedding_lookup=_array_ops.embedding_lookup,
+    conv1d=_conv_ops.conv1d,
+    conv2d=_conv_ops.conv2d,
+    conv2d_transpose=_conv_ops.conv2d_transpose,
+    conv2d_backprop_filter=_conv_ops.conv2d_backprop_filter,
+    depthwise_conv2d=_conv_ops.depthwise_conv2d,
+    max_pool2d=_conv_ops.max_pool2d,
+    avg_pool2d=_conv_ops.avg_pool2d,
 )
+image = _Namespace(resize=_image_ops.resize)
 math = _Namespace(
     abs=abs, add=add, divide=divide, equal=equal, exp=exp, greater=greater, greater_equal=greater_equal,
     less=less, less_equal=less_equal, log=log, maximum=maximum, minimum=minimum, multiply=multiply,

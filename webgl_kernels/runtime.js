@@ -13,12 +13,18 @@ import { Programs, loadSources } from "./programs.js";
 import { Textures } from "./textures.js";
 
 const KERNELS = ["prelude", "ops", "elementwise", "reduce", "matmul", "pack", "matmul_packed", "unpack", "cumsum",
-  "concat", "gather", "unsorted_segment_sum", "scatter_add", "scatter_add_vertex"];
+  "concat", "gather", "unsorted_segment_sum", "scatter_add", "scatter_add_vertex", "conv2d", "pool"];
 const MAX_RANK = 6;
 const REDUCE_CHUNK = 64;
 const REDUCE_DEFINES = { sum: "REDUCE_SUM", prod: "REDUCE_PROD", max: "REDUCE_MAX", argmax: "ARGMAX" };
 const CONCAT_INPUTS = 4; // samplers per concat pass (concat.glsl)
 const PACKED_MATMUL_MIN_WORK = 32 * 32 * 32; // M * N * K
+// conv2d.glsl's variants: the define, and which of x, y, w the two inputs are.
+const CONV_VARIANTS = {
+  conv2d: { define: "CONV", names: ["x", "w"] },
+  conv2d_transpose: { define: "TRANSPOSE", names: ["y", "w"] },
+  conv2d_backprop_filter: { define: "FILTER", names: ["x", "y"] },
+};
 
 let announcedFloat16 = false;
 
@@ -480,5 +486,60 @@ export class Runtime {
       gl.disable(gl.BLEND);
     }
     return this.adopt(out);
+  }
+
+  // --- convolution and pooling (conv2d.glsl, pool.glsl) ------------------------------------
+  // Shapes: xShape, yShape (NHWC, 4 each: the image and the conv/pool output), kernel,
+  // strides, dilations, pads (top, left): 2 each; then groups.
+
+  // Variant "conv2d" (inputs x, w; writes y), "conv2d_transpose" (dy, w; writes dx) or
+  // "conv2d_backprop_filter" (x, dy; writes dw). Arguments: variant, idA, idB, n (output
+  // size), xShape x 4, yShape x 4, kernel x 2, strides x 2, dilations x 2, pads x 2, groups.
+  conv2d(variant, idA, idB, n, ...ints) {
+    const [cin, cout, groups] = [ints[3], ints[7], ints[16]];
+    const { define, names } = CONV_VARIANTS[variant];
+    const defines = { [define]: 1 };
+    // NOTE: four channels per fragment and per texel read need whole texels of channels.
+    if (groups === 1 && cout % 4 === 0 && (define !== "TRANSPOSE" || cin % 4 === 0)) defines.VEC4 = 1;
+    if (define === "CONV" && defines.VEC4 && cin % 4 === 0) defines.X_VEC4 = 1;
+    const inputs = [this.record(idA), this.record(idB)];
+    const out = this.draw(this.programs.get("conv2d", defines), this.textures.acquire(n), (set, bind) => {
+      inputs.forEach((record, unit) => {
+        bind(unit, `u_${names[unit]}`, record);
+        set(`u_${names[unit]}Width`, record.width);
+      });
+      this.setWindow(set, ints);
+      set("u_groups", groups);
+    });
+    return this.adopt(out);
+  }
+
+  // Max pooling ("max_pool2d": x -> y) or its gradient ("max_pool2d_grad": x, dy -> dx).
+  // Arguments: variant, idX, idDy (0 for max_pool2d), n, xShape x 4, yShape x 4, kernel x 2,
+  // strides x 2, dilations x 2 (1s), pads x 2.
+  pool(variant, idX, idDy, n, ...ints) {
+    const grad = variant === "max_pool2d_grad";
+    const defines = grad ? { MAX_POOL_GRAD: 1 } : { MAX_POOL: 1, ...(ints[3] % 4 === 0 ? { VEC4: 1 } : {}) };
+    const x = this.record(idX);
+    const dy = grad ? this.record(idDy) : null;
+    const out = this.draw(this.programs.get("pool", defines), this.textures.acquire(n), (set, bind) => {
+      bind(0, "u_x", x);
+      set("u_xWidth", x.width);
+      if (grad) {
+        bind(1, "u_y", dy);
+        set("u_yWidth", dy.width);
+      }
+      this.setWindow(set, ints);
+    });
+    return this.adopt(out);
+  }
+
+  setWindow(set, ints) {
+    set("u_xShape", ints.slice(0, 4));
+    set("u_yShape", ints.slice(4, 8));
+    set("u_kernel", ints.slice(8, 10));
+    set("u_strides", ints.slice(10, 12));
+    set("u_dilations", ints.slice(12, 14));
+    set("u_pads", ints.slice(14, 16));
   }
 }

@@ -36,7 +36,8 @@ def test_environment_is_recorded(quick_results):
 def test_every_row_has_positive_finite_numbers(quick_results):
     rows = {row["id"]: row for row in quick_results["rows"]}
     assert set(rows) == {"matmul-64-kernel", "matmul-64-readback", "add", "relu", "softmax",
-                         "dispatch", "roundtrip", "upload", "download"}
+                         "dispatch", "roundtrip", "upload", "download",
+                         "conv2d-28x28x1-32", "conv2d-14x14x32-64", "max_pool2d"}
     host_side = {"roundtrip", "upload", "download"}  # no NumPy column: nothing to move
     for id, row in rows.items():
         for framework in FRAMEWORKS:

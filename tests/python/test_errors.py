@@ -140,6 +140,26 @@ ERRORS = [
     (lambda: tf.zeros([2, 3])[..., ...], IndexError, r"__getitem__: an index can hold at most one ellipsis"),
     (lambda: tf.zeros([2, 3])[[0, 1]], TypeError, r"__getitem__: indices must be ints, slices, '...' or tf.newaxis; received list"),
     (lambda: tf.zeros([2, 3])[::0], ValueError, r"__getitem__: slice step cannot be zero"),
+    (lambda: tf.nn.conv2d(tf.zeros([28, 28]), tf.zeros([3, 3, 1, 8]), 1, "SAME"), ValueError, r"conv2d: input must be rank 4 \(NHWC\); received shape \(28, 28\)"),
+    (lambda: tf.nn.conv2d(tf.zeros([1, 5, 5, 3]), tf.zeros([3, 3, 2, 8]), 1, "SAME"), ValueError, r"conv2d: filters.shape\[2\] must equal the input's channels \(3\); received filters.shape=\(3, 3, 2, 8\)"),
+    (lambda: tf.nn.conv2d(tf.zeros([1, 5, 5, 1]), tf.zeros([3, 3, 1]), 1, "SAME"), ValueError, r"conv2d: filters must be rank 4 \(HWIO\); received shape \(3, 3, 1\)"),
+    (lambda: tf.nn.conv2d(tf.zeros([1, 5, 5, 1]), tf.zeros([3, 3, 1, 1]), 1, "same-ish"), ValueError, r"conv2d: padding must be \"SAME\", \"VALID\" or explicit .*received 'same-ish'"),
+    (lambda: tf.nn.conv2d(tf.zeros([1, 5, 5, 1]), tf.zeros([3, 3, 1, 1]), [1, 2, 2], "SAME"), ValueError, r"conv2d: strides must be a positive int or a list of 1, 2 or 4 .*received \[1, 2, 2\]"),
+    (lambda: tf.nn.conv2d(tf.zeros([1, 5, 5, 1]), tf.zeros([3, 3, 1, 1]), 0, "SAME"), ValueError, r"conv2d: strides must be a positive int.*received 0"),
+    (lambda: tf.nn.conv2d(tf.zeros([1, 2, 2, 1]), tf.zeros([3, 3, 1, 1]), 1, "VALID"), ValueError, r"conv2d: the window .* is larger than the padded input; received input shape \(1, 2, 2, 1\)"),
+    (lambda: tf.nn.conv2d(tf.zeros([1, 5, 5, 1], tf.int32), tf.zeros([3, 3, 1, 1], tf.int32), 1, "SAME"), TypeError, r"conv2d: input must be float32; received dtype int32"),
+    (lambda: tf.nn.depthwise_conv2d(tf.zeros([1, 5, 5, 3]), tf.zeros([3, 3, 2, 1]), 1, "SAME"), ValueError, r"depthwise_conv2d: filter.shape\[2\] must equal the input's channels \(3\)"),
+    (lambda: tf.nn.conv2d_transpose(tf.zeros([1, 3, 3, 2]), tf.zeros([3, 3, 1, 2]), [1, 4, 4, 1], 2, "SAME"), ValueError, r"conv2d_transpose: conv2d of output_shape \(1, 4, 4, 1\) gives shape \(1, 2, 2, 2\), not the input's; received input.shape=\(1, 3, 3, 2\)"),
+    (lambda: tf.nn.conv2d_transpose(tf.zeros([1, 3, 3, 2]), tf.zeros([3, 3, 1, 4]), [1, 6, 6, 1], 2), ValueError, r"conv2d_transpose: filters.shape\[3\] must equal the input's channels \(2\)"),
+    (lambda: tf.nn.conv1d(tf.zeros([5, 1]), tf.zeros([3, 1, 1]), 1, "SAME"), ValueError, r"conv1d: input must be rank 3 \(NWC\) and filters rank 3 \(WIO\); received input.shape=\(5, 1\)"),
+    (lambda: tf.nn.max_pool2d(tf.zeros([4, 4, 1]), 2, 2, "VALID"), ValueError, r"max_pool2d: input must be rank 4 \(NHWC\); received shape \(4, 4, 1\)"),
+    (lambda: tf.nn.max_pool2d(tf.zeros([1, 4, 4, 1]), [2, 2, 2], 2, "VALID"), ValueError, r"max_pool2d: ksize must be a positive int or a list of 1, 2 or 4 .*received \[2, 2, 2\]"),
+    (lambda: tf.nn.max_pool2d(tf.zeros([1, 4, 4, 1]), 2, 2, [[0, 1], [0, 1]]), ValueError, r"max_pool2d: padding must be \"SAME\" or \"VALID\"; received \[\[0, 1\], \[0, 1\]\]"),
+    (lambda: tf.nn.avg_pool2d(tf.zeros([1, 4, 4, 1]), 2, [2, 2, 2, 2], "VALID"), ValueError, r"avg_pool2d: strides must be .*with 1 for N and C.*received \[2, 2, 2, 2\]"),
+    (lambda: tf.image.resize(tf.zeros([1, 4, 4, 1]), [0, 3]), ValueError, r"resize: size must be positive; received \[0, 3\]"),
+    (lambda: tf.image.resize(tf.zeros([1, 4, 4, 1]), [3]), ValueError, r"resize: size must be \[new_height, new_width\]; received \[3\]"),
+    (lambda: tf.image.resize(tf.zeros([1, 4, 4, 1]), [3, 3], "bicubic"), ValueError, r"resize: method must be one of bilinear, nearest; received 'bicubic'"),
+    (lambda: tf.image.resize(tf.zeros([4, 4]), [3, 3]), ValueError, r"resize: images must be rank 3 \(HWC\) or 4 \(NHWC\); received shape \(4, 4\)"),
 ]
 
 
@@ -168,7 +188,7 @@ def test_no_silent_float64():
     "module", ["webflow.tensor", "webflow.dtypes", "webflow.nest", "webflow.autodiff", "webflow.ops.math_ops",
                "webflow.ops.array_ops", "webflow.ops.nn_ops", "webflow.ops.random_ops",
                "webflow.ops.linalg_ops", "webflow.datasets.mnist", "webflow.datasets.boston_housing",
-               "webflow.data.dataset"]
+               "webflow.data.dataset", "webflow.ops.conv_ops", "webflow.ops.image_ops"]
 )
 def test_docstring_examples_run(module):
     result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)

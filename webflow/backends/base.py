@@ -86,6 +86,28 @@ class Backend:
     def broadcast_to(self, x, shape):
         raise NotImplementedError
 
+    # --- convolution and pooling (NHWC images, HWIO filters) ----------------------------
+    # strides, dilations, ksize: (h, w); pads: (top, bottom, left, right); groups: channel
+    # groups (1: a full convolution; input channels: depthwise).
+
+    def conv2d(self, x, w, strides, dilations, pads, groups):
+        raise NotImplementedError
+
+    def conv2d_transpose(self, dy, w, input_shape, strides, dilations, pads, groups):
+        """The gradient of conv2d with respect to x, of shape ``input_shape``."""
+        raise NotImplementedError
+
+    def conv2d_backprop_filter(self, x, dy, filter_shape, strides, dilations, pads, groups):
+        """The gradient of conv2d with respect to w, of shape ``filter_shape``."""
+        raise NotImplementedError
+
+    def max_pool2d(self, x, ksize, strides, pads):
+        raise NotImplementedError
+
+    def max_pool2d_grad(self, x, dy, ksize, strides, pads):
+        """dy of each window added at the first (row-major) position of the window's maximum."""
+        raise NotImplementedError
+
 
     # --- movement and indexing (indices already checked to be in range) ---------------
     def strided_slice(self, x, begin, size, strides):

@@ -160,3 +160,67 @@ class NumpyBackend(Backend):
         out = np.zeros((num_segments,) + data.shape[segment_ids.ndim:], dtype=data.dtype)
         np.add.at(out, segment_ids, data)
         return out
+
+    # --- convolution and pooling ------------------------------------------------------------
+
+    def conv2d(self, x, w, strides, dilations, pads, groups):
+        kh, kw, cin, cout = w.shape
+        patches = _windows(_pad(x, pads, 0), (kh, kw), strides, dilations)
+        n, oh, ow = patches.shape[:3]
+        patches = patches.reshape(n, oh, ow, kh, kw, groups, cin)
+        out = np.einsum("nhwijgc,ijcgo->nhwgo", patches, w.reshape(kh, kw, cin, groups, cout // groups))
+        return out.reshape(n, oh, ow, cout).astype(x.dtype)
+
+    def conv2d_transpose(self, dy, w, input_shape, strides, dilations, pads, groups):
+        kh, kw, cin, cout = w.shape
+        n, oh, ow, _ = dy.shape
+        (sh, sw), (dh, dw) = strides, dilations
+        top, bottom, left, right = pads
+        padded = np.zeros((n, input_shape[1] + top + bottom, input_shape[2] + left + right, groups, cin), dy.dtype)
+        grouped_dy = dy.reshape(n, oh, ow, groups, cout // groups)
+        grouped_w = w.reshape(kh, kw, cin, groups, cout // groups)
+        for i in range(kh):
+            for j in range(kw):
+                # NOTE: every output cell read input cell (i*dh + h*sh, j*dw + w*sw) with weight w[i, j].
+                padded[:, i * dh:i * dh + (oh - 1) * sh + 1:sh, j * dw:j * dw + (ow - 1) * sw + 1:sw] += np.einsum(
+                    "nhwgo,cgo->nhwgc", grouped_dy, grouped_w[i, j])
+        cropped = padded[:, top:top + input_shape[1], left:left + input_shape[2]]
+        return np.ascontiguousarray(cropped.reshape(input_shape))
+
+    def conv2d_backprop_filter(self, x, dy, filter_shape, strides, dilations, pads, groups):
+        kh, kw, cin, cout = filter_shape
+        patches = _windows(_pad(x, pads, 0), (kh, kw), strides, dilations)
+        n, oh, ow = dy.shape[:3]
+        patches = patches.reshape(n, oh, ow, kh, kw, groups, cin)
+        out = np.einsum("nhwijgc,nhwgo->ijcgo", patches, dy.reshape(n, oh, ow, groups, cout // groups))
+        return out.reshape(filter_shape).astype(x.dtype)
+
+    def max_pool2d(self, x, ksize, strides, pads):
+        patches = _windows(_pad(x, pads, -np.inf), ksize, strides, (1, 1))
+        return patches.max(axis=(3, 4))
+
+    def max_pool2d_grad(self, x, dy, ksize, strides, pads):
+        patches = _windows(_pad(x, pads, -np.inf), ksize, strides, (1, 1))
+        n, oh, ow, kh, kw, c = patches.shape
+        first = patches.reshape(n, oh, ow, kh * kw, c).argmax(axis=3)  # NOTE: argmax picks the first maximum
+        rows = np.arange(oh)[:, None, None] * strides[0] + first // kw
+        cols = np.arange(ow)[:, None] * strides[1] + first % kw
+        padded = np.zeros((n, x.shape[1] + pads[0] + pads[1], x.shape[2] + pads[2] + pads[3], c), x.dtype)
+        batch, channel = np.arange(n)[:, None, None, None], np.arange(c)
+        np.add.at(padded, (batch, rows, cols, channel), dy)
+        return padded[:, pads[0]:pads[0] + x.shape[1], pads[2]:pads[2] + x.shape[2]].copy()
+
+
+def _pad(x, pads, value):
+    top, bottom, left, right = pads
+    return np.pad(x, ((0, 0), (top, bottom), (left, right), (0, 0)), constant_values=value)
+
+
+def _windows(x, kernel, strides, dilations):
+    """A [n, out_h, out_w, kh, kw, c] view of every window of a padded NHWC x (no copy)."""
+    (kh, kw), (sh, sw), (dh, dw) = kernel, strides, dilations
+    n, h, w, c = x.shape
+    oh, ow = (h - (kh - 1) * dh - 1) // sh + 1, (w - (kw - 1) * dw - 1) // sw + 1
+    s = x.strides
+    return np.lib.stride_tricks.as_strided(
+        x, (n, oh, ow, kh, kw, c), (s[0], s[1] * sh, s[2] * sw, s[1] * dh, s[2] * dw, s[3]), writeable=False)

@@ -3,8 +3,7 @@
 # NOTE: webflow.tensor first; it imports the op modules back once Tensor exists.
 from webflow import tensor as _tensor  # noqa: F401  isort:skip
 from webflow import autodiff
-
-from webflow.ops import array_ops, linalg_ops, math_ops, nn_ops, random_ops
+from webflow.ops import array_ops, conv_ops, image_ops, linalg_ops, math_ops, nn_ops, random_ops
 from webflow.ops.array_ops import (
     broadcast_to,
     concat,
@@ -98,8 +97,19 @@ from webflow.ops.math_ops import (  # math ops, activations and losses (issue 4)
     sin,
 )
 from webflow.ops.linalg_ops import einsum, tensordot
+from webflow.ops.conv_ops import (
+    avg_pool2d,
+    conv1d,
+    conv2d,
+    conv2d_backprop_filter,
+    conv2d_transpose,
+    depthwise_conv2d,
+    max_pool2d,
+    max_pool2d_grad,
+)
+from webflow.ops.image_ops import resize
 from webflow.tensor import constant, convert_to_tensor
 
 from webflow.autodiff import custom_gradient  # noqa: E402  (needs the ops above)
 
-GRADIENTS = {**math_ops.GRADIENTS, **array_ops.GRADIENTS, **autodiff.GRADIENTS}
+GRADIENTS = {**math_ops.GRADIENTS, **array_ops.GRADIENTS, **conv_ops.GRADIENTS, **autodiff.GRADIENTS}

@@ -88,6 +88,8 @@ class WebGLBackend(Backend):
         self._concat = runtime.concat
         self._gather = runtime.gather
         self._segment_sum = runtime.unsortedSegmentSum
+        self._conv2d = runtime.conv2d
+        self._pool = runtime.pool
         self._upload = runtime.uploadFrom
         self._read = runtime.readInto
         self._scalars = {}  # float32 bytes -> GLTensor of shape ()
@@ -277,6 +279,40 @@ class WebGLBackend(Backend):
         inner = math.prod(out_shape[1:])
         out = self._segment_sum(data.id, segment_ids.id, num_segments, segment_ids.size, inner)
         return GLTensor(self.runtime, out, out_shape)
+
+    # --- convolution and pooling -------------------------------------------------------------
+
+    def _window(self, run, variant, a, b, out_shape, x_shape, y_shape, kernel, strides, dilations, pads, *more):
+        """One call of runtime.conv2d or runtime.pool; shapes as its argument list wants them."""
+        self._check_size(out_shape)
+        ints = (*x_shape, *y_shape, *kernel, *strides, *dilations, pads[0], pads[2], *more)
+        return GLTensor(self.runtime, run(variant, a.id, b.id if b else 0, math.prod(out_shape), *ints), out_shape)
+
+    def conv2d(self, x, w, strides, dilations, pads, groups):
+        y_shape = _window_output(x.shape, w.shape[:2], w.shape[3], strides, dilations, pads)
+        return self._window(self._conv2d, "conv2d", x, w, y_shape, x.shape, y_shape, w.shape[:2], strides, dilations, pads, groups)
+
+    def conv2d_transpose(self, dy, w, input_shape, strides, dilations, pads, groups):
+        return self._window(self._conv2d, "conv2d_transpose", dy, w, input_shape, input_shape, dy.shape, w.shape[:2],
+                            strides, dilations, pads, groups)
+
+    def conv2d_backprop_filter(self, x, dy, filter_shape, strides, dilations, pads, groups):
+        return self._window(self._conv2d, "conv2d_backprop_filter", x, dy, filter_shape, x.shape, dy.shape,
+                            filter_shape[:2], strides, dilations, pads, groups)
+
+    def max_pool2d(self, x, ksize, strides, pads):
+        y_shape = _window_output(x.shape, ksize, x.shape[3], strides, (1, 1), pads)
+        return self._window(self._pool, "max_pool2d", x, None, y_shape, x.shape, y_shape, ksize, strides, (1, 1), pads)
+
+    def max_pool2d_grad(self, x, dy, ksize, strides, pads):
+        return self._window(self._pool, "max_pool2d_grad", x, dy, x.shape, x.shape, dy.shape, ksize, strides, (1, 1), pads)
+
+
+def _window_output(x_shape, kernel, channels, strides, dilations, pads):
+    """The NHWC shape of a convolution or pooling output (already checked by the op)."""
+    n, h, w, _ = x_shape
+    return (n, (h + pads[0] + pads[1] - (kernel[0] - 1) * dilations[0] - 1) // strides[0] + 1,
+            (w + pads[2] + pads[3] - (kernel[1] - 1) * dilations[1] - 1) // strides[1] + 1, channels)
 
 
 def _as_dtype(values, handle, dtype):

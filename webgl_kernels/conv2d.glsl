@@ -1,0 +1,267 @@
+// conv2d: the convolution family on NHWC images x [N, H, W, Cin], HWIO filters
+// w [KH, KW, Cin / groups, Cout] and conv outputs y [N, OH, OW, Cout]. Each variant
+// reads two of x, y, w and writes the third:
+//   CONV      y[n, i, j, o] = sum_{a, b, c} x[n, i*sh - top + a*dh, j*sw - left + b*dw, c] * w[a, b, c, o]
+//   TRANSPOSE x = the gradient of CONV with respect to x, given y (dy) and w
+//   FILTER    w = the gradient of CONV with respect to w, given x and y (dy)
+// Cells outside the image are zero. With groups > 1, output channel o sees only the
+// input channels of its group (o / (Cout / groups)); depthwise is groups == Cin.
+// Defines: CONV, TRANSPOSE or FILTER; VEC4 when groups == 1 and the four values of a
+// fragment are four consecutive channels read as whole texels (the runtime checks the
+// channel counts: Cout % 4 == 0, and for TRANSPOSE Cin % 4 == 0); X_VEC4 (CONV with
+// VEC4) when Cin % 4 == 0 too, so x is read four channels per texel as well.
+// Uniforms: u_size, u_outWidth; textures u_x, u_y, u_w (two of them) and their widths
+//   u_xWidth, u_yWidth, u_wWidth; u_xShape[4], u_yShape[4] (NHWC), u_kernel[2],
+//   u_strides[2], u_dilations[2], u_pads[2] (top, left), u_groups.
+// Output layout: the written tensor, four values per texel, row-major flat.
+
+uniform int u_size;
+uniform int u_outWidth;
+uniform sampler2D u_x;
+uniform sampler2D u_y;
+uniform sampler2D u_w;
+uniform int u_xWidth;
+uniform int u_yWidth;
+uniform int u_wWidth;
+uniform int u_xShape[4];
+uniform int u_yShape[4];
+uniform int u_kernel[2];
+uniform int u_strides[2];
+uniform int u_dilations[2];
+uniform int u_pads[2];
+uniform int u_groups;
+
+ivec2 texelAt(int t, int width) {
+  return ivec2(t % width, t / width);
+}
+
+bool outside(int i, int size) {
+  return i < 0 || i >= size;
+}
+
+#ifdef CONV
+// y[o] for one flat output index o; the generic path (any channels and groups).
+float conv1(int o) {
+  int cout = u_yShape[3];
+  int co = o % cout;
+  int p = o / cout;
+  int j = p % u_yShape[2];
+  p /= u_yShape[2];
+  int i = p % u_yShape[1];
+  int n = p / u_yShape[1];
+  int cinGroup = u_xShape[3] / u_groups;
+  int c0 = (co / (cout / u_groups)) * cinGroup;
+  float acc = 0.0;
+  for (int a = 0; a < u_kernel[0]; ++a) {
+    int h = i * u_strides[0] - u_pads[0] + a * u_dilations[0];
+    if (outside(h, u_xShape[1])) continue;
+    for (int b = 0; b < u_kernel[1]; ++b) {
+      int w = j * u_strides[1] - u_pads[1] + b * u_dilations[1];
+      if (outside(w, u_xShape[2])) continue;
+      int x0 = ((n * u_xShape[1] + h) * u_xShape[2] + w) * u_xShape[3] + c0;
+      int w0 = (a * u_kernel[1] + b) * cinGroup * cout + co;
+      for (int c = 0; c < cinGroup; ++c) {
+        acc += fetch(u_x, u_xWidth, x0 + c) * fetch(u_w, u_wWidth, w0 + c * cout);
+      }
+    }
+  }
+  return acc;
+}
+
+#ifdef VEC4
+// y[o .. o+3]: four output channels of one pixel; w's texel (a, b, c, o/4) holds them.
+vec4 conv4(int o) {
+  int cout = u_yShape[3];
+  int cin = u_xShape[3];
+  int co4 = (o % cout) >> 2;
+  int cout4 = cout >> 2;
+  int p = o / cout;
+  int j = p % u_yShape[2];
+  p /= u_yShape[2];
+  int i = p % u_yShape[1];
+  int n = p / u_yShape[1];
+  vec4 acc = vec4(0.0);
+  for (int a = 0; a < u_kernel[0]; ++a) {
+    int h = i * u_strides[0] - u_pads[0] + a * u_dilations[0];
+    if (outside(h, u_xShape[1])) continue;
+    for (int b = 0; b < u_kernel[1]; ++b) {
+      int w = j * u_strides[1] - u_pads[1] + b * u_dilations[1];
+      if (outside(w, u_xShape[2])) continue;
+      int x0 = ((n * u_xShape[1] + h) * u_xShape[2] + w) * cin;
+      int w0 = (a * u_kernel[1] + b) * cin * cout4 + co4;
+#ifdef X_VEC4
+      // NOTE: four input channels per x texel: 5 fetches for 16 multiply-adds.
+      for (int c = 0; c < cin; c += 4) {
+        vec4 xv = texelFetch(u_x, texelAt((x0 + c) >> 2, u_xWidth), 0);
+        int t = w0 + c * cout4;
+        acc += xv.x * texelFetch(u_w, texelAt(t, u_wWidth), 0);
+        acc += xv.y * texelFetch(u_w, texelAt(t + cout4, u_wWidth), 0);
+        acc += xv.z * texelFetch(u_w, texelAt(t + 2 * cout4, u_wWidth), 0);
+        acc += xv.w * texelFetch(u_w, texelAt(t + 3 * cout4, u_wWidth), 0);
+      }
+#else
+      for (int c = 0; c < cin; ++c) {
+        acc += fetch(u_x, u_xWidth, x0 + c) * texelFetch(u_w, texelAt(w0 + c * cout4, u_wWidth), 0);
+      }
+#endif
+    }
+  }
+  return acc;
+}
+#endif
+#endif
+
+#ifdef TRANSPOSE
+// The output row/column of the window that put input cell `i` under filter tap `a`,
+// or -1 when no window did (between strides, or past the edges).
+int source(int i, int a, int axis) {
+  int t = i + u_pads[axis] - a * u_dilations[axis];
+  if (t < 0 || t % u_strides[axis] != 0) return -1;
+  t /= u_strides[axis];
+  return t < u_yShape[1 + axis] ? t : -1;
+}
+
+// x[o]: the sum over filter taps of dy at the output cell that read x[o] through the tap.
+float conv1(int o) {
+  int cin = u_xShape[3];
+  int cout = u_yShape[3];
+  int ci = o % cin;
+  int p = o / cin;
+  int w = p % u_xShape[2];
+  p /= u_xShape[2];
+  int h = p % u_xShape[1];
+  int n = p / u_xShape[1];
+  int cinGroup = cin / u_groups;
+  int coutGroup = cout / u_groups;
+  int g = ci / cinGroup;
+  float acc = 0.0;
+  for (int a = 0; a < u_kernel[0]; ++a) {
+    int i = source(h, a, 0);
+    if (i < 0) continue;
+    for (int b = 0; b < u_kernel[1]; ++b) {
+      int j = source(w, b, 1);
+      if (j < 0) continue;
+      Cursor dy = cursorAt(((n * u_yShape[1] + i) * u_yShape[2] + j) * cout + g * coutGroup, u_yWidth);
+      Cursor f = cursorAt(((a * u_kernel[1] + b) * cinGroup + ci - g * cinGroup) * cout + g * coutGroup, u_wWidth);
+      for (int c = 0; c < coutGroup; ++c) {
+        acc += cursorRead(u_y, dy) * cursorRead(u_w, f);
+        dy = cursorNext(dy, u_yWidth);
+        f = cursorNext(f, u_wWidth);
+      }
+    }
+  }
+  return acc;
+}
+
+#ifdef VEC4
+// x[o .. o+3]: four input channels of one pixel; dy and w are read four output channels per texel.
+vec4 conv4(int o) {
+  int cin = u_xShape[3];
+  int cout4 = u_yShape[3] >> 2;
+  int ci = o % cin;
+  int p = o / cin;
+  int w = p % u_xShape[2];
+  p /= u_xShape[2];
+  int h = p % u_xShape[1];
+  int n = p / u_xShape[1];
+  vec4 acc = vec4(0.0);
+  for (int a = 0; a < u_kernel[0]; ++a) {
+    int i = source(h, a, 0);
+    if (i < 0) continue;
+    for (int b = 0; b < u_kernel[1]; ++b) {
+      int j = source(w, b, 1);
+      if (j < 0) continue;
+      int dy0 = ((n * u_yShape[1] + i) * u_yShape[2] + j) * cout4;
+      int w0 = ((a * u_kernel[1] + b) * cin + ci) * cout4;
+      for (int c = 0; c < cout4; ++c) {
+        vec4 dy = texelFetch(u_y, texelAt(dy0 + c, u_yWidth), 0);
+        acc.x += dot(dy, texelFetch(u_w, texelAt(w0 + c, u_wWidth), 0));
+        acc.y += dot(dy, texelFetch(u_w, texelAt(w0 + cout4 + c, u_wWidth), 0));
+        acc.z += dot(dy, texelFetch(u_w, texelAt(w0 + 2 * cout4 + c, u_wWidth), 0));
+        acc.w += dot(dy, texelFetch(u_w, texelAt(w0 + 3 * cout4 + c, u_wWidth), 0));
+      }
+    }
+  }
+  return acc;
+}
+#endif
+#endif
+
+#ifdef FILTER
+// The output rows (or columns) whose window puts filter tap `a` inside the image:
+// [first, last) with first * stride - pad + a * dilation >= 0 and < size.
+ivec2 validRange(int a, int axis) {
+  int offset = a * u_dilations[axis] - u_pads[axis];
+  int s = u_strides[axis];
+  int first = offset >= 0 ? 0 : (s - 1 - offset) / s;
+  int last = min(u_yShape[1 + axis], (u_xShape[1 + axis] - offset + s - 1) / s);
+  return ivec2(first, last);
+}
+
+// w[o]: the sum over images and output cells of x under filter tap (a, b) times dy.
+float conv1(int o) {
+  int cout = u_yShape[3];
+  int cinGroup = u_xShape[3] / u_groups;
+  int co = o % cout;
+  int p = o / cout;
+  int c = p % cinGroup + (co / (cout / u_groups)) * cinGroup;
+  p /= cinGroup;
+  int b = p % u_kernel[1];
+  int a = p / u_kernel[1];
+  ivec2 rows = validRange(a, 0);
+  ivec2 cols = validRange(b, 1);
+  float acc = 0.0;
+  for (int n = 0; n < u_yShape[0]; ++n) {
+    for (int i = rows.x; i < rows.y; ++i) {
+      int h = i * u_strides[0] - u_pads[0] + a * u_dilations[0];
+      for (int j = cols.x; j < cols.y; ++j) {
+        int w = j * u_strides[1] - u_pads[1] + b * u_dilations[1];
+        acc += fetch(u_x, u_xWidth, ((n * u_xShape[1] + h) * u_xShape[2] + w) * u_xShape[3] + c) *
+               fetch(u_y, u_yWidth, ((n * u_yShape[1] + i) * u_yShape[2] + j) * cout + co);
+      }
+    }
+  }
+  return acc;
+}
+
+#ifdef VEC4
+// w[o .. o+3]: four output channels of one tap and input channel; dy is read as whole texels.
+vec4 conv4(int o) {
+  int cout = u_yShape[3];
+  int cin = u_xShape[3];
+  int co4 = (o % cout) >> 2;
+  int p = o / cout;
+  int c = p % cin;
+  p /= cin;
+  int b = p % u_kernel[1];
+  int a = p / u_kernel[1];
+  ivec2 rows = validRange(a, 0);
+  ivec2 cols = validRange(b, 1);
+  vec4 acc = vec4(0.0);
+  for (int n = 0; n < u_yShape[0]; ++n) {
+    for (int i = rows.x; i < rows.y; ++i) {
+      int h = i * u_strides[0] - u_pads[0] + a * u_dilations[0];
+      for (int j = cols.x; j < cols.y; ++j) {
+        int w = j * u_strides[1] - u_pads[1] + b * u_dilations[1];
+        float xv = fetch(u_x, u_xWidth, ((n * u_xShape[1] + h) * u_xShape[2] + w) * cin + c);
+        acc += xv * texelFetch(u_y, texelAt((((n * u_yShape[1] + i) * u_yShape[2] + j) * cout >> 2) + co4, u_yWidth), 0);
+      }
+    }
+  }
+  return acc;
+}
+#endif
+#endif
+
+void main() {
+  int base = 4 * outTexel(u_outWidth);
+#ifdef VEC4
+  outColor = base < u_size ? conv4(base) : vec4(0.0);
+#else
+  vec4 v = vec4(0.0);
+  for (int k = 0; k < 4; ++k) {
+    if (base + k < u_size) v[k] = conv1(base + k);
+  }
+  outColor = v;
+#endif
+}

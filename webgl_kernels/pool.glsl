@@ -1,0 +1,119 @@
+// pool: max pooling of NHWC images x [N, H, W, C] into y [N, OH, OW, C], and its gradient.
+//   MAX_POOL       y[n, i, j, c] = max over the window of x[n, i*sh - top + a, j*sw - left + b, c]
+//                  (cells outside the image never win; NaN wins, as in NumPy)
+//   MAX_POOL_GRAD  dx[n, h, w, c] = sum of dy over the windows whose first (row-major)
+//                  maximum is x[n, h, w, c] (ties: the first one gets it all, as in TF)
+// Average pooling has no kernel: it is a depthwise conv2d with a filter of ones.
+// Defines: MAX_POOL or MAX_POOL_GRAD; VEC4 (MAX_POOL, C % 4 == 0): a fragment's four
+// values are four channels of one pixel, read as whole texels.
+// Uniforms: u_size, u_outWidth, u_x (x) and u_xWidth, u_y (dy, for the gradient) and
+//   u_yWidth, u_xShape[4], u_yShape[4] (NHWC), u_kernel[2], u_strides[2], u_pads[2] (top, left).
+// Output layout: y (MAX_POOL) or dx (MAX_POOL_GRAD), four values per texel, row-major flat.
+
+uniform int u_size;
+uniform int u_outWidth;
+uniform sampler2D u_x;
+uniform sampler2D u_y;
+uniform int u_xWidth;
+uniform int u_yWidth;
+uniform int u_xShape[4];
+uniform int u_yShape[4];
+uniform int u_kernel[2];
+uniform int u_strides[2];
+uniform int u_pads[2];
+
+bool wins(float v, float best) {
+  return v > best || (isnan(v) && !isnan(best));
+}
+
+// The flat x index of the first maximum of window (n, i, j) in channel c.
+int argmaxAt(int n, int i, int j, int c) {
+  float best = -INF;
+  int at = -1;
+  for (int a = 0; a < u_kernel[0]; ++a) {
+    int h = i * u_strides[0] - u_pads[0] + a;
+    if (h < 0 || h >= u_xShape[1]) continue;
+    for (int b = 0; b < u_kernel[1]; ++b) {
+      int w = j * u_strides[1] - u_pads[1] + b;
+      if (w < 0 || w >= u_xShape[2]) continue;
+      int index = ((n * u_xShape[1] + h) * u_xShape[2] + w) * u_xShape[3] + c;
+      float v = fetch(u_x, u_xWidth, index);
+      if (at < 0 || wins(v, best)) {
+        best = v;
+        at = index;
+      }
+    }
+  }
+  return at;
+}
+
+#ifdef MAX_POOL
+float pool1(int o) {
+  int c = o % u_yShape[3];
+  int p = o / u_yShape[3];
+  int j = p % u_yShape[2];
+  p /= u_yShape[2];
+  int i = p % u_yShape[1];
+  return fetch(u_x, u_xWidth, argmaxAt(p / u_yShape[1], i, j, c));
+}
+
+#ifdef VEC4
+vec4 pool4(int o) {
+  int c = o % u_yShape[3];
+  int p = o / u_yShape[3];
+  int j = p % u_yShape[2];
+  p /= u_yShape[2];
+  int i = p % u_yShape[1];
+  int n = p / u_yShape[1];
+  vec4 best = vec4(-INF);
+  for (int a = 0; a < u_kernel[0]; ++a) {
+    int h = i * u_strides[0] - u_pads[0] + a;
+    if (h < 0 || h >= u_xShape[1]) continue;
+    for (int b = 0; b < u_kernel[1]; ++b) {
+      int w = j * u_strides[1] - u_pads[1] + b;
+      if (w < 0 || w >= u_xShape[2]) continue;
+      int t = (((n * u_xShape[1] + h) * u_xShape[2] + w) * u_xShape[3] + c) >> 2;
+      vec4 v = texelFetch(u_x, ivec2(t % u_xWidth, t / u_xWidth), 0);
+      best = mix(best, v, bvec4(ivec4(greaterThan(v, best)) | ivec4(isnan(v))));
+    }
+  }
+  return best;
+}
+#endif
+#endif
+
+#ifdef MAX_POOL_GRAD
+float pool1(int o) {
+  int c = o % u_xShape[3];
+  int p = o / u_xShape[3];
+  int w = p % u_xShape[2];
+  p /= u_xShape[2];
+  int h = p % u_xShape[1];
+  int n = p / u_xShape[1];
+  // NOTE: only the windows that cover (h, w): rows i with i*sh - top <= h < i*sh - top + kh.
+  int firstRow = max(0, (h + u_pads[0] - u_kernel[0] + u_strides[0]) / u_strides[0]);
+  int lastRow = min(u_yShape[1] - 1, (h + u_pads[0]) / u_strides[0]);
+  int firstCol = max(0, (w + u_pads[1] - u_kernel[1] + u_strides[1]) / u_strides[1]);
+  int lastCol = min(u_yShape[2] - 1, (w + u_pads[1]) / u_strides[1]);
+  float acc = 0.0;
+  for (int i = firstRow; i <= lastRow; ++i) {
+    for (int j = firstCol; j <= lastCol; ++j) {
+      if (argmaxAt(n, i, j, c) == o) acc += fetch(u_y, u_yWidth, ((n * u_yShape[1] + i) * u_yShape[2] + j) * u_yShape[3] + c);
+    }
+  }
+  return acc;
+}
+#endif
+
+void main() {
+  int base = 4 * outTexel(u_outWidth);
+#ifdef VEC4
+  outColor = base < u_size ? pool4(base) : vec4(0.0);
+#else
+  vec4 v = vec4(0.0);
+  for (int k = 0; k < 4; ++k) {
+    if (base + k < u_size) v[k] = pool1(base + k);
+  }
+  outColor = v;
+#endif
+}
