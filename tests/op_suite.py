@@ -119,6 +119,7 @@ def _matmuls():
             ((2,) + shape(3, 4, ta), shape(4, 2, tb)),  # batch broadcast (b has none)
             ((2, 1) + shape(2, 3, ta), (3,) + shape(3, 2, tb)),  # batch dims broadcast both ways
             ((2, 1) + shape(20, 41, ta), (3,) + shape(41, 50, tb)),  # large enough for WebGL's packed kernel
+            ((3,) + shape(37, 33, ta), shape(33, 35, tb)),  # packed, M, N, K all odd, batch broadcast
             (shape(0, 3, ta), shape(3, 2, tb)),  # size 0
         ]
         rows.append(Row(

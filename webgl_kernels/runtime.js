@@ -58,6 +58,7 @@ export class Runtime {
     this.program = null; // GL state last sent, to skip redundant calls
     this.viewport = null;
     this.bound = [];
+    this.mrtFramebuffer = gl.createFramebuffer(); // see multipleTargets
   }
 
   checkLost() {
@@ -291,30 +292,46 @@ export class Runtime {
     const a = this.record(idA);
     const b = this.record(idB);
     const kPadded = 4 * Math.ceil(K / 4);
+    const rowGroups = Math.ceil(M / 4);
     const limit = this.caps.maxTextureSize;
     // NOTE: packing costs three extra draws, so tiny products (and shapes whose packed
     // operands would not fit one texture) use the one-pass unpacked kernel.
     const packed = M * N * K >= PACKED_MATMUL_MIN_WORK && K > 0 &&
-      batches * Math.max(M, kPadded) <= limit && Math.ceil(Math.max(K, N) / 4) <= limit;
+      batches * Math.max(4 * rowGroups, kPadded) <= limit && Math.ceil(Math.max(K, N) / 4) <= limit;
     if (!packed) return this.adopt(this.matmulUnpacked(a, b, ints));
-    const packA = this.pack(a, M, K, M, transposeA ? 1 : K, transposeA ? M : 1, batchShape, ints.slice(12, 16));
+    const packA = this.pack(a, M, K, 4 * rowGroups, transposeA ? 1 : K, transposeA ? M : 1, batchShape, ints.slice(12, 16));
     const packB = this.pack(b, K, N, kPadded, transposeB ? 1 : N, transposeB ? K : 1, batchShape, ints.slice(16, 20));
-    const product = this.draw(this.programs.get("matmul_packed", {}),
-      this.textures.acquirePacked(Math.ceil(N / 4), batches * M), (set, bind) => {
-        bind(0, "u_a", packA);
-        bind(1, "u_b", packB);
-        set("u_M", M);
-        set("u_kGroups", kPadded / 4);
-        set("u_kPadded", kPadded);
-      });
+    const targets = [0, 1, 2, 3].map(() => this.textures.acquirePacked(Math.ceil(N / 4), batches * rowGroups));
+    this.draw(this.programs.get("matmul_packed", {}), this.multipleTargets(targets), (set, bind) => {
+      bind(0, "u_a", packA);
+      bind(1, "u_b", packB);
+      set("u_rowGroups", rowGroups);
+      set("u_kGroups", kPadded / 4);
+      set("u_kPadded", kPadded);
+    });
     this.textures.release(packA);
     this.textures.release(packB);
     const out = this.draw(this.programs.get("unpack", {}), this.textures.acquire(n), (set, bind) => {
-      bind(0, "u_x", product);
+      targets.forEach((target, r) => bind(r, `u_x${r}`, target));
+      set("u_M", M);
       set("u_cols", N);
     });
-    this.textures.release(product);
+    targets.forEach((target) => this.textures.release(target));
     return this.adopt(out);
+  }
+
+  // A draw target writing to several textures of one size at once (location k -> targets[k]).
+  // NOTE: one framebuffer is kept for this and re-pointed at the textures on each use.
+  multipleTargets(targets) {
+    const gl = this.gl;
+    gl.bindFramebuffer(gl.FRAMEBUFFER, this.mrtFramebuffer);
+    const attachments = targets.map((target, k) => {
+      gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0 + k, gl.TEXTURE_2D, target.texture, 0);
+      return gl.COLOR_ATTACHMENT0 + k;
+    });
+    gl.drawBuffers(attachments);
+    const { width, height, key } = targets[0];
+    return { framebuffer: this.mrtFramebuffer, width, height, key, n: targets[0].n };
   }
 
   // Rows x cols matrices of a flat tensor -> RGBA texture, 4 columns per texel (pack.glsl).
