@@ -12,10 +12,12 @@
 import { Programs, loadSources } from "./programs.js";
 import { Textures } from "./textures.js";
 
-const KERNELS = ["prelude", "ops", "elementwise", "reduce", "matmul", "pack", "matmul_packed", "unpack"];
+const KERNELS = ["prelude", "ops", "elementwise", "reduce", "matmul", "pack", "matmul_packed", "unpack", "softmax"];
 const MAX_RANK = 6;
 const REDUCE_CHUNK = 64;
 const PACKED_MATMUL_MIN_WORK = 32 * 32 * 32; // M * N * K
+const SOFTMAX_CHUNK = 256; // values of a row per fragment in softmax's first statistics pass
+const SOFTMAX_MERGE_CHUNK = 64; // partial statistics per fragment in later passes
 
 export async function createRuntime(options = {}) {
   const sources = await loadSources(KERNELS);
@@ -281,6 +283,57 @@ export class Runtime {
       first = false;
     } while (length > 1);
     return this.adopt(record);
+  }
+
+  // softmax or log_softmax (op) along the last axis of an [outer, length] tensor (softmax.glsl):
+  // per-row statistics, then one pass writing every value.
+  softmax(op, id, outer, length) {
+    const x = this.record(id);
+    const out = this.textures.acquire(outer * length);
+    if (outer * length === 0) return this.adopt(out);
+    const stats = this.rowStats(x, outer, length);
+    const defines = { [op === "softmax" ? "SOFTMAX" : "LOG_SOFTMAX"]: 1 };
+    if (length < 4) defines.SHORT_ROWS = 1;
+    this.draw(this.programs.get("softmax", defines), out, (set, bind) => {
+      bind(0, "u_x", x);
+      bind(1, "u_stats", stats);
+      set("u_statsWidth", stats.width);
+      set("u_rowLength", length);
+      set("u_rows", outer);
+    });
+    this.textures.release(stats);
+    return this.adopt(out);
+  }
+
+  // One texel (max, sum of exp(x - max), 0, 0) per row of an [outer, length] tensor:
+  // partial statistics over chunks of each row, merged until one per row is left.
+  rowStats(x, outer, length) {
+    let input = x;
+    let inputLength = length;
+    let merge = false;
+    do {
+      const chunk = merge ? SOFTMAX_MERGE_CHUNK : SOFTMAX_CHUNK;
+      const groups = Math.ceil(inputLength / chunk);
+      const count = outer * groups;
+      // NOTE: a near-square texture, not one long row: SwiftShader shades 2x2 quads.
+      const width = Math.ceil(Math.sqrt(count));
+      const source = input;
+      const sourceLength = inputLength;
+      const stats = this.draw(this.programs.get("softmax", merge ? { STATS: 1, MERGE: 1 } : { STATS: 1 }),
+        this.textures.acquirePacked(width, Math.ceil(count / width)), (set, bind) => {
+          bind(0, "u_x", source);
+          set("u_width", source.width);
+          set("u_count", count);
+          set("u_rowLength", sourceLength);
+          set("u_groups", groups);
+          set("u_chunk", chunk);
+        });
+      if (merge) this.textures.release(input);
+      input = stats;
+      inputLength = groups;
+      merge = true;
+    } while (inputLength > 1);
+    return input;
   }
 
   // Batched matmul. Arguments: idA, idB, M, N, K, transposeA, transposeB, n,

@@ -51,4 +51,4 @@ from webflow.ops.math_ops import (
 from webflow.ops.nn_ops import log_softmax, relu, softmax
 from webflow.tensor import constant, convert_to_tensor
 
-GRADIENTS = {**math_ops.GRADIENTS, **array_ops.GRADIENTS}
+GRADIENTS = {**math_ops.GRADIENTS, **array_ops.GRADIENTS, **nn_ops.GRADIENTS}
