@@ -62,7 +62,7 @@ def _sigmoid(x):
 
 
 def _softmax(x, axis=-1):
-    e = np.exp(x - x.max(axis=axis, keepdims=True))
+    e = np.exp(x - x.max(axis=axis, keepdims=True, initial=-np.inf))
     return e / e.sum(axis=axis, keepdims=True)
 
 
@@ -72,6 +72,33 @@ def _softplus_with_custom_gradient(tf, x):
         return tf.log(1.0 + tf.exp(x)), lambda dy: dy * tf.sigmoid(x)
 
     return softplus(x)
+def _log_softmax(x, axis=-1):
+    z = x - x.max(axis=axis, keepdims=True, initial=-np.inf)
+    return z - np.log(np.exp(z).sum(axis=axis, keepdims=True))
+
+
+# Rows of logits that test softmax's edges: NaN, +inf, only -inf, some -inf, huge logits.
+SOFTMAX_SPECIAL = np.array([
+    [np.nan, 0.0, 1.0, 2.0],
+    [np.inf, 0.0, 1.0, 2.0],
+    [-np.inf, -np.inf, -np.inf, -np.inf],
+    [-np.inf, 0.0, 1.0, 2.0],
+    [1e30, 0.0, -1e30, 2.0],
+    [1e30, 1e30, -1e30, -3e38],
+], dtype=np.float32)
+
+
+def _softmax_rows(op, ref):
+    tf_op = lambda tf, x, axis=-1: getattr(tf.nn, op)(x, axis=axis)  # noqa: E731
+    return [
+        Row(op, tf_op, ref, [((3,),), ((2, 5),), ((4, 257),), ((4, 1),), ((0, 5),), ((3, 0),)]),
+        # rows longer than one chunk: partial statistics merged (once, then twice)
+        Row(op, tf_op, ref, [((3, 1000),), ((1, 70000),)], grad=False, label="long rows"),
+        Row(op, lambda tf, x: tf_op(tf, x, 0), lambda x: ref(x, 0), [((3, 2),), ((5, 3),)], label="axis=0"),
+        Row(op, lambda tf, x: tf_op(tf, x, 1), lambda x: ref(x, 1), [((2, 3, 4),)], label="axis=1"),
+        Row(op, lambda tf: tf_op(tf, tf.constant(SOFTMAX_SPECIAL)), lambda: ref(SOFTMAX_SPECIAL.astype(np.float64)),
+            [()], grad=False, label="NaN, inf, large logits"),
+    ]
 
 
 def _reduce_len(axis):
@@ -127,6 +154,7 @@ def _matmuls():
             ((2,) + shape(3, 4, ta), shape(4, 2, tb)),  # batch broadcast (b has none)
             ((2, 1) + shape(2, 3, ta), (3,) + shape(3, 2, tb)),  # batch dims broadcast both ways
             ((2, 1) + shape(20, 41, ta), (3,) + shape(41, 50, tb)),  # large enough for WebGL's packed kernel
+            ((3,) + shape(37, 33, ta), shape(33, 35, tb)),  # packed, M, N, K all odd, batch broadcast
             (shape(0, 3, ta), shape(3, 2, tb)),  # size 0
         ]
         rows.append(Row(
@@ -148,10 +176,6 @@ def _erf(x):
 
 def _softplus(x):
     return np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))
-
-
-def _log_softmax(x, axis=-1):
-    return np.log(_softmax(x, axis))
 
 
 def _cumsum(x, axis, exclusive=False, reverse=False):
@@ -689,6 +713,9 @@ ROWS = [
     _unary("sigmoid", _sigmoid),
     _unary("square", np.square),
     Row("relu", lambda tf, x: tf.nn.relu(x), lambda x: np.maximum(x, 0), ODD, domain="away_from_zero"),
+    Row("relu", lambda tf, x: tf.nn.relu(x), lambda x: np.maximum(x, 0), ODD, grad=False, dtype="int32", label="int32"),
+    Row("relu", lambda tf: tf.nn.relu(tf.constant(SPECIAL)), lambda: np.maximum(SPECIAL, 0), [()], grad=False,
+        label="NaN, inf"),
     _binary("add", np.add),
     _binary("add", np.add, grad=False, dtype="int32"),
     _binary("subtract", np.subtract),
@@ -717,9 +744,8 @@ ROWS = [
     Row("transpose", lambda tf, x: tf.transpose(x, [1, 2, 0]), lambda x: np.transpose(x, [1, 2, 0]), [((2, 3, 4),)], label="perm"),
     Row("broadcast_to", lambda tf, x: tf.broadcast_to(x, [2, 3, 4]), lambda x: np.broadcast_to(x, (2, 3, 4)),
         [((4,),), ((3, 1),), ((),)]),
-    Row("softmax", lambda tf, x: tf.nn.softmax(x), _softmax, [((3,),), ((2, 5),), ((4, 257),)]),
-    Row("softmax", lambda tf, x: tf.nn.softmax(x, axis=0), lambda x: _softmax(x, 0), [((3, 2),)], label="axis=0"),
-    Row("log_softmax", lambda tf, x: tf.nn.log_softmax(x), lambda x: np.log(_softmax(x)), [((3,),), ((2, 5),)]),
+    *_softmax_rows("softmax", _softmax),
+    *_softmax_rows("log_softmax", _log_softmax),
     Row("identity", lambda tf, x: tf.identity(x), lambda x: x, ODD),
     Row("custom_gradient", _softplus_with_custom_gradient, lambda x: np.log1p(np.exp(x)), ODD),
     Row("stop_gradient", lambda tf, x: tf.stop_gradient(x) * x, lambda x: x * x, GRAD_ODD, grad=False),

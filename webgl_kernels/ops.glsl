@@ -13,6 +13,7 @@ float op_log(float x) { return (isnan(x) || x < 0.0) ? NAN : x == 0.0 ? -INF : l
 float op_sqrt(float x) { return x < 0.0 ? NAN : sqrt(x); }
 // NOTE: tanh(15) rounds to 1 in float32; clamping keeps exp() in tanh from overflowing to inf/inf.
 float op_tanh(float x) { return isnan(x) ? NAN : tanh(clamp(x, -15.0, 15.0)); }
+float op_relu(float x) { return isnan(x) ? NAN : max(x, 0.0); }
 float op_sigmoid(float x) {
   float e = exp(-abs(x));  // never overflows
   return x >= 0.0 ? 1.0 / (1.0 + e) : e / (1.0 + e);

@@ -12,8 +12,8 @@
 import { Programs, loadSources } from "./programs.js";
 import { Textures } from "./textures.js";
 
-const KERNELS = ["prelude", "ops", "elementwise", "reduce", "matmul", "pack", "matmul_packed", "unpack", "cumsum",
-  "concat", "gather", "unsorted_segment_sum", "scatter_add", "scatter_add_vertex", "conv2d", "pool"];
+const KERNELS = ["prelude", "ops", "elementwise", "reduce", "matmul", "pack", "matmul_packed", "unpack", "softmax",
+  "cumsum", "concat", "gather", "unsorted_segment_sum", "scatter_add", "scatter_add_vertex", "conv2d", "pool"];
 const MAX_RANK = 6;
 const REDUCE_CHUNK = 64;
 const REDUCE_DEFINES = { sum: "REDUCE_SUM", prod: "REDUCE_PROD", max: "REDUCE_MAX", argmax: "ARGMAX" };
@@ -25,6 +25,8 @@ const CONV_VARIANTS = {
   conv2d_transpose: { define: "TRANSPOSE", names: ["y", "w"] },
   conv2d_backprop_filter: { define: "FILTER", names: ["x", "y"] },
 };
+const SOFTMAX_CHUNK = 256; // values of a row per fragment in softmax's first statistics pass
+const SOFTMAX_MERGE_CHUNK = 64; // partial statistics per fragment in later passes
 
 let announcedFloat16 = false;
 
@@ -80,6 +82,7 @@ export class Runtime {
     this.program = null; // GL state last sent, to skip redundant calls
     this.viewport = null;
     this.bound = [];
+    this.mrtFramebuffer = gl.createFramebuffer(); // see multipleTargets
   }
 
   checkLost() {
@@ -310,6 +313,57 @@ export class Runtime {
     return this.adopt(record);
   }
 
+  // softmax or log_softmax (op) along the last axis of an [outer, length] tensor (softmax.glsl):
+  // per-row statistics, then one pass writing every value.
+  softmax(op, id, outer, length) {
+    const x = this.record(id);
+    const out = this.textures.acquire(outer * length);
+    if (outer * length === 0) return this.adopt(out);
+    const stats = this.rowStats(x, outer, length);
+    const defines = { [op === "softmax" ? "SOFTMAX" : "LOG_SOFTMAX"]: 1 };
+    if (length < 4) defines.SHORT_ROWS = 1;
+    this.draw(this.programs.get("softmax", defines), out, (set, bind) => {
+      bind(0, "u_x", x);
+      bind(1, "u_stats", stats);
+      set("u_statsWidth", stats.width);
+      set("u_rowLength", length);
+      set("u_rows", outer);
+    });
+    this.textures.release(stats);
+    return this.adopt(out);
+  }
+
+  // One texel (max, sum of exp(x - max), 0, 0) per row of an [outer, length] tensor:
+  // partial statistics over chunks of each row, merged until one per row is left.
+  rowStats(x, outer, length) {
+    let input = x;
+    let inputLength = length;
+    let merge = false;
+    do {
+      const chunk = merge ? SOFTMAX_MERGE_CHUNK : SOFTMAX_CHUNK;
+      const groups = Math.ceil(inputLength / chunk);
+      const count = outer * groups;
+      // NOTE: a near-square texture, not one long row: SwiftShader shades 2x2 quads.
+      const width = Math.ceil(Math.sqrt(count));
+      const source = input;
+      const sourceLength = inputLength;
+      const stats = this.draw(this.programs.get("softmax", merge ? { STATS: 1, MERGE: 1 } : { STATS: 1 }),
+        this.textures.acquirePacked(width, Math.ceil(count / width)), (set, bind) => {
+          bind(0, "u_x", source);
+          set("u_width", source.width);
+          set("u_count", count);
+          set("u_rowLength", sourceLength);
+          set("u_groups", groups);
+          set("u_chunk", chunk);
+        });
+      if (merge) this.textures.release(input);
+      input = stats;
+      inputLength = groups;
+      merge = true;
+    } while (inputLength > 1);
+    return input;
+  }
+
   // Batched matmul. Arguments: idA, idB, M, N, K, transposeA, transposeB, n,
   //   batchShape x 4, batchStridesA x 4, batchStridesB x 4
   matmul(...ints) {
@@ -319,30 +373,46 @@ export class Runtime {
     const a = this.record(idA);
     const b = this.record(idB);
     const kPadded = 4 * Math.ceil(K / 4);
+    const rowGroups = Math.ceil(M / 4);
     const limit = this.caps.maxTextureSize;
     // NOTE: packing costs three extra draws, so tiny products (and shapes whose packed
     // operands would not fit one texture) use the one-pass unpacked kernel.
     const packed = M * N * K >= PACKED_MATMUL_MIN_WORK && K > 0 &&
-      batches * Math.max(M, kPadded) <= limit && Math.ceil(Math.max(K, N) / 4) <= limit;
+      batches * Math.max(4 * rowGroups, kPadded) <= limit && Math.ceil(Math.max(K, N) / 4) <= limit;
     if (!packed) return this.adopt(this.matmulUnpacked(a, b, ints));
-    const packA = this.pack(a, M, K, M, transposeA ? 1 : K, transposeA ? M : 1, batchShape, ints.slice(12, 16));
+    const packA = this.pack(a, M, K, 4 * rowGroups, transposeA ? 1 : K, transposeA ? M : 1, batchShape, ints.slice(12, 16));
     const packB = this.pack(b, K, N, kPadded, transposeB ? 1 : N, transposeB ? K : 1, batchShape, ints.slice(16, 20));
-    const product = this.draw(this.programs.get("matmul_packed", {}),
-      this.textures.acquirePacked(Math.ceil(N / 4), batches * M), (set, bind) => {
-        bind(0, "u_a", packA);
-        bind(1, "u_b", packB);
-        set("u_M", M);
-        set("u_kGroups", kPadded / 4);
-        set("u_kPadded", kPadded);
-      });
+    const targets = [0, 1, 2, 3].map(() => this.textures.acquirePacked(Math.ceil(N / 4), batches * rowGroups));
+    this.draw(this.programs.get("matmul_packed", {}), this.multipleTargets(targets), (set, bind) => {
+      bind(0, "u_a", packA);
+      bind(1, "u_b", packB);
+      set("u_rowGroups", rowGroups);
+      set("u_kGroups", kPadded / 4);
+      set("u_kPadded", kPadded);
+    });
     this.textures.release(packA);
     this.textures.release(packB);
     const out = this.draw(this.programs.get("unpack", {}), this.textures.acquire(n), (set, bind) => {
-      bind(0, "u_x", product);
+      targets.forEach((target, r) => bind(r, `u_x${r}`, target));
+      set("u_M", M);
       set("u_cols", N);
     });
-    this.textures.release(product);
+    targets.forEach((target) => this.textures.release(target));
     return this.adopt(out);
+  }
+
+  // A draw target writing to several textures of one size at once (location k -> targets[k]).
+  // NOTE: one framebuffer is kept for this and re-pointed at the textures on each use.
+  multipleTargets(targets) {
+    const gl = this.gl;
+    gl.bindFramebuffer(gl.FRAMEBUFFER, this.mrtFramebuffer);
+    const attachments = targets.map((target, k) => {
+      gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0 + k, gl.TEXTURE_2D, target.texture, 0);
+      return gl.COLOR_ATTACHMENT0 + k;
+    });
+    gl.drawBuffers(attachments);
+    const { width, height, key } = targets[0];
+    return { framebuffer: this.mrtFramebuffer, width, height, key, n: targets[0].n };
   }
 
   // Rows x cols matrices of a flat tensor -> RGBA texture, 4 columns per texel (pack.glsl).

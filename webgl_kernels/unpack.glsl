@@ -1,28 +1,50 @@
-// unpack: flatten the RGBA32F result of matmul_packed.glsl (texel (c, row)
-// holds columns 4c .. 4c+3 of that row) into the usual flat layout, four
-// values per texel: value i = row * u_cols + col.
-// Uniforms: u_x (packed input), u_cols (N); u_size, u_outWidth as every kernel.
+// unpack: flatten the four targets of matmul_packed.glsl into the usual flat
+// layout, four values per texel: value i = row * u_cols + col, where row runs
+// over all batches (row = b * u_M + m). Row m of batch b sits in target m % 4
+// at texel (col / 4, b * ceil(u_M / 4) + m / 4), component col % 4.
+// Uniforms: u_x0..u_x3 (the four targets), u_M, u_cols (N); u_size, u_outWidth as every kernel.
 // Output layout: four values per texel, row-major flat.
 
 uniform int u_size;
 uniform int u_outWidth;
-uniform sampler2D u_x;
+uniform sampler2D u_x0;
+uniform sampler2D u_x1;
+uniform sampler2D u_x2;
+uniform sampler2D u_x3;
+uniform int u_M;
 uniform int u_cols;
+
+// Texel (x, y) of target r. NOTE: GLSL ES 3.00 cannot index samplers by a
+// variable, so all four are read and one is kept.
+vec4 target(int r, ivec2 at) {
+  vec4 v0 = texelFetch(u_x0, at, 0);
+  vec4 v1 = texelFetch(u_x1, at, 0);
+  vec4 v2 = texelFetch(u_x2, at, 0);
+  vec4 v3 = texelFetch(u_x3, at, 0);
+  return r == 0 ? v0 : r == 1 ? v1 : r == 2 ? v2 : v3;
+}
 
 void main() {
   int base = 4 * outTexel(u_outWidth);
   int row = base / u_cols;
   int col = base - row * u_cols;
+  int b = row / u_M;
+  int m = row - b * u_M;
+  int rowGroups = (u_M + 3) >> 2;
   if ((u_cols & 3) == 0) {
-    // NOTE: rows are whole texels when N % 4 == 0: one read, no per-value division.
-    outColor = texelFetch(u_x, ivec2(col >> 2, row), 0);
+    // NOTE: rows are whole texels when N % 4 == 0: one texel, no per-value division.
+    outColor = target(m & 3, ivec2(col >> 2, b * rowGroups + (m >> 2)));
     return;
   }
   vec4 v = vec4(0.0);
   for (int k = 0; k < 4; ++k) {
-    if (base + k < u_size) v[k] = texelFetch(u_x, ivec2(col >> 2, row), 0)[col & 3];
+    if (base + k < u_size) v[k] = target(m & 3, ivec2(col >> 2, b * rowGroups + (m >> 2)))[col & 3];
     col += 1;
-    if (col == u_cols) { col = 0; row += 1; }
+    if (col == u_cols) {
+      col = 0;
+      m += 1;
+      if (m == u_M) { m = 0; b += 1; }
+    }
   }
   outColor = v;
 }

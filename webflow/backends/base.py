@@ -39,7 +39,7 @@ class Backend:
         raise NotImplementedError
 
     # --- elementwise: unary (same shape and dtype out) ------------------------
-    UNARY = ("negative", "abs", "sign", "exp", "log", "sqrt", "tanh", "sigmoid",
+    UNARY = ("negative", "abs", "sign", "exp", "log", "sqrt", "tanh", "sigmoid", "relu",
              "log1p", "expm1", "erf", "sin", "cos", "floor", "ceil", "round")
 
     # --- elementwise: binary with NumPy broadcasting -----------------------------
@@ -56,6 +56,13 @@ class Backend:
     # --- linear algebra -------------------------------------------------------
     def matmul(self, a, b, transpose_a, transpose_b):
         """Batched matrix product; batch dimensions broadcast."""
+        raise NotImplementedError
+
+    # --- softmax family (axis: a non-negative int) --------------------------------
+    def softmax(self, x, axis):
+        raise NotImplementedError
+
+    def log_softmax(self, x, axis):
         raise NotImplementedError
 
     # --- reductions (axes: a sorted tuple; reduced axes are removed) ---------------

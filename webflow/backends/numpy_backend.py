@@ -13,9 +13,9 @@ from webflow.backends.base import Backend
 
 def _float_errors_ignored(fn):
     # NOTE: inf/NaN results are values, not errors (log(0) = -inf, 0/0 = nan), as in TF.
-    def wrapper(*args):
+    def wrapper(*args, **kwargs):
         with np.errstate(all="ignore"):
-            return fn(*args)
+            return fn(*args, **kwargs)
 
     wrapper.__name__ = fn.__name__
     return wrapper
@@ -33,6 +33,15 @@ _erf64 = np.frompyfunc(math.erf, 1, 1)
 
 def _erf(x):
     return np.asarray(_erf64(x), dtype=x.dtype)
+def _relu(x):
+    # NOTE: NaN stays NaN (np.maximum propagates it), as in TF.
+    return np.maximum(x, np.zeros((), x.dtype))
+
+
+def _shifted(x, axis):
+    """x - max(x) along axis: exp of it never overflows. The max of a row holding
+    NaN or +inf is NaN or +inf, which makes the whole row NaN, as in TF."""
+    return x - np.max(x, axis=axis, keepdims=True, initial=-np.inf)
 
 
 class NumpyBackend(Backend):
@@ -59,6 +68,7 @@ class NumpyBackend(Backend):
     sqrt = staticmethod(_float_errors_ignored(np.sqrt))
     tanh = staticmethod(np.tanh)
     sigmoid = staticmethod(_float_errors_ignored(_sigmoid))
+    relu = staticmethod(_relu)
 
     add = staticmethod(np.add)
     subtract = staticmethod(np.subtract)
@@ -87,6 +97,16 @@ class NumpyBackend(Backend):
         if transpose_b:
             b = np.swapaxes(b, -1, -2)
         return np.matmul(a, b)
+
+    @_float_errors_ignored
+    def softmax(self, x, axis):
+        e = np.exp(_shifted(x, axis))
+        return e / np.sum(e, axis=axis, keepdims=True)
+
+    @_float_errors_ignored
+    def log_softmax(self, x, axis):
+        z = _shifted(x, axis)
+        return z - np.log(np.sum(np.exp(z), axis=axis, keepdims=True))
 
     def reduce_sum(self, x, axes):
         return np.sum(x, axis=axes, dtype=x.dtype)

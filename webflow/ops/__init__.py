@@ -112,4 +112,5 @@ from webflow.tensor import constant, convert_to_tensor
 
 from webflow.autodiff import custom_gradient  # noqa: E402  (needs the ops above)
 
-GRADIENTS = {**math_ops.GRADIENTS, **array_ops.GRADIENTS, **conv_ops.GRADIENTS, **autodiff.GRADIENTS}
+GRADIENTS = {**math_ops.GRADIENTS, **array_ops.GRADIENTS, **nn_ops.GRADIENTS, **conv_ops.GRADIENTS,
+             **autodiff.GRADIENTS}

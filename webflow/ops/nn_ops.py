@@ -1,5 +1,9 @@
-"""Activations, softmax, moments, batch normalization and cross-entropy losses,
-composed from primitives (no kernels of their own)."""
+"""Activations, softmax, moments, batch normalization and cross-entropy losses.
+
+relu, softmax and log_softmax are primitives (their gradient rules sit below
+them and are listed in GRADIENTS); sigmoid and tanh come from math_ops; the
+rest is composed from primitives (no kernels of their own).
+"""
 
 import math
 
@@ -7,49 +11,81 @@ import numpy as np
 
 from webflow import dtypes
 from webflow.ops import array_ops, math_ops
-from webflow.ops.dispatch import broadcast_shape, convert_to_tensor_for, normalize_axes, operands, require_float
-from webflow.ops.array_ops import stop_gradient
+from webflow.ops.dispatch import apply, broadcast_shape, convert_to_tensor_for, normalize_axes, operands, require_float
 
 
 def relu(features, name=None):
-    """max(features, 0); the gradient at 0 is 0, as in TF.
+    """max(features, 0); NaN stays NaN, and the gradient at 0 is 0, as in TF.
+
+    NOTE: a primitive rather than maximum(features, 0): one input read per
+    value instead of two (the scalar 0 is a second texture on WebGL).
 
     >>> import webflow as tf
     >>> tf.nn.relu([-1.0, 0.0, 2.0]).numpy()
     array([0., 0., 2.], dtype=float32)
     """
     x = convert_to_tensor_for("relu", features, arg="features")
-    return math_ops.maximum(x, 0)
+    if x.dtype.is_bool:
+        raise TypeError("relu: features must be float32 or int32; received dtype bool")
+    return apply("relu", [x], x.shape, x.dtype)
 
 
-def _shifted_logits(op, logits, axis):
+def _relu_grad(g, inputs, out):
+    # NOTE: relu'(0) = 0, as in TF.
+    return (math_ops.where(math_ops.greater(inputs[0], 0), g, array_ops.zeros_like(g)),)
+
+
+def _softmax_family(op, logits, axis):
     x = convert_to_tensor_for(op, logits, arg="logits")
     require_float(op, x, "logits")
-    (axis,) = normalize_axes(op, axis, x.shape.rank) if x.shape.rank else (None,)
-    if axis is None:
+    if x.shape.rank == 0:
         raise ValueError(f"{op}: logits must have rank >= 1; received a scalar")
-    # NOTE: subtracting the max keeps exp() from overflowing; the max is a
-    # constant shift, so no gradient needs to flow through it.
-    shift = stop_gradient(math_ops.reduce_max(x, axis, keepdims=True))
-    return math_ops.subtract(x, shift), axis
+    if not isinstance(axis, int):
+        raise TypeError(f"{op}: axis must be an int; received {axis!r}")
+    (axis,) = normalize_axes(op, axis, x.shape.rank)
+    return apply(op, [x], x.shape, x.dtype, axis=axis)
 
 
 def softmax(logits, axis=-1, name=None):
     """exp(logits) normalized to sum to 1 along ``axis``; stable for large logits.
 
+    A row holding NaN or +inf, or only -inf, comes out all NaN, as in TF.
+
+    Args:
+      logits: a float32 tensor of rank >= 1.
+      axis: the axis to normalize along (negative counts from the end).
+
+    Returns:
+      A tensor of the shape of ``logits``.
+
+    Raises:
+      TypeError: logits not float32, or axis not an int. ValueError: a scalar, or axis out of range.
+
     >>> import webflow as tf
     >>> tf.nn.softmax([0.0, 0.0]).numpy()
     array([0.5, 0.5], dtype=float32)
     """
-    z, axis = _shifted_logits("softmax", logits, axis)
-    e = math_ops.exp(z)
-    return math_ops.divide(e, math_ops.reduce_sum(e, axis, keepdims=True))
+    return _softmax_family("softmax", logits, axis)
 
 
 def log_softmax(logits, axis=-1, name=None):
-    """logits - log(sum(exp(logits))) along ``axis``; stable for large logits."""
-    z, axis = _shifted_logits("log_softmax", logits, axis)
-    return math_ops.subtract(z, math_ops.log(math_ops.reduce_sum(math_ops.exp(z), axis, keepdims=True)))
+    """logits - log(sum(exp(logits))) along ``axis``; stable for large logits.
+
+    Arguments, result and errors as for softmax.
+
+    >>> import webflow as tf
+    >>> tf.nn.log_softmax([0.0, 0.0]).numpy()
+    array([-0.6931472, -0.6931472], dtype=float32)
+    """
+    return _softmax_family("log_softmax", logits, axis)
+
+
+def _softmax_grad(g, inputs, out, axis):
+    return (math_ops.multiply(out, math_ops.subtract(g, math_ops.reduce_sum(math_ops.multiply(g, out), axis, keepdims=True))),)
+
+
+def _log_softmax_grad(g, inputs, out, axis):
+    return (math_ops.subtract(g, math_ops.multiply(math_ops.exp(out), math_ops.reduce_sum(g, axis, keepdims=True))),)
 
 
 sigmoid = math_ops.sigmoid
@@ -177,7 +213,7 @@ def moments(x, axes, shift=None, keepdims=False, name=None):
     mean = math_ops.reduce_mean(x, axes, keepdims=True)
     # NOTE: as in TF the mean is a constant inside the variance; the variance's
     # gradient through the mean is zero anyway (sum of deviations is 0).
-    deviation = math_ops.subtract(x, stop_gradient(mean))
+    deviation = math_ops.subtract(x, array_ops.stop_gradient(mean))
     variance = math_ops.reduce_mean(math_ops.multiply(deviation, deviation), axes, keepdims=True)
     if keepdims:
         return mean, variance
@@ -284,3 +320,10 @@ def sigmoid_cross_entropy_with_logits(labels=None, logits=None, name=None):
             f"received labels.shape={tuple(labels.shape)}, logits.shape={tuple(logits.shape)}"
         )
     return math_ops.subtract(softplus(logits), math_ops.multiply(logits, labels))
+
+
+GRADIENTS = {
+    "relu": _relu_grad,
+    "softmax": _softmax_grad,
+    "log_softmax": _log_softmax_grad,
+}

@@ -84,6 +84,7 @@ class WebGLBackend(Backend):
         self._elementwise = runtime.elementwise
         self._matmul = runtime.matmul
         self._reduce = runtime.reduce
+        self._softmax = runtime.softmax
         self._fill = runtime.fill
         self._concat = runtime.concat
         self._gather = runtime.gather
@@ -203,6 +204,24 @@ class WebGLBackend(Backend):
         params = [a.id, b.id, m, n, k, int(transpose_a), int(transpose_b), math.prod(out_shape),
                   *_padded(batch, MAX_BATCH_RANK, 1), *batch_strides(a.shape), *batch_strides(b.shape)]
         return GLTensor(self.runtime, self._matmul(*params), out_shape)
+
+    # --- softmax family -------------------------------------------------------------------
+
+    def _softmax_family(self, op, x, axis):
+        last = len(x.shape) - 1
+        if axis != last:  # the kernel works along the last axis
+            perm = [d for d in range(len(x.shape)) if d != axis] + [axis]
+            moved = self._softmax_family(op, self.transpose(x, perm), last)
+            return self.transpose(moved, [perm.index(d) for d in range(len(perm))])
+        length = x.shape[-1]
+        outer = x.size // length if length else 0
+        return GLTensor(self.runtime, self._softmax(op, x.id, outer, length), x.shape)
+
+    def softmax(self, x, axis):
+        return self._softmax_family("softmax", x, axis)
+
+    def log_softmax(self, x, axis):
+        return self._softmax_family("log_softmax", x, axis)
 
     # --- reductions --------------------------------------------------------------------
 
