@@ -192,7 +192,8 @@ def test_no_silent_float64():
     "module", ["webflow.tensor", "webflow.dtypes", "webflow.nest", "webflow.autodiff", "webflow.ops.math_ops",
                "webflow.ops.array_ops", "webflow.ops.nn_ops", "webflow.ops.random_ops",
                "webflow.ops.linalg_ops", "webflow.datasets.mnist", "webflow.datasets.boston_housing",
-               "webflow.data.dataset", "webflow.ops.conv_ops", "webflow.ops.image_ops"]
+               "webflow.data.dataset", "webflow.ops.conv_ops", "webflow.ops.image_ops",
+               "webflow.keras.layers", "webflow.keras.models", "webflow.keras.optimizers"]
 )
 def test_docstring_examples_run(module):
     result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)

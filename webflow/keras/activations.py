@@ -10,7 +10,7 @@ def linear(x):
 def _by_name():
     names = ["relu", "relu6", "elu", "selu", "gelu", "silu", "swish", "softplus", "softsign", "leaky_relu",
              "sigmoid", "tanh", "softmax", "log_softmax"]
-    table = {name: getattr(nn_ops, name) for name in names if hasattr(nn_ops, name)}
+    table = {name: getattr(nn_ops, name) for name in names}
     table.update(linear=linear, exponential=math_ops.exp)
     return table
 
