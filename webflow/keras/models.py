@@ -158,7 +158,7 @@ class Model(Layer):
                 hook.on_epoch_begin(epoch)
             for m in self.compiled_metrics:
                 m.reset_state()
-            start, total, seen, logs = time.perf_counter(), 0.0, 0, {}
+            start, total, seen, logs, step = time.perf_counter(), 0.0, 0, {}, -1
             batches = _batches(train, batch_size, shuffle)
             count = _count(train, batch_size)
             if verbose:
@@ -178,7 +178,7 @@ class Model(Layer):
                 val = self.evaluate(*_split_validation(validation), batch_size=batch_size, verbose=0, return_dict=True)
                 logs.update({f"val_{k}": v for k, v in val.items()})
             if verbose:
-                _progress(count if count else step + 1, count, start, logs, end="\n")
+                _progress(step + 1, count, start, logs, end="\n")
             for hook in hooks:
                 hook.on_epoch_end(epoch, logs)
             if self.stop_training:
