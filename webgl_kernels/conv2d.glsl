@@ -43,12 +43,8 @@ bool outside(int i, int size) {
 // y[o] for one flat output index o; the generic path (any channels and groups).
 float conv1(int o) {
   int cout = u_yShape[3];
-  int co = o % cout;
-  int p = o / cout;
-  int j = p % u_yShape[2];
-  p /= u_yShape[2];
-  int i = p % u_yShape[1];
-  int n = p / u_yShape[1];
+  ivec4 at = nhwcAt(o, u_yShape);
+  int n = at.x, i = at.y, j = at.z, co = at.w;
   int cinGroup = u_xShape[3] / u_groups;
   int c0 = (co / (cout / u_groups)) * cinGroup;
   float acc = 0.0;
@@ -73,13 +69,9 @@ float conv1(int o) {
 vec4 conv4(int o) {
   int cout = u_yShape[3];
   int cin = u_xShape[3];
-  int co4 = (o % cout) >> 2;
+  ivec4 at = nhwcAt(o, u_yShape);
+  int n = at.x, i = at.y, j = at.z, co4 = at.w >> 2;
   int cout4 = cout >> 2;
-  int p = o / cout;
-  int j = p % u_yShape[2];
-  p /= u_yShape[2];
-  int i = p % u_yShape[1];
-  int n = p / u_yShape[1];
   vec4 acc = vec4(0.0);
   for (int a = 0; a < u_kernel[0]; ++a) {
     int h = i * u_strides[0] - u_pads[0] + a * u_dilations[0];
@@ -125,12 +117,8 @@ int source(int i, int a, int axis) {
 float conv1(int o) {
   int cin = u_xShape[3];
   int cout = u_yShape[3];
-  int ci = o % cin;
-  int p = o / cin;
-  int w = p % u_xShape[2];
-  p /= u_xShape[2];
-  int h = p % u_xShape[1];
-  int n = p / u_xShape[1];
+  ivec4 at = nhwcAt(o, u_xShape);
+  int n = at.x, h = at.y, w = at.z, ci = at.w;
   int cinGroup = cin / u_groups;
   int coutGroup = cout / u_groups;
   int g = ci / cinGroup;
@@ -158,12 +146,8 @@ float conv1(int o) {
 vec4 conv4(int o) {
   int cin = u_xShape[3];
   int cout4 = u_yShape[3] >> 2;
-  int ci = o % cin;
-  int p = o / cin;
-  int w = p % u_xShape[2];
-  p /= u_xShape[2];
-  int h = p % u_xShape[1];
-  int n = p / u_xShape[1];
+  ivec4 at = nhwcAt(o, u_xShape);
+  int n = at.x, h = at.y, w = at.z, ci = at.w;
   vec4 acc = vec4(0.0);
   for (int a = 0; a < u_kernel[0]; ++a) {
     int i = source(h, a, 0);

@@ -49,22 +49,14 @@ int argmaxAt(int n, int i, int j, int c) {
 
 #ifdef MAX_POOL
 float pool1(int o) {
-  int c = o % u_yShape[3];
-  int p = o / u_yShape[3];
-  int j = p % u_yShape[2];
-  p /= u_yShape[2];
-  int i = p % u_yShape[1];
-  return fetch(u_x, u_xWidth, argmaxAt(p / u_yShape[1], i, j, c));
+  ivec4 at = nhwcAt(o, u_yShape);
+  return fetch(u_x, u_xWidth, argmaxAt(at.x, at.y, at.z, at.w));
 }
 
 #ifdef VEC4
 vec4 pool4(int o) {
-  int c = o % u_yShape[3];
-  int p = o / u_yShape[3];
-  int j = p % u_yShape[2];
-  p /= u_yShape[2];
-  int i = p % u_yShape[1];
-  int n = p / u_yShape[1];
+  ivec4 at = nhwcAt(o, u_yShape);
+  int n = at.x, i = at.y, j = at.z, c = at.w;
   vec4 best = vec4(-INF);
   for (int a = 0; a < u_kernel[0]; ++a) {
     int h = i * u_strides[0] - u_pads[0] + a;
@@ -84,12 +76,8 @@ vec4 pool4(int o) {
 
 #ifdef MAX_POOL_GRAD
 float pool1(int o) {
-  int c = o % u_xShape[3];
-  int p = o / u_xShape[3];
-  int w = p % u_xShape[2];
-  p /= u_xShape[2];
-  int h = p % u_xShape[1];
-  int n = p / u_xShape[1];
+  ivec4 at = nhwcAt(o, u_xShape);
+  int n = at.x, h = at.y, w = at.z, c = at.w;
   // NOTE: only the windows that cover (h, w): rows i with i*sh - top <= h < i*sh - top + kh.
   int firstRow = max(0, (h + u_pads[0] - u_kernel[0] + u_strides[0]) / u_strides[0]);
   int lastRow = min(u_yShape[1] - 1, (h + u_pads[0]) / u_strides[0]);

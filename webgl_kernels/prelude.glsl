@@ -30,6 +30,15 @@ float fetch(sampler2D t, int width, int i) {
   return texelFetch(t, ivec2(p % width, p / width), 0)[i & 3];
 }
 
+// (n, row, column, channel) of flat index i in an NHWC tensor of `shape`.
+ivec4 nhwcAt(int i, int shape[4]) {
+  int c = i % shape[3];
+  int p = i / shape[3];
+  int w = p % shape[2];
+  p /= shape[2];
+  return ivec4(p / shape[1], p % shape[1], w, c);
+}
+
 // A walk over consecutive values without a division per step.
 struct Cursor { ivec2 texel; int component; };
 
