@@ -126,8 +126,10 @@ def test_nan_loss_stops_training_naming_epoch_and_batch(capsys):
     (lambda m: m.fit(np.zeros((10, 4)), np.zeros(9), verbose=0), ValueError,
      r"fit: x and y must have the same number of samples; received x: 10, y: 9"),
     (lambda m: m.fit(np.zeros((4, 4)), np.array([0, 1, 2, 5]), verbose=0), ValueError,
-     r"sparse_softmax_cross_entropy_with_logits: labels must be in \[0, 3\); received label 5"),
-    (lambda m: m.predict(np.zeros((2, 5))), ValueError, r"dense_\w*: expected inputs with 4 features on the last axis; received shape \(2, 5\)"),
+     r"fit: loss sparse_categorical_crossentropy for output 'dense_\w*': the output has 3 classes, so labels must be "
+     r"in \[0, 3\); received label 5"),
+    (lambda m: m.predict(np.zeros((2, 5))), ValueError,
+     r"predict: input 'input_layer\w*' expects shape \(None, 4\); received shape \(2, 5\)"),
     (lambda m: tf.keras.losses.MeanSquaredError()(np.zeros((2, 5)), m(np.zeros((2, 4)))), ValueError,
      r"MeanSquaredError: y_true and y_pred must have the same shape; received y_true.shape=\(2, 5\), y_pred.shape=\(2, 3\)"),
     (lambda m: m.fit(np.zeros((4, 4)), np.zeros(4), validation_split=1.0), ValueError, r"fit: validation_split must be in \[0, 1\); received 1.0"),

@@ -1,16 +1,18 @@
 """Layers (``tf.keras.layers``): ``build`` creates weights, ``call`` uses ops,
 ``get_config`` returns the constructor arguments.
 
-A layer builds itself on its first call, from the input's shape.
+A layer builds itself on its first call, from the input's shape. Called on
+KerasTensors (``tf.keras.Input`` and what layers return for them) a layer
+records a node of the functional API instead of computing values.
 """
 
 import inspect
 import itertools
 
-from webflow import ops
+from webflow import dtypes, nest, ops
 from webflow.keras import activations, initializers
 from webflow.ops import random_ops
-from webflow.tensor import Tensor, Variable
+from webflow.tensor import Tensor, TensorShape, Variable
 
 _counters = {}
 
@@ -19,6 +21,79 @@ def _unique_name(prefix):
     counter = _counters.setdefault(prefix, itertools.count())
     n = next(counter)
     return prefix if n == 0 else f"{prefix}_{n}"
+
+
+# --- symbolic tensors (the functional API) -------------------------------------------------
+
+
+class KerasTensor:
+    """A symbolic tensor: the shape (None where any size goes, usually the batch) and
+    dtype of a value that does not exist yet, and the node that will produce it.
+
+    >>> import webflow as tf
+    >>> x = tf.keras.Input((4,), name="features")
+    >>> x
+    <KerasTensor shape=(None, 4), dtype=float32, name='features'>
+    >>> tf.keras.layers.Dense(3)(x).shape
+    TensorShape([None, 3])
+    """
+
+    def __init__(self, shape, dtype, node, index=0, name=None):
+        self.shape = TensorShape(shape)
+        self.dtype = dtypes.as_dtype(dtype)
+        self.node, self.index = node, index  # outputs[index] of node
+        self.name = name or node.layer.name
+
+    @property
+    def ndim(self):
+        return len(self.shape)
+
+    def __array__(self, dtype=None, copy=None):
+        raise TypeError(f"KerasTensor {self.name!r} is symbolic and has no values; compute with layers "
+                        "(a Layer subclass whose call uses tf ops), then build a tf.keras.Model")
+
+    def __repr__(self):
+        return f"<KerasTensor shape={tuple(self.shape)}, dtype={self.dtype.name}, name={self.name!r}>"
+
+
+class Node:
+    """One call of ``layer`` on KerasTensors: ``args`` (their structure), ``kwargs``, ``outputs`` (flat)."""
+
+    def __init__(self, layer, args, kwargs, output_specs):
+        self.layer, self.args, self.kwargs = layer, args, kwargs
+        self.inputs = [] if args is None else nest.flatten(args)
+        name = layer.name
+        self.outputs = [KerasTensor(shape, dtype, self, i, name if i == 0 else f"{name}_{i}")
+                        for i, (shape, dtype) in enumerate(output_specs)]
+        layer._inbound_nodes = layer._inbound_nodes + (self,)
+
+
+def _symbolic_call(layer, inputs, kwargs):
+    """Record ``layer(inputs)`` on KerasTensors; returns KerasTensors shaped like its outputs.
+
+    The layer is built from the symbolic shapes, then run on zeros twice, with 2 and with 3
+    wherever a dimension is None: output dimensions that follow are None, the rest are fixed.
+    """
+    leaves = nest.flatten(inputs)
+    if not all(isinstance(leaf, KerasTensor) for leaf in leaves):
+        kinds = sorted({type(leaf).__name__ for leaf in leaves})
+        raise TypeError(f"{layer.name}: inputs must be all KerasTensors or all values; received {kinds}")
+    if not layer.built:
+        layer.build(tuple(leaves[0].shape) if isinstance(inputs, KerasTensor) else [tuple(t.shape) for t in leaves])
+        layer.built = True
+    structure, runs = None, []
+    for size in (2, 3) if any(None in t.shape for t in leaves) else (2,):
+        zeros = nest.pack_sequence_as(inputs, [ops.zeros([size if d is None else d for d in t.shape], t.dtype)
+                                               for t in leaves])
+        structure = layer(zeros, **{"training": False, **kwargs})
+        runs.append(nest.flatten(structure))
+    specs = [(tuple(d if all(o.shape[i] == d for o in outs) else None for i, d in enumerate(outs[0].shape)),
+              outs[0].dtype) for outs in zip(*runs)]
+    node = Node(layer, inputs, kwargs, specs)
+    if len(layer._inbound_nodes) == 1:
+        shapes = [tuple(t.shape) for t in node.outputs]
+        layer.output_shape = shapes[0] if len(shapes) == 1 else shapes
+    return nest.pack_sequence_as(structure, node.outputs)
 
 
 class Layer:
@@ -47,12 +122,17 @@ class Layer:
     def call(self, inputs):
         return inputs
 
-    def __call__(self, inputs, training=None):
-        inputs = ops.convert_to_tensor(inputs) if not isinstance(inputs, (Tensor, list, tuple)) else inputs
+    _inbound_nodes = ()  # this layer's calls on KerasTensors (functional API), oldest first
+
+    def __call__(self, inputs, training=None, **kwargs):
+        if isinstance(inputs, KerasTensor) or (isinstance(inputs, (list, tuple, dict)) and any(
+                isinstance(leaf, KerasTensor) for leaf in nest.flatten(inputs))):
+            return _symbolic_call(self, inputs, kwargs if training is None else {**kwargs, "training": training})
+        inputs = ops.convert_to_tensor(inputs) if not isinstance(inputs, (Tensor, list, tuple, dict)) else inputs
         if not self.built:
-            self.build(tuple(inputs.shape) if isinstance(inputs, Tensor) else [tuple(x.shape) for x in inputs])
+            self.build(tuple(inputs.shape) if isinstance(inputs, Tensor) else [tuple(x.shape) for x in nest.flatten(inputs)])
             self.built = True
-        return self.call(inputs, training=training) if self._takes_training else self.call(inputs)
+        return self.call(inputs, training=training, **kwargs) if self._takes_training else self.call(inputs, **kwargs)
 
     @property
     def weights(self):
@@ -89,18 +169,53 @@ class Layer:
 
 
 class InputLayer(Layer):
-    """Declares the input shape (without the batch dimension); ``Input(shape)`` makes one."""
+    """The entry of a model: its ``output`` is the KerasTensor ``tf.keras.Input`` returns.
 
-    def __init__(self, shape=None, name=None, **kwargs):
-        super().__init__(name=name, input_shape=shape, **kwargs)
+    Args:
+        shape: the shape of one example (without the batch axis); None where any size goes.
+        batch_size: a fixed batch size, or None for any.
+        dtype: the dtype of the input ("float32", or "int32" for indices).
+        batch_shape: (batch_size, *shape) in one tuple, instead of shape and batch_size.
+
+    Raises:
+        ValueError: a shape that is not a tuple of positive ints (or None).
+    """
+
+    def __init__(self, shape=None, batch_size=None, dtype="float32", name=None, batch_shape=None, input_shape=None,
+                 **kwargs):
+        shape = input_shape if shape is None else shape
+        if batch_shape is not None:
+            batch_size, shape = batch_shape[0], batch_shape[1:]
+        if shape is None or not all(d is None or (isinstance(d, int) and d > 0) for d in _dims(shape)):
+            raise ValueError(f"Input: shape must be a tuple of positive ints or None, without the batch axis; "
+                             f"received {shape!r}")
+        super().__init__(name=name, input_shape=_dims(shape), **kwargs)
+        self.dtype = dtypes.as_dtype(dtype)
+        self.batch_size = batch_size
+        self.built = True
+        self.output = Node(self, None, {}, [((batch_size, *self.input_shape_arg), self.dtype)]).outputs[0]
+        self.output_shape = tuple(self.output.shape)
 
     def get_config(self):
-        return {**super().get_config(), "shape": self.input_shape_arg}
+        return {"name": self.name, "batch_shape": tuple(self.output.shape), "dtype": self.dtype.name}
 
 
-def Input(shape, name=None, dtype=None):
-    """The input of a Sequential model: ``Sequential([Input((784,)), Dense(10)])``."""
-    return InputLayer(shape=tuple(shape), name=name)
+def _dims(shape):
+    return (shape,) if isinstance(shape, int) else tuple(shape)
+
+
+def Input(shape=None, batch_size=None, name=None, dtype="float32", batch_shape=None):
+    """A symbolic input: build a model by calling layers on it, then ``tf.keras.Model(inputs, outputs)``.
+
+    Also the first entry of a Sequential: ``Sequential([Input((784,)), Dense(10)])``.
+
+    >>> import webflow as tf
+    >>> a, b = tf.keras.Input((3,), name="a"), tf.keras.Input((2,), name="b")
+    >>> model = tf.keras.Model([a, b], [tf.keras.layers.Dense(1)(a), tf.keras.layers.Dense(4)(b)])
+    >>> [o.shape for o in model.predict([tf.zeros([5, 3]), tf.zeros([5, 2])])]
+    [(5, 1), (5, 4)]
+    """
+    return InputLayer(shape=shape, batch_size=batch_size, dtype=dtype, name=name, batch_shape=batch_shape).output
 
 
 class Dense(Layer):
