@@ -1,14 +1,14 @@
 """tf.keras: layers, models, optimizers, losses, metrics, callbacks and data sets.
 
-So far: Dense/Activation/ReLU/Softmax/Flatten/Reshape/Dropout layers, Sequential and
-subclassed models with compile/fit/evaluate/predict; the functional API and the
-convolution, pooling and normalization layers come next.
+So far: Dense/Activation/ReLU/Softmax/Flatten/Reshape/Dropout layers; functional
+(``Model(inputs, outputs)`` over ``Input``), Sequential and subclassed models with
+compile/fit/evaluate/predict; the convolution, pooling and normalization layers come next.
 """
 
 from webflow import datasets
 from webflow.keras import activations, callbacks, initializers, layers, losses, metrics, optimizers
-from webflow.keras.layers import Input
+from webflow.keras.layers import Input, InputLayer, KerasTensor
 from webflow.keras.models import Model, Sequential
 
-__all__ = ["Input", "Model", "Sequential", "activations", "callbacks", "datasets", "initializers", "layers",
-           "losses", "metrics", "optimizers"]
+__all__ = ["Input", "InputLayer", "KerasTensor", "Model", "Sequential", "activations", "callbacks", "datasets",
+           "initializers", "layers", "losses", "metrics", "optimizers"]
