@@ -89,11 +89,7 @@ def _symbolic_call(layer, inputs, kwargs):
         runs.append(nest.flatten(structure))
     specs = [(tuple(d if all(o.shape[i] == d for o in outs) else None for i, d in enumerate(outs[0].shape)),
               outs[0].dtype) for outs in zip(*runs)]
-    node = Node(layer, inputs, kwargs, specs)
-    if len(layer._inbound_nodes) == 1:
-        shapes = [tuple(t.shape) for t in node.outputs]
-        layer.output_shape = shapes[0] if len(shapes) == 1 else shapes
-    return nest.pack_sequence_as(structure, node.outputs)
+    return nest.pack_sequence_as(structure, Node(layer, inputs, kwargs, specs).outputs)
 
 
 class Layer:
@@ -124,13 +120,23 @@ class Layer:
 
     _inbound_nodes = ()  # this layer's calls on KerasTensors (functional API), oldest first
 
+    @property
+    def output_shape(self):
+        """The output shape of the layer's first call on KerasTensors (None before one); a list for several."""
+        if not self._inbound_nodes:
+            return None
+        shapes = [tuple(t.shape) for t in self._inbound_nodes[0].outputs]
+        return shapes[0] if len(shapes) == 1 else shapes
+
     def __call__(self, inputs, training=None, **kwargs):
+        """Build on the first call, then ``call``; on KerasTensors, record a node and return KerasTensors."""
         if isinstance(inputs, KerasTensor) or (isinstance(inputs, (list, tuple, dict)) and any(
                 isinstance(leaf, KerasTensor) for leaf in nest.flatten(inputs))):
             return _symbolic_call(self, inputs, kwargs if training is None else {**kwargs, "training": training})
         inputs = ops.convert_to_tensor(inputs) if not isinstance(inputs, (Tensor, list, tuple, dict)) else inputs
         if not self.built:
-            self.build(tuple(inputs.shape) if isinstance(inputs, Tensor) else [tuple(x.shape) for x in nest.flatten(inputs)])
+            self.build(tuple(inputs.shape) if isinstance(inputs, Tensor)
+                       else [tuple(x.shape) for x in nest.flatten(inputs)])
             self.built = True
         return self.call(inputs, training=training, **kwargs) if self._takes_training else self.call(inputs, **kwargs)
 
@@ -194,7 +200,6 @@ class InputLayer(Layer):
         self.batch_size = batch_size
         self.built = True
         self.output = Node(self, None, {}, [((batch_size, *self.input_shape_arg), self.dtype)]).outputs[0]
-        self.output_shape = tuple(self.output.shape)
 
     def get_config(self):
         return {"name": self.name, "batch_shape": tuple(self.output.shape), "dtype": self.dtype.name}

@@ -103,10 +103,6 @@ class Model(Layer):
     def output_shape(self):
         return _shapes(self.outputs)
 
-    @output_shape.setter
-    def output_shape(self, value):  # Layer bookkeeping when this model is called as a layer
-        pass
-
     @property
     def weights(self):
         return _unique(self._weights + [w for layer in self.layers for w in layer.weights])
@@ -684,7 +680,9 @@ class Sequential(Model):
         self.built = True
 
     def call(self, inputs, training=None):
-        x = _tensor(self._arranged_inputs(self.name, inputs)[0], self._input.dtype) if self._input is not None else inputs
+        x = inputs
+        if self._input is not None:
+            x = _tensor(self._arranged_inputs(self.name, inputs)[0], self._input.dtype)
         for layer in self._layers:
             x = layer(x, training=training)
         return x
@@ -967,9 +965,10 @@ class _ArrayData:
     def split(self, fraction):
         """(the first samples, the last ``fraction`` of them), before shuffling (as Keras)."""
         cut = int(self.n * (1 - fraction))
-        head = _ArrayData(nest.map_structure(lambda a: a[:cut], self.x), [_slice(a, slice(None, cut)) for a in self.y], cut)
-        tail = _ArrayData(nest.map_structure(lambda a: a[cut:], self.x), [_slice(a, slice(cut, None)) for a in self.y],
-                          self.n - cut)
+        head = _ArrayData(nest.map_structure(lambda a: a[:cut], self.x),
+                          [_slice(a, slice(None, cut)) for a in self.y], cut)
+        tail = _ArrayData(nest.map_structure(lambda a: a[cut:], self.x),
+                          [_slice(a, slice(cut, None)) for a in self.y], self.n - cut)
         return head, tail
 
     def batches(self, batch_size, shuffle):
