@@ -145,7 +145,7 @@ class Model(Layer):
     def _arranged_inputs(self, where, x):
         """x (one value, a list, or a dict keyed by input name) as one value per model input, in order,
         with the shape of each checked against its Input (rank-1 data for an Input of shape (1,) is
-        made a column, as Keras does)."""
+        made a column, as Keras 2 does: the hello-world lesson fits a plain list of numbers)."""
         specs, names = self.inputs, self.input_names
         if isinstance(x, dict):
             missing, unexpected = [n for n in names if n not in x], [k for k in x if k not in names]
@@ -165,7 +165,7 @@ class Model(Layer):
             if not isinstance(value, (Tensor, Variable, np.ndarray)):
                 value = _host_array(value, None, where)[0]
             expected, shape = tuple(spec.shape), tuple(value.shape)
-            if len(shape) == 1 and len(expected) == 2 and expected[1] in (1, None):
+            if len(shape) == 1 and expected[1:] == (1,):
                 value = ops.expand_dims(value, -1) if isinstance(value, (Tensor, Variable)) else value[:, None]
                 shape = tuple(value.shape)
             if len(shape) != len(expected) or any(e is not None and e != s for e, s in zip(expected, shape)):
@@ -193,12 +193,8 @@ class Model(Layer):
         self.loss = loss if loss is None or isinstance(loss, (list, tuple, dict)) else losses.get(loss)
         self._compile_args = (loss, metrics, loss_weights)
         self._heads, self.compiled_metrics = None, []
-        names = self._known_output_names()
-        if names is not None:
-            self._compile_heads(names)
-
-    def _known_output_names(self):
-        return self.output_names
+        if self.output_names is not None:  # else (a subclassed model) the first y tells
+            self._compile_heads(self.output_names)
 
     def _compile_heads(self, names):
         loss, metrics, loss_weights = self._compile_args
