@@ -6,9 +6,9 @@ convolution, pooling and normalization layers come next.
 """
 
 from webflow import datasets
-from webflow.keras import activations, callbacks, initializers, layers, losses, metrics, optimizers
+from webflow.keras import activations, callbacks, initializers, layers, losses, metrics, optimizers, regularizers
 from webflow.keras.layers import Input
 from webflow.keras.models import Model, Sequential
 
 __all__ = ["Input", "Model", "Sequential", "activations", "callbacks", "datasets", "initializers", "layers",
-           "losses", "metrics", "optimizers"]
+           "losses", "metrics", "optimizers", "regularizers"]

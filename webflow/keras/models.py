@@ -107,6 +107,8 @@ class Model(Layer):
         with GradientTape() as tape:
             y_pred = self(x, training=True)
             loss = self.loss(y, y_pred)
+            for penalty in self.losses:  # regularization penalties of the current weights
+                loss = ops.add(loss, penalty)
         grads = tape.gradient(loss, trainable)
         self.optimizer.apply_gradients(zip(grads, trainable))
         for m in self.compiled_metrics:
