@@ -193,7 +193,8 @@ def test_no_silent_float64():
                "webflow.ops.array_ops", "webflow.ops.nn_ops", "webflow.ops.random_ops",
                "webflow.ops.linalg_ops", "webflow.datasets.mnist", "webflow.datasets.boston_housing",
                "webflow.data.dataset", "webflow.ops.conv_ops", "webflow.ops.image_ops",
-               "webflow.keras.layers", "webflow.keras.models", "webflow.keras.optimizers"]
+               "webflow.keras.layers", "webflow.keras.models", "webflow.keras.optimizers",
+               "webflow.keras.regularizers"]
 )
 def test_docstring_examples_run(module):
     result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)

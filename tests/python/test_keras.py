@@ -14,7 +14,9 @@ def test_dense_shapes_params_and_config_round_trip():
     assert y.shape == (2, 3, 4) and layer.count_params() == 5 * 4 + 4
     assert [tuple(w.shape) for w in layer.trainable_weights] == [(5, 4), (4,)]
     config = layer.get_config()
-    assert config == {"name": "d", "trainable": True, "units": 4, "activation": "relu", "use_bias": True}
+    assert config == {"name": "d", "trainable": True, "units": 4, "activation": "relu", "use_bias": True,
+                      "kernel_initializer": "glorot_uniform", "bias_initializer": "zeros",
+                      "kernel_regularizer": None, "bias_regularizer": None}
     clone = layers.Dense.from_config(config)
     assert clone.units == 4 and clone(tf.ones([1, 5])).shape == (1, 4)
 

@@ -6,9 +6,9 @@ compile/fit/evaluate/predict; the convolution, pooling and normalization layers 
 """
 
 from webflow import datasets
-from webflow.keras import activations, callbacks, initializers, layers, losses, metrics, optimizers
+from webflow.keras import activations, callbacks, initializers, layers, losses, metrics, optimizers, regularizers
 from webflow.keras.layers import Input, InputLayer, KerasTensor
 from webflow.keras.models import Model, Sequential
 
 __all__ = ["Input", "InputLayer", "KerasTensor", "Model", "Sequential", "activations", "callbacks", "datasets",
-           "initializers", "layers", "losses", "metrics", "optimizers"]
+           "initializers", "layers", "losses", "metrics", "optimizers", "regularizers"]

@@ -268,6 +268,8 @@ class Model(Layer):
         with GradientTape() as tape:
             y_pred = self(x, training=True)
             loss, per_output = self._compute_loss(y, y_pred)
+            for penalty in self.losses:  # regularization penalties of the current weights
+                loss = ops.add(loss, penalty)
         grads = tape.gradient(loss, trainable)
         self.optimizer.apply_gradients(zip(grads, trainable))
         self._update_metrics(y, y_pred)
@@ -820,14 +822,9 @@ def _output_shape_text(layer, graph):
 
 # --- config ---------------------------------------------------------------------------------
 
-# NOTE: an explicit table, not a scan of the layers module. Layer classes of your own go in
-# from_config's custom_objects.
-LAYER_CLASSES = {
-    "InputLayer": InputLayer, "Dense": layers_module.Dense, "Activation": layers_module.Activation,
-    "ReLU": layers_module.ReLU, "Softmax": layers_module.Softmax, "Flatten": layers_module.Flatten,
-    "Reshape": layers_module.Reshape, "Dropout": layers_module.Dropout,
-    "Functional": Model, "Model": Model, "Sequential": Sequential,
-}
+# NOTE: explicit tables (layers.LAYER_CLASSES plus the models), not a scan of modules. Layer
+# classes of your own go in from_config's custom_objects.
+LAYER_CLASSES = {**layers_module.LAYER_CLASSES, "Functional": Model, "Model": Model, "Sequential": Sequential}
 
 
 def _serialize_layer(layer):

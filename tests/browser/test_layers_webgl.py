@@ -1,0 +1,64 @@
+"""The shared layer table (tests/layer_suite.py) inside the page, on the WebGL backend.
+
+Same cases, same checks as tests/python/test_layers.py; here every op of every layer
+runs as a WebGL2 shader (SwiftShader in headless Chromium) and is compared with the
+float64 NumPy reference computed in the page. Float32 on the GPU, so the suite's
+tolerances are relative to the output's magnitude."""
+
+import pathlib
+
+import pytest
+
+from layer_suite import CASES, SPECIAL, grad_cases
+
+SUITE = pathlib.Path(__file__).resolve().parents[1] / "layer_suite.py"
+
+
+@pytest.fixture(scope="session")
+def layer_suite(run_py):
+    """Load layer_suite.py into Pyodide and switch the page to the WebGL backend."""
+    run_py(f"""
+import sys, traceback
+open('/tmp/layer_suite.py', 'w').write({SUITE.read_text()!r})
+sys.path.insert(0, '/tmp')
+import layer_suite, webflow as tf
+tf.config.set_backend('webgl')
+
+def _layer_suite_check(kind, case_id):
+    try:
+        if kind in layer_suite.SPECIAL:
+            layer_suite.SPECIAL[kind](tf)
+        else:
+            getattr(layer_suite, 'check_' + kind)(tf, layer_suite.BY_ID[case_id])
+        return ''
+    except Exception:
+        return traceback.format_exc()
+""")
+    assert run_py("tf.config.get_backend()") == "webgl"
+
+    def check(kind, case_id=""):
+        failure = run_py(f"_layer_suite_check({kind!r}, {case_id!r})")
+        if failure:
+            pytest.fail(failure, pytrace=False)
+
+    return check
+
+
+@pytest.mark.parametrize("case_id", [c.id for c in CASES])
+def test_layer_values_webgl(layer_suite, case_id):
+    layer_suite("values", case_id)
+
+
+@pytest.mark.parametrize("case_id", [c.id for c in grad_cases()])
+def test_layer_gradient_webgl(layer_suite, case_id):
+    layer_suite("gradient", case_id)
+
+
+@pytest.mark.parametrize("case_id", [c.id for c in CASES])
+def test_layer_config_round_trip_webgl(layer_suite, case_id):
+    layer_suite("config", case_id)
+
+
+@pytest.mark.parametrize("name", sorted(SPECIAL))
+def test_layer_special_webgl(layer_suite, name):
+    layer_suite(name)
