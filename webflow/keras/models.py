@@ -518,6 +518,27 @@ class Model(Layer):
                              f"y: {shown(sizes_y)}")
         return _ArrayData(xs, ys, sizes_x[0])
 
+    # --- saving (webflow/keras/saving) -------------------------------------------------
+
+    def save(self, filepath, overwrite=True, quantize=None):
+        """Save architecture and weights: a folder (TF.js Layers format), a .keras file, or in the
+        browser "indexeddb://name" (returns an awaitable) or "downloads://name"; see keras.saving."""
+        from webflow.keras import saving
+
+        return saving.save_model(self, filepath, quantize=quantize, overwrite=overwrite)
+
+    def save_weights(self, filepath, quantize=None):
+        """Save only the weights (a model.json with a weightsManifest, plus shards)."""
+        from webflow.keras import saving
+
+        return saving.save_weights(self, filepath, quantize=quantize)
+
+    def load_weights(self, filepath):
+        """Load weights from save_weights or save (a folder, a .json path or an http(s) URL), all or nothing."""
+        from webflow.keras import saving
+
+        return saving.load_weights(self, filepath)
+
     # --- description -----------------------------------------------------------------
 
     def summary(self, print_fn=print):
@@ -703,6 +724,16 @@ class Sequential(Model):
             model.add(_deserialize_layer(entry, custom_objects))
         model.trainable = config.get("trainable", True)
         return model
+
+
+def load_model(filepath, custom_objects=None, compile=True):
+    """``tf.keras.models.load_model``: a model saved by ``save`` (or by TF.js, or a Keras .keras file).
+
+    See webflow.keras.saving.load_model.
+    """
+    from webflow.keras import saving
+
+    return saving.load_model(filepath, custom_objects=custom_objects, compile=compile)
 
 
 # --- the functional graph -------------------------------------------------------------------
