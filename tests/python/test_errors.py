@@ -194,7 +194,8 @@ def test_no_silent_float64():
                "webflow.ops.linalg_ops", "webflow.datasets.mnist", "webflow.datasets.boston_housing",
                "webflow.data.dataset", "webflow.ops.conv_ops", "webflow.ops.image_ops",
                "webflow.keras.layers", "webflow.keras.models", "webflow.keras.optimizers",
-               "webflow.keras.regularizers"]
+               "webflow.keras.regularizers", "webflow.keras.saving", "webflow.keras.saving.weights",
+               "webflow.keras.saving.topology", "webflow.train"]
 )
 def test_docstring_examples_run(module):
     result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)

@@ -77,8 +77,11 @@ def _model_entry(model, dialect, where):
                                 "(tf.keras.Input first, or build(input_shape)) before saving")
         layers = [_layer_entry(layer, dialect) for layer in model.layers]
         input_layer = model.input.node.layer
-        if dialect == "tfjs":  # TF.js puts the input shape on the first layer
-            layers[0]["config"].update(batch_input_shape=list(model.input.shape), dtype=input_layer.dtype.name)
+        if dialect == "tfjs":
+            # NOTE: TF.js puts the input shape on the first layer, whose dtype is also its weights'
+            # dtype: it stays float32 (an int32 Input feeding an Embedding is read back as float32 ids,
+            # which Embedding casts).
+            layers[0]["config"].update(batch_input_shape=list(model.input.shape), dtype="float32")
         else:
             layers.insert(0, _layer_entry(input_layer, dialect))
         config = {"name": model.name, "trainable": model.trainable, "layers": layers}
