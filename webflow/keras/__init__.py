@@ -9,6 +9,7 @@ from webflow import datasets
 from webflow.keras import activations, callbacks, initializers, layers, losses, metrics, optimizers, regularizers
 from webflow.keras.layers import Input, InputLayer, KerasTensor
 from webflow.keras.models import Model, Sequential
+from webflow.keras import saving  # noqa: E402  (after models: saving builds on them)
 
 __all__ = ["Input", "InputLayer", "KerasTensor", "Model", "Sequential", "activations", "callbacks", "datasets",
-           "initializers", "layers", "losses", "metrics", "optimizers", "regularizers"]
+           "initializers", "layers", "losses", "metrics", "optimizers", "regularizers", "saving"]

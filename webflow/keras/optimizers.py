@@ -31,6 +31,10 @@ class Optimizer:
             self._slots[key] = Variable(ops.fill(var.shape, initial), trainable=False, name=f"{var.name}/{name}")
         return self._slots[key]
 
+    def slot_variables(self, var):
+        """{slot name: Variable} of the slots kept for ``var`` (what a tf.train.Checkpoint saves)."""
+        return {name: slot for (key, name), slot in self._slots.items() if key == id(var)}
+
     def apply_gradients(self, grads_and_vars):
         """One step: clip the gradients, then update each variable (None gradients are skipped)."""
         pairs = [(g, v) for g, v in grads_and_vars if g is not None]
