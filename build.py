@@ -65,7 +65,10 @@ DATASET_FILES = ["mnist.npz", "boston_housing.npz"]
 
 # numpy is pinned to the version Pyodide 0.27.7 ships, so CPython and the browser agree.
 REQUIREMENTS = ["numpy==2.0.2", "pytest==8.4.2", "playwright==1.55.0", "setuptools==80.9.0",
-                "wheel==0.45.1", "pyodide-lock==0.2.1", "pkginfo==1.12.1.2"]
+                "wheel==0.45.1", "pyodide-lock==0.2.1", "pkginfo==1.12.1.2",
+                # The .keras interop tests' peer: Keras 3 on its NumPy backend (which imports jax and
+                # scipy), and h5py for model.weights.h5. Test-only: webflow itself needs none of them.
+                "keras==3.15.1", "h5py==3.16.0", "scipy==1.16.3", "jax==0.10.2", "jaxlib==0.10.2"]
 CHROMIUM_ARGS = ["--use-angle=swiftshader", "--enable-unsafe-swiftshader",
                  "--ignore-gpu-blocklist"]
 

@@ -440,20 +440,56 @@ def _layer_weights(model):
 
 
 def keras_weight_groups(model):
-    """[(h5 group path, [Variable, ...])] as Keras 3's model.weights.h5 holds them: "layers/<class in
-    snake case, numbered _1, _2 within the model>", nested models' layers under their own path."""
+    """[(h5 group path, layer)] as Keras 3's model.weights.h5 holds them: "layers/<class in snake
+    case, numbered _1, _2 within the model>", in the order of Keras's ``model.layers`` (nested
+    models' layers under their own path)."""
     return list(_keras_groups(model, ""))
 
 
 def _keras_groups(model, prefix):
     used = {}
-    layers = [layer for layer in model.layers if not isinstance(model, models.Sequential)
-              or not isinstance(layer, InputLayer)]
-    for layer in layers:
+    for layer in keras_layers(model):
         base = layers_module._snake(models._class_name(layer))
         used[base] = used.get(base, -1) + 1
         path = f"{prefix}layers/{base}" + (f"_{used[base]}" if used[base] else "")
         if isinstance(layer, models.Model):
             yield from _keras_groups(layer, path + "/")
         else:
-            yield path, layer, list(layer.weights)
+            yield path, layer
+
+
+def keras_layers(model):
+    """The model's layers in the order Keras 3's ``model.layers`` lists them.
+
+    A Sequential: as added, without its InputLayer. A functional model: by depth from the
+    inputs (deepest first), ties in the order a depth-first walk from the outputs first meets
+    them, as Keras's functional graph orders its operations (the weights file numbers layers of
+    one class in this order).
+    """
+    if isinstance(model, models.Sequential):
+        return list(model.layers)
+    graph = model._graph
+    order, first_seen, finished = [], {}, set()
+    for t in graph.outputs:
+        _keras_walk(t.node, order, first_seen, finished)
+    node_depth, layer_depth = {}, {}
+    in_graph = {id(node) for node in order}
+    for node in reversed(order):
+        depth = max(node_depth.setdefault(id(node), 0), layer_depth.get(id(node.layer), 0))
+        layer_depth[id(node.layer)] = node_depth[id(node)] = depth
+        for t in node.inputs:
+            if id(t.node) in in_graph:
+                node_depth[id(t.node)] = max(depth + 1, node_depth.get(id(t.node), 0))
+    layers = list({id(node.layer): node.layer for node in order}.values())
+    return sorted(layers, key=lambda layer: (-layer_depth[id(layer)], first_seen[id(layer)]))
+
+
+# NOTE: module-level recursion, not a closure (a closure that calls itself is a reference cycle).
+def _keras_walk(node, order, first_seen, finished):
+    if id(node) in finished:
+        return
+    first_seen.setdefault(id(node.layer), len(first_seen))
+    for t in node.inputs:
+        _keras_walk(t.node, order, first_seen, finished)
+    finished.add(id(node))
+    order.append(node)
