@@ -60,7 +60,7 @@ def _conv_model():
     tf.random.set_seed(0)
     inputs = tf.keras.Input((8, 8, 1), name="image")
     x = L.Conv2D(3, 3, activation="relu", padding="same")(inputs)
-    x = L.BatchNormalization()(x)
+    x = L.BatchNormalization(name="bn")(x)
     x = L.MaxPooling2D()(x)
     x = L.DepthwiseConv2D(3, padding="same")(x)
     x = L.Flatten()(L.Dropout(0.2)(x))

@@ -14,7 +14,7 @@ L = tf.keras.layers
 
 def _model(seed):
     tf.random.set_seed(seed)
-    model = tf.keras.Sequential([tf.keras.Input((5,)), L.Dense(8, activation="relu"), L.BatchNormalization(),
+    model = tf.keras.Sequential([tf.keras.Input((5,)), L.Dense(8, activation="relu"), L.BatchNormalization(name="bn"),
                                  L.Dense(3)])
     return model
 
