@@ -3,7 +3,7 @@
 Two Conv2D + MaxPooling2D blocks, Flatten, a softmax Dense layer; Adam and
 sparse categorical cross-entropy. Runs the same on CPython and in the browser:
     .venv/bin/python examples/mnist_cnn.py [--epochs 3] [--train 8000] [--test 2000] [--target 0.97]
-    python3 build.py run examples/mnist_cnn.py --epochs 1 --train 1000 --test 500 --target 0.8
+    python3 build.py run examples/mnist_cnn.py --epochs 1 --train 2000 --test 500 --target 0.8
 Exits 1 if the test accuracy is below --target.
 """
 import sys
@@ -22,10 +22,13 @@ test_size = option("--test", 2000)
 target = option("--target", 0.97, float)
 
 (x_train, y_train), (x_test, y_test) = tf.keras.datasets.mnist.load_data()  # 8000 / 2000 uint8 images
+# NOTE: the training images come shuffled, the test images sorted by digit: a smaller test set
+# takes every k-th image so that it still holds every digit.
+every = max(1, len(x_test) // test_size)
 x_train = (x_train[:train_size] / 255.0).astype("float32")[..., None]  # [n, 28, 28, 1] in [0, 1]
-x_test = (x_test[:test_size] / 255.0).astype("float32")[..., None]
+x_test = (x_test[::every][:test_size] / 255.0).astype("float32")[..., None]
 y_train = y_train[:train_size].astype("int32")
-y_test = y_test[:test_size].astype("int32")
+y_test = y_test[::every][:test_size].astype("int32")
 print(f"backend: {tf.config.get_backend()}  train: {x_train.shape}  test: {x_test.shape}")
 
 tf.random.set_seed(0)

@@ -62,3 +62,14 @@ def test_layer_config_round_trip_webgl(layer_suite, case_id):
 @pytest.mark.parametrize("name", sorted(SPECIAL))
 def test_layer_special_webgl(layer_suite, name):
     layer_suite(name)
+
+
+def test_mnist_cnn_example_runs_in_the_page(run_script):
+    """examples/mnist_cnn.py as `build.py run` runs it, on WebGL, cut to 20 steps so CI stays
+    fast (an 8,000-image epoch takes minutes on SwiftShader); the bar is only "it learned"
+    (51% on CPython with the same seed; chance is 10%)."""
+    code = (pathlib.Path(__file__).resolve().parents[2] / "examples" / "mnist_cnn.py").read_text()
+    status, lines = run_script(code, "--epochs", "1", "--train", "640", "--test", "200", "--target", "0.35")
+    out = "\n".join(text for _, text in lines)
+    assert status == 0, out[-3000:]
+    assert "backend: webgl" in out and "conv2d (Conv2D)" in out and "test accuracy=" in out
