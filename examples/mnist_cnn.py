@@ -1,8 +1,10 @@
 """Classify MNIST digits with a small convolutional network (tf.keras).
 
-Two Conv2D + MaxPooling2D blocks, Flatten, a softmax Dense layer; Adam and
-sparse categorical cross-entropy. Runs the same on CPython and in the browser:
-    .venv/bin/python examples/mnist_cnn.py [--epochs 3] [--train 8000] [--test 2000] [--target 0.97]
+Two Conv2D + MaxPooling2D blocks, Flatten, Dropout and a softmax Dense layer (the
+layout of Keras's MNIST convnet example); Adam and sparse categorical cross-entropy.
+With the 8,000 training images here (not 60,000) it takes about 7-10 epochs to pass
+97% on the 2,000 test images. Runs the same on CPython and in the browser:
+    .venv/bin/python examples/mnist_cnn.py [--epochs 10] [--train 8000] [--test 2000] [--target 0.97]
     python3 build.py run examples/mnist_cnn.py --epochs 1 --train 2000 --test 500 --target 0.8
 Exits 1 if the test accuracy is below --target.
 """
@@ -16,7 +18,7 @@ def option(name, default, kind=int):
     return kind(sys.argv[sys.argv.index(name) + 1]) if name in sys.argv else default
 
 
-epochs = option("--epochs", 3)
+epochs = option("--epochs", 10)
 train_size = option("--train", 8000)
 test_size = option("--test", 2000)
 target = option("--target", 0.97, float)
@@ -34,12 +36,12 @@ print(f"backend: {tf.config.get_backend()}  train: {x_train.shape}  test: {x_tes
 tf.random.set_seed(0)
 model = tf.keras.Sequential([
     tf.keras.Input((28, 28, 1)),
-    tf.keras.layers.Conv2D(16, 3, activation="relu"),
-    tf.keras.layers.MaxPooling2D(),
     tf.keras.layers.Conv2D(32, 3, activation="relu"),
     tf.keras.layers.MaxPooling2D(),
+    tf.keras.layers.Conv2D(64, 3, activation="relu"),
+    tf.keras.layers.MaxPooling2D(),
     tf.keras.layers.Flatten(),
-    tf.keras.layers.Dense(64, activation="relu"),
+    tf.keras.layers.Dropout(0.5),
     tf.keras.layers.Dense(10, activation="softmax"),
 ])
 model.summary()
