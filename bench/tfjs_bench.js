@@ -164,3 +164,57 @@ export function transfers(inputs) {
   };
   return measure({ upload: [kernelBatch(upload), 3], download: [download, 3] });
 }
+
+// --- training: the examples' models, end to end -------------------------------------------------
+// The same architectures, optimizer (Adam), loss, batch size and epochs as bench/webflow_bench.py's
+// trainers, on the same data (handed over from Python). fit runs one epoch at a time, each timed
+// until fit resolves; then evaluate on the test set. Returns { epoch_seconds, metric }.
+
+function trainingModel(name, settings) {
+  const dense = (units, activation, more = {}) => tf.layers.dense({ units, activation, ...more });
+  if (name === "boston") {
+    return tf.sequential({ layers: [dense(64, "relu", { inputShape: [13] }), dense(64, "relu"), dense(1)] });
+  }
+  if (name === "mnist_mlp") {
+    return tf.sequential({
+      layers: [tf.layers.flatten({ inputShape: [28, 28] }), dense(128, "relu"),
+        tf.layers.dropout({ rate: settings.dropout }), dense(10, "softmax")],
+    });
+  }
+  // mnist_cnn: as SmallCNN in webflow_bench.py.
+  const conv = (filters, more = {}) => tf.layers.conv2d({ filters, kernelSize: 3, padding: "same", activation: "relu",
+    ...more });
+  const pool = () => tf.layers.maxPooling2d({ poolSize: 2, strides: 2 });
+  return tf.sequential({
+    layers: [conv(8, { inputShape: [28, 28, 1] }), pool(), conv(16), pool(), tf.layers.flatten(), dense(10, "softmax")],
+  });
+}
+
+// data: { x, y, xTest, yTest }, each [Float32Array, shape].
+export async function train(name, data, settings) {
+  const model = trainingModel(name, settings);
+  const regression = name === "boston";
+  model.compile({
+    optimizer: tf.train.adam(settings.learningRate),
+    loss: regression ? "meanSquaredError" : "sparseCategoricalCrossentropy",
+    metrics: [regression ? "mae" : "accuracy"],
+  });
+  const [x, y, xTest, yTest] = [data.x, data.y, data.xTest, data.yTest].map(([values, shape], i) =>
+    tf.tensor(values, i % 2 ? [shape[0], 1] : shape));
+  const epochSeconds = [];
+  for (let epoch = 0; epoch < settings.epochs; epoch++) {
+    const start = performance.now();
+    await model.fit(x, y, { batchSize: settings.batchSize, epochs: 1, shuffle: true, verbose: 0 });
+    epochSeconds.push((performance.now() - start) / 1000);
+  }
+  // NOTE: accuracy computed here from predict: TF.js's "accuracy" metric does not take the sparse
+  // variant for [n, 1] integer labels.
+  const metric = regression
+    ? tf.tidy(() => model.evaluate(xTest, yTest, { batchSize: 500 })[1])
+    : tf.tidy(() => model.predict(xTest, { batchSize: 500 }).argMax(-1)
+      .equal(yTest.reshape([-1]).cast("int32")).cast("float32").mean());
+  const value = (await metric.data())[0];
+  tf.dispose([x, y, xTest, yTest, metric]);
+  model.dispose();
+  return { epoch_seconds: epochSeconds, metric: value };
+}

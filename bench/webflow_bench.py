@@ -228,3 +228,115 @@ def versions():
 
     return {"webflow": tf.__version__, "numpy": np.__version__, "python": sys.version.split()[0],
             "backend": tf.config.get_backend()}
+
+
+# --- training: the examples' models, end to end ------------------------------------------------
+# Each trainer builds the data (handed to TF.js too, by training_data), trains with fit one epoch
+# at a time (each epoch timed, ending with fit's own read-backs), evaluates on the test set and
+# returns {"epoch_seconds": [...], "metric": test MAE or accuracy, "metric_name": ...}.
+# backend: "webgl" or "numpy" (Pyodide's NumPy). The settings come from site/bench.js:
+# examples/boston_housing.py's and examples/mnist_mlp.py's in the full run, tiny ones in --quick.
+
+_training = {}  # name -> (x_train, y_train, x_test, y_test) as float32 NumPy arrays
+
+
+def _shifted(images, rng):
+    """Each image moved by -1, 0 or 1 pixel along each axis (as examples/mnist_mlp.py)."""
+    padded = np.pad(images, ((0, 0), (1, 1), (1, 1)))
+    offsets = rng.integers(0, 3, size=(len(images), 2))
+    out = np.empty_like(images)
+    for dy in range(3):
+        for dx in range(3):
+            chosen = (offsets[:, 0] == dy) & (offsets[:, 1] == dx)
+            out[chosen] = padded[chosen, dy:dy + 28, dx:dx + 28]
+    return out
+
+
+def prepare_training(train_images, shifted_copies, test_images):
+    """Make the three data sets: Boston standardized with the training statistics; MNIST scaled
+    to [0, 1], the first ``train_images`` images plus shifted copies (MLP) or without (CNN), and
+    the first ``test_images`` test images. Returns each array's shape."""
+    (x, y), (xt, yt) = tf.keras.datasets.boston_housing.load_data()
+    mean, std = x.mean(axis=0), x.std(axis=0)
+    _training["boston"] = tuple(a.astype(np.float32) for a in ((x - mean) / std, y, (xt - mean) / std, yt))
+    (x, y), (xt, yt) = tf.keras.datasets.mnist.load_data()
+    x, xt = x[:train_images].astype(np.float32) / 255.0, xt[:test_images].astype(np.float32) / 255.0
+    y, yt = y[:train_images], yt[:test_images]
+    rng = np.random.default_rng(0)
+    mlp_x = np.concatenate([x] + [_shifted(x, rng) for _ in range(shifted_copies)])
+    mlp_y = np.concatenate([y] * (shifted_copies + 1))
+    _training["mnist_mlp"] = (mlp_x, mlp_y.astype(np.float32), xt, yt.astype(np.float32))
+    _training["mnist_cnn"] = (x[..., None], y.astype(np.float32), xt[..., None], yt.astype(np.float32))
+    return {name: [list(a.shape) for a in arrays] for name, arrays in _training.items()}
+
+
+def training_data(name, index):
+    """One array of a data set, flat float32, for TF.js (read in JS with getBuffer)."""
+    return np.ascontiguousarray(_training[name][index], dtype=np.float32).reshape(-1)
+
+
+def _boston_model(learning_rate):
+    model = tf.keras.Sequential([tf.keras.Input((13,)), tf.keras.layers.Dense(64, activation="relu"),
+                                 tf.keras.layers.Dense(64, activation="relu"), tf.keras.layers.Dense(1)])
+    model.compile(tf.keras.optimizers.Adam(learning_rate), "mse", ["mae"])
+    return model
+
+
+def _mlp_model(learning_rate, dropout):
+    model = tf.keras.Sequential([tf.keras.Input((28, 28)), tf.keras.layers.Flatten(),
+                                 tf.keras.layers.Dense(128, activation="relu"), tf.keras.layers.Dropout(dropout),
+                                 tf.keras.layers.Dense(10, activation="softmax")])
+    model.compile(tf.keras.optimizers.Adam(learning_rate), "sparse_categorical_crossentropy", ["accuracy"])
+    return model
+
+
+class SmallCNN(tf.keras.Model):
+    """conv 3x3 (SAME) + relu + 2x2 max pool, twice; flatten; dense softmax. Written with ops
+    (tf.nn.conv2d, tf.nn.max_pool2d) inside a subclassed Model, with Keras's initializers."""
+
+    def __init__(self, filters=(8, 16), classes=10):
+        super().__init__(name="small_cnn")
+        self.filters, self.classes = filters, classes
+
+    def build(self, input_shape):
+        channels = input_shape[-1]
+        self.kernels, self.biases = [], []
+        for i, f in enumerate(self.filters):
+            self.kernels.append(self.add_weight(f"conv{i}/kernel", (3, 3, channels, f), "glorot_uniform"))
+            self.biases.append(self.add_weight(f"conv{i}/bias", (f,), "zeros"))
+            channels = f
+        features = (input_shape[1] // 4) * (input_shape[2] // 4) * channels
+        self.dense_kernel = self.add_weight("dense/kernel", (features, self.classes), "glorot_uniform")
+        self.dense_bias = self.add_weight("dense/bias", (self.classes,), "zeros")
+        self.built = True
+
+    def call(self, x):
+        for kernel, bias in zip(self.kernels, self.biases):
+            x = tf.nn.relu(tf.nn.conv2d(x, kernel, 1, "SAME") + bias)
+            x = tf.nn.max_pool2d(x, 2, 2, "VALID")
+        x = tf.reshape(x, (x.shape[0], -1))
+        return tf.nn.softmax(tf.matmul(x, self.dense_kernel) + self.dense_bias)
+
+
+def _cnn_model(learning_rate):
+    model = SmallCNN()
+    model.compile(tf.keras.optimizers.Adam(learning_rate), "sparse_categorical_crossentropy", ["accuracy"])
+    return model
+
+
+def train(name, backend, epochs, batch_size, learning_rate, dropout=0.0):
+    """Train one of the models on ``backend`` and evaluate it (see the block comment)."""
+    tf.config.set_backend(backend)
+    tf.random.set_seed(0)
+    x, y, xt, yt = _training[name]
+    model = {"boston": lambda: _boston_model(learning_rate), "mnist_mlp": lambda: _mlp_model(learning_rate, dropout),
+             "mnist_cnn": lambda: _cnn_model(learning_rate)}[name]()
+    seconds = []
+    for _ in range(epochs):
+        start = time.perf_counter()
+        model.fit(x, y, batch_size=batch_size, epochs=1, verbose=0)
+        seconds.append(time.perf_counter() - start)
+    _, metric = model.evaluate(xt, yt, batch_size=500, verbose=0)
+    tf.config.set_backend("webgl")
+    return {"epoch_seconds": seconds, "metric": float(metric), "metric_name": "mae" if name == "boston" else "accuracy",
+            "train_samples": len(x), "test_samples": len(xt)}

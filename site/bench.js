@@ -11,6 +11,21 @@ const CONFIG = QUICK
   : { sizes: [128, 256, 512, 1024], elementwise: [1024, 1024], logits: [128, 1000], convBatch: 64,
     minTime: 0.3, batches: 3 };
 const TINY = [1, 4];
+// Training rows (a separate table): the examples' settings in the full run (examples/boston_housing.py,
+// examples/mnist_mlp.py; the CNN is bench-only), a few seconds of tiny runs in quick mode.
+const TRAINING = QUICK
+  ? { trainImages: 128, shiftedCopies: 0, testImages: 100,
+    models: {
+      boston: { epochs: 2, batchSize: 32, learningRate: 0.003 },
+      mnist_mlp: { epochs: 1, batchSize: 128, learningRate: 0.002, dropout: 0.2 },
+      mnist_cnn: { epochs: 1, batchSize: 64, learningRate: 0.002 },
+    } }
+  : { trainImages: 8000, shiftedCopies: 2, testImages: 2000,
+    models: {
+      boston: { epochs: 100, batchSize: 32, learningRate: 0.003 },
+      mnist_mlp: { epochs: 8, batchSize: 128, learningRate: 0.002, dropout: 0.2 },
+      mnist_cnn: { epochs: 2, batchSize: 64, learningRate: 0.002 },
+    } };
 
 function emit(line) {
   document.getElementById("log").textContent += line + "\n";
@@ -114,6 +129,8 @@ async function run() {
     tfjs: () => tfjs.transfers(inputs),
   });
 
+  const training = await trainingRows(py, call);
+
   const stats = globalThis.webflowRuntime.stats();
   const chrome = navigator.userAgent.match(/(HeadlessChrome|Chrome|Chromium)\/([\d.]+)/);
   const results = {
@@ -132,6 +149,7 @@ async function run() {
     },
     webflowStats: stats,
     rows: tableRows(timed),
+    training,
     matmulCheck: checks,
     seconds: ((performance.now() - started) / 1000),
   };
@@ -141,6 +159,73 @@ async function run() {
   emit(`done in ${results.seconds.toFixed(0)} s`);
   return results;
 }
+
+// Train each model with webflow on WebGL, TF.js on WebGL and webflow on Pyodide's NumPy (in that
+// order), on the same data; one row per model: seconds per epoch (the median epoch) and the test
+// metric for each.
+async function trainingRows(py, call) {
+  const shapes = call("prepare_training", TRAINING.trainImages, TRAINING.shiftedCopies, TRAINING.testImages);
+  const rows = [];
+  for (const [name, settings] of Object.entries(TRAINING.models)) {
+    const array = (index) => {
+      const proxy = py.training_data(name, index);
+      const view = proxy.getBuffer("f32");
+      try {
+        return [view.data.slice(), shapes[name][index]];
+      } finally {
+        view.release();
+        proxy.destroy();
+      }
+    };
+    const data = { x: array(0), y: array(1), xTest: array(2), yTest: array(3) };
+    const runs = {};
+    const steps = {
+      webflow: () => call("train", name, "webgl", settings.epochs, settings.batchSize, settings.learningRate,
+        settings.dropout ?? 0),
+      tfjs: () => tfjs.train(name, data, settings),
+      numpy: () => call("train", name, "numpy", settings.epochs, settings.batchSize, settings.learningRate,
+        settings.dropout ?? 0),
+    };
+    for (const [who, step] of Object.entries(steps)) {
+      const t0 = performance.now();
+      runs[who] = await step();
+      emit(`training ${name}: ${who} done in ${((performance.now() - t0) / 1000).toFixed(1)} s ` +
+        `(${TRAINING_LABELS[name].metric} ${runs[who].metric.toFixed(4)})`);
+      await breathe();
+    }
+    const median = (values) => {
+      const sorted = [...values].sort((a, b) => a - b);
+      const middle = sorted.length >> 1;
+      return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    };
+    const perEpoch = Object.fromEntries(Object.entries(runs).map(([who, run]) => [who, median(run.epoch_seconds)]));
+    rows.push({
+      id: `train-${name}`,
+      label: TRAINING_LABELS[name].label(settings, shapes[name][0][0]),
+      metricName: TRAINING_LABELS[name].metric,
+      unit: "s/epoch",
+      ...perEpoch,
+      speedup: perEpoch.tfjs / perEpoch.webflow,
+      metric: Object.fromEntries(Object.entries(runs).map(([who, run]) => [who, run.metric])),
+      epochSeconds: Object.fromEntries(Object.entries(runs).map(([who, run]) => [who, run.epoch_seconds])),
+      settings,
+      trainSamples: shapes[name][0][0],
+      testSamples: shapes[name][2][0],
+    });
+  }
+  return rows;
+}
+
+const TRAINING_LABELS = {
+  boston: { metric: "test MAE",
+    label: (s, n) => `Boston MLP 13-64-64-1, Adam, ${s.epochs} epochs × ${n} rows, batch ${s.batchSize}` },
+  mnist_mlp: { metric: "test accuracy",
+    label: (s, n) => `MNIST MLP 784-128-10 (dropout ${s.dropout}), Adam, ${s.epochs} epochs × ${n} images, ` +
+      `batch ${s.batchSize}` },
+  mnist_cnn: { metric: "test accuracy",
+    label: (s, n) => `MNIST CNN (conv3×3·8, pool, conv3×3·16, pool, dense 10), Adam, ${s.epochs} epochs × ` +
+      `${n} images, batch ${s.batchSize}` },
+};
 
 // One row per measurement, in the unit it reads best in; speedup = TF.js time / webflow time.
 function tableRows(timed) {
@@ -212,6 +297,13 @@ function notes(results) {
       "backend.uploadToGPU (what its first kernel on it does: an encode pass into its packed " +
       "layout); R uploads, then a 1-value sum read back. Download: a fresh, finished upload " +
       "copied back, t.numpy() vs dataSync() (TF.js drops its CPU copy on upload).",
+    "Training: the same model, optimizer (Adam), loss, batch size, epochs and data (made once in " +
+      "Python, handed to TF.js) for webflow on WebGL, TF.js on WebGL and webflow on Pyodide's " +
+      "NumPy; fit one epoch at a time, s/epoch is the median epoch (the first, with shader " +
+      "compiles, is usually the slowest), then evaluate on the test set. MNIST MLP: the first " +
+      `${TRAINING.trainImages} training images plus ${TRAINING.shiftedCopies} copies shifted by up to ` +
+      "a pixel (as examples/mnist_mlp.py); CNN: the images alone. Each framework draws its own " +
+      "initial weights and shuffles, so test metrics differ a little.",
   ];
 }
 
@@ -235,6 +327,13 @@ function markdown(results) {
     lines.push(`| ${row.label} | ${row.unit} | ${format(row.webflow)} | ${format(row.tfjs)} | ` +
       `${format(row.numpy)} | ${speedup} |`);
   }
+  lines.push("", "| training | webflow WebGL s/epoch | TF.js s/epoch | Pyodide NumPy s/epoch | " +
+    "webflow speedup vs TF.js | test metric: webflow / TF.js / NumPy |", "|---|---:|---:|---:|---:|---|");
+  for (const row of results.training) {
+    const metric = ["webflow", "tfjs", "numpy"].map((who) => row.metric[who].toFixed(row.metricName === "test MAE" ? 2 : 4));
+    lines.push(`| ${row.label} | ${format(row.webflow)} | ${format(row.tfjs)} | ${format(row.numpy)} | ` +
+      `${row.speedup.toFixed(2)}× | ${row.metricName} ${metric.join(" / ")} |`);
+  }
   lines.push("", ...results.notes.map((note) => `- ${note}`));
   return lines.join("\n") + "\n";
 }
@@ -246,7 +345,15 @@ function showTable(results) {
     results.rows.map((row) => "<tr>" + [row.label, row.unit, format(row.webflow), format(row.tfjs),
       format(row.numpy), row.speedup === null ? "—" : `${row.speedup.toFixed(2)}×`]
       .map((cell) => `<td>${cell}</td>`).join("") + "</tr>").join("");
-  document.getElementById("table").replaceChildren(table);
+  const training = document.createElement("table");
+  const trainingHead = ["training", "webflow s/epoch", "TF.js s/epoch", "Pyodide NumPy s/epoch", "speedup vs TF.js",
+    "test metric: webflow / TF.js / NumPy"];
+  training.innerHTML = "<tr>" + trainingHead.map((h) => `<th>${h}</th>`).join("") + "</tr>" +
+    results.training.map((row) => "<tr>" + [row.label, format(row.webflow), format(row.tfjs), format(row.numpy),
+      `${row.speedup.toFixed(2)}×`, `${row.metricName} ` + ["webflow", "tfjs", "numpy"]
+        .map((who) => row.metric[who].toFixed(4)).join(" / ")]
+      .map((cell) => `<td>${cell}</td>`).join("") + "</tr>").join("");
+  document.getElementById("table").replaceChildren(table, training);
 }
 
 window.benchResults = run().catch((error) => {

@@ -58,3 +58,23 @@ def test_matmul_agrees_across_frameworks(quick_results):
     # Relative to the largest |value|; float32 sums of 64 products in different orders.
     for pair in ("webflow_vs_numpy", "tfjs_vs_numpy", "webflow_vs_tfjs"):
         assert check[pair] < 1e-5, (pair, check)
+
+
+def test_training_rows(quick_results):
+    """Each model trained by all three, on the same data: positive epoch times, a sane metric, and
+    webflow's two backends agreeing (same seed, same shuffles; float32 on both)."""
+    rows = {row["id"]: row for row in quick_results["training"]}
+    assert set(rows) == {"train-boston", "train-mnist_mlp", "train-mnist_cnn"}
+    for id, row in rows.items():
+        for framework in FRAMEWORKS:
+            assert row[framework] > 0 and math.isfinite(row[framework]), (id, framework)
+            assert len(row["epochSeconds"][framework]) == row["settings"]["epochs"], (id, framework)
+            metric = row["metric"][framework]
+            if row["metricName"] == "test MAE":
+                assert 0 < metric < 30, (id, framework, metric)  # house prices are 5-50 ($1000s)
+            else:
+                assert 0 <= metric <= 1, (id, framework, metric)
+        assert abs(row["metric"]["webflow"] - row["metric"]["numpy"]) < 0.02, (id, row["metric"])
+        assert row["speedup"] > 0
+    assert rows["train-mnist_mlp"]["trainSamples"] == 128 and rows["train-boston"]["trainSamples"] == 404
+    assert "| training | webflow WebGL s/epoch |" in quick_results["table"]

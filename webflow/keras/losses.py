@@ -1,9 +1,12 @@
 """Losses (``tf.keras.losses``): each maps (y_true, y_pred) to one value per
 sample, averaged over the batch (Keras's "sum_over_batch_size")."""
 
-from webflow import dtypes, ops
+import numpy as np
+
+from webflow import backends, dtypes, ops
 from webflow.ops import nn_ops
 from webflow.ops.dispatch import convert_to_tensor_for
+from webflow.tensor import Tensor, Variable
 
 EPSILON = 1e-7  # Keras's backend epsilon: keeps log() of probabilities finite
 
@@ -115,25 +118,45 @@ class SparseCategoricalCrossentropy(Loss):
     def call(self, y_true, y_pred):
         op = "SparseCategoricalCrossentropy"
         y_pred = convert_to_tensor_for(op, y_pred, arg="y_pred")
-        labels = convert_to_tensor_for(op, y_true, arg="y_true")
-        if labels.shape.rank == y_pred.shape.rank and labels.shape.rank and labels.shape[-1] == 1:
-            labels = ops.squeeze(labels, -1)
+        labels, host_values = _labels(op, y_true, y_pred)
         if tuple(labels.shape) != tuple(y_pred.shape[:-1]):
             raise ValueError(
-                f"{op}: y_true must hold one label per row of y_pred; received y_true.shape={tuple(y_true.shape)}, "
+                f"{op}: y_true must hold one label per row of y_pred; received y_true.shape={tuple(labels.shape)}, "
                 f"y_pred.shape={tuple(y_pred.shape)}"
             )
-        labels = ops.cast(labels, dtypes.int32)
-        if self.from_logits:
+        if self.from_logits:  # the op checks the labels' range itself
             return nn_ops.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=y_pred)
         classes = y_pred.shape[-1]
-        _check_labels(op, labels, classes)
+        _check_labels(op, labels.numpy() if host_values is None else host_values, classes)
         p = ops.clip_by_value(ops.divide(y_pred, ops.reduce_sum(y_pred, axis=-1, keepdims=True)), EPSILON, 1 - EPSILON)
         return ops.negative(ops.reduce_sum(ops.multiply(ops.one_hot(labels, classes), ops.log(p)), axis=-1))
 
 
-def _check_labels(op, labels, classes):
-    values = labels.numpy()
+def _labels(op, y_true, y_pred):
+    """Integer class labels for the scores ``y_pred`` (a trailing axis of 1 dropped): an int32
+    Tensor, and its values when they are on the host (else None).
+
+    NOTE: host labels (NumPy arrays, lists: what fit passes) become a NumPy-backend tensor:
+    checking their range reads no GPU texture (a read-back waits for every queued kernel), and
+    the first device op that uses them uploads them, as it would a NumPy array.
+    """
+    if isinstance(y_true, (Tensor, Variable)) and y_true._backend.name != "numpy":
+        labels = convert_to_tensor_for(op, y_true, arg="y_true")
+        labels = labels if labels.dtype is dtypes.int32 else ops.cast(labels, dtypes.int32)
+        if labels.shape.rank == y_pred.shape.rank and labels.shape.rank and labels.shape[-1] == 1:
+            labels = ops.squeeze(labels, -1)
+        return labels, None
+    values = np.asarray(y_true.numpy() if isinstance(y_true, (Tensor, Variable)) else y_true)
+    if values.dtype.kind not in "iub" and not (values.dtype.kind == "f" and np.all(values == np.trunc(values))):
+        raise ValueError(f"{op}: y_true must hold integer class labels; received dtype {values.dtype}")
+    values = values.astype(np.int32)
+    if values.ndim == y_pred.shape.rank and values.ndim and values.shape[-1] == 1:
+        values = values.reshape(values.shape[:-1])
+    numpy_backend = backends._instance("numpy")
+    return Tensor(numpy_backend.from_numpy(values), numpy_backend, values.shape, dtypes.int32), values
+
+
+def _check_labels(op, values, classes):
     if values.size and (values.min() < 0 or values.max() >= classes):
         raise ValueError(f"{op}: labels must be in [0, {classes}); received values in [{values.min()}, {values.max()}]")
 

@@ -1,13 +1,17 @@
-"""Metrics (``tf.keras.metrics``): running values over batches, kept on the host.
+"""Metrics (``tf.keras.metrics``): running values over batches, kept on the device.
 
 ``update_state(y_true, y_pred)`` adds a batch, ``result()`` gives the value so
 far, ``reset_state()`` starts again (Keras resets them each epoch).
+
+NOTE: the running total stays a device tensor (one sum and one add per batch), so
+``update_state`` never waits for the GPU; ``result()`` reads it back once.
 """
 
 import numpy as np
 
 from webflow import ops
 from webflow.keras import losses
+from webflow.tensor import Tensor, Variable
 
 
 class Metric:
@@ -16,20 +20,34 @@ class Metric:
         self.reset_state()
 
     def reset_state(self):
-        self.total, self.count = 0.0, 0
+        self._total = None  # a scalar tensor on the device, or None before the first batch
+        self._count = 0.0  # a float, or a scalar tensor when the sample weights are device tensors
 
     def update_state(self, y_true, y_pred, sample_weight=None):
-        values = np.asarray(self.values(y_true, y_pred).numpy(), np.float64).reshape(-1)
-        weights = np.ones_like(values) if sample_weight is None else np.broadcast_to(
-            np.asarray(sample_weight, np.float64).reshape(-1), values.shape)
-        self.total += float(np.sum(values * weights))
-        self.count += float(np.sum(weights))
+        values = ops.reshape(self.values(y_true, y_pred), (-1,))
+        if sample_weight is None:
+            total, count = ops.reduce_sum(values), float(values.shape[0])
+        elif isinstance(sample_weight, (Tensor, Variable)):
+            weights = ops.broadcast_to(ops.reshape(ops.cast(sample_weight, values.dtype), (-1,)), values.shape)
+            total, count = ops.reduce_sum(ops.multiply(values, weights)), ops.reduce_sum(weights)
+        else:  # host weights: their sum is known without the device
+            weights = np.broadcast_to(np.asarray(sample_weight, np.float32).reshape(-1), values.shape)
+            total, count = ops.reduce_sum(ops.multiply(values, weights)), float(weights.sum(dtype=np.float64))
+        self._total = total if self._total is None else ops.add(self._total, total)
+        if isinstance(count, Tensor) or isinstance(self._count, Tensor):
+            self._count = ops.add(self._count, count)
+        else:
+            self._count += count
 
     def values(self, y_true, y_pred):
         raise NotImplementedError
 
     def result(self):
-        return self.total / self.count if self.count else 0.0
+        """The value so far, as a float (one read-back of the running total)."""
+        if self._total is None:
+            return 0.0
+        count = float(self._count.numpy()) if isinstance(self._count, Tensor) else self._count
+        return float(self._total.numpy()) / count if count else 0.0
 
     def get_config(self):
         return {"name": self.name}
@@ -75,11 +93,9 @@ class SparseCategoricalAccuracy(Metric):
     """How often the argmax of y_pred is the integer label y_true."""
 
     def values(self, y_true, y_pred):
-        labels = ops.convert_to_tensor(y_true)
         y_pred = ops.convert_to_tensor(y_pred)
-        if labels.shape.rank == y_pred.shape.rank:
-            labels = ops.squeeze(labels, -1)
-        return ops.cast(ops.equal(ops.cast(labels, "int32"), ops.argmax(y_pred, axis=-1)), "float32")
+        labels, _ = losses._labels("SparseCategoricalAccuracy", y_true, y_pred)
+        return ops.cast(ops.equal(labels, ops.argmax(y_pred, axis=-1)), "float32")
 
 
 class MeanAbsoluteError(Metric):

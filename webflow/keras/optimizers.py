@@ -4,13 +4,74 @@ Each optimizer keeps its slots (momentum, moment estimates) per variable and
 counts ``iterations``. ``learning_rate`` is a float or a schedule (a callable
 of the step). ``clipnorm`` clips each gradient's norm, ``clipvalue`` each value,
 ``global_clipnorm`` the norm of all of them together.
+
+An update is written once as elementwise expressions (``_fused``). On WebGL each
+expression is one pass of the elementwise kernel, so an Adam step is 4 passes per
+variable instead of 12 separate ops; on NumPy the same expressions run op by op.
 """
 
 import math
 from types import SimpleNamespace
 
-from webflow import ops
-from webflow.tensor import Variable
+import numpy as np
+
+from webflow import backends, ops
+from webflow.tensor import Tensor, Variable
+
+# --- fused elementwise updates ----------------------------------------------------------------
+# An expression is a nested tuple ("op", operand, ...): the op is a primitive elementwise op
+# (add, subtract, multiply, divide, sqrt, maximum), an operand is one of the inputs X0..X2,
+# a Python float (a constant: betas, epsilon) or another expression. Values that change from
+# step to step (learning rates, bias corrections) are inputs, never constants, so each update
+# compiles one shader, once.
+X0, X1, X2 = "x0", "x1", "x2"
+MAX_INPUTS = 3  # the elementwise kernel's inputs (elementwise.glsl)
+
+
+def _fused(expression, *inputs):
+    """``expression`` over ``inputs`` (Tensors or Variables; the first one's shape, the others the
+    same shape or one value) as a new Tensor, in one GPU pass on WebGL.
+
+    >>> import webflow as tf
+    >>> w, g = tf.constant([1.0, 2.0]), tf.constant([0.5, 0.5])
+    >>> _fused(("subtract", X0, ("multiply", X1, 0.1)), w, g).numpy()
+    array([0.95, 1.95], dtype=float32)
+    """
+    assert 1 <= len(inputs) <= MAX_INPUTS, expression
+    tensors = [ops.convert_to_tensor(x) for x in inputs]
+    backend = backends.get_backend()
+    run = getattr(backend, "_run", None)  # the WebGL backend's elementwise dispatch
+    if run is None or any(t._backend is not backend for t in tensors):
+        return _evaluate(expression, tensors)
+    shape = tuple(tensors[0].shape)
+    # NOTE: one call of the elementwise kernel whose expression nests the ops' GLSL functions
+    # (ops.glsl); inputs of one value are read as scalars, so a step size broadcasts.
+    handle = run(_glsl(expression), [t._handle for t in tensors], shape)
+    return Tensor(handle, backend, shape, tensors[0].dtype)
+
+
+def _evaluate(expression, tensors):
+    """The expression with webflow's ops, one kernel per op (any backend)."""
+    if isinstance(expression, str):
+        return tensors[int(expression[1:])]
+    if isinstance(expression, float):
+        return expression
+    op, *operands = expression
+    return getattr(ops, op)(*(_evaluate(x, tensors) for x in operands))
+
+
+def _glsl(expression):
+    """The expression as nested calls of ops.glsl's functions: ("add", X0, 0.5) -> op_add(x0, 0.5)."""
+    if isinstance(expression, str):
+        return expression
+    if isinstance(expression, float):
+        if not math.isfinite(expression):
+            raise ValueError(f"optimizer: constants must be finite; received {expression}")
+        # NOTE: the shortest text that reads back as the same float32; it always has a '.' or an
+        # exponent, as a GLSL float literal needs.
+        return f"({str(np.float32(expression))})"
+    op, *operands = expression
+    return f"op_{op}({', '.join(_glsl(x) for x in operands)})"
 
 
 class Optimizer:
@@ -38,7 +99,11 @@ class Optimizer:
     def apply_gradients(self, grads_and_vars):
         """One step: clip the gradients, then update each variable (None gradients are skipped)."""
         pairs = [(g, v) for g, v in grads_and_vars if g is not None]
-        grads = [g for g, _ in pairs]
+        grads = [ops.convert_to_tensor(g, dtype=v.dtype) for g, v in pairs]
+        for g, (_, var) in zip(grads, pairs):
+            if tuple(g.shape) != tuple(var.shape):
+                raise ValueError(f"{self.name}.apply_gradients: a gradient must have its variable's shape; "
+                                 f"received {tuple(g.shape)} for {var.name!r} of shape {tuple(var.shape)}")
         if self.clipvalue is not None:
             grads = [ops.clip_by_value(g, -self.clipvalue, self.clipvalue) for g in grads]
         if self.clipnorm is not None:
@@ -46,17 +111,24 @@ class Optimizer:
         if self.global_clipnorm is not None and grads:
             total = ops.sqrt(sum(ops.reduce_sum(ops.square(g)) for g in grads))
             grads = [_clip_norm(g, self.global_clipnorm, total) for g in grads]
-        lr = self._lr()
+        lr = self._lr()  # the schedule's value at the step about to be taken (counting from 0)
         self.iterations += 1
+        # NOTE: per-step scalars (learning rate, bias corrections) become tensors once per step,
+        # shared by every variable, not once per variable and op.
+        scalars = {name: ops.constant(value, dtype="float32") for name, value in self.step_scalars(lr).items()}
         for g, (_, var) in zip(grads, pairs):
-            self.update(var, g, lr)
+            self.update(var, g, scalars)
         return self.iterations
 
     def minimize(self, loss, var_list, tape):
         grads = tape.gradient(loss, var_list)
         return self.apply_gradients(zip(grads, var_list))
 
-    def update(self, var, g, lr):
+    def step_scalars(self, lr):
+        """{name: float} for this step (``self.iterations`` already counts it)."""
+        return {"lr": lr}
+
+    def update(self, var, g, scalars):
         raise NotImplementedError
 
     def get_config(self):
@@ -83,38 +155,52 @@ class SGD(Optimizer):
         super().__init__(learning_rate, **kwargs)
         if not 0 <= momentum <= 1:
             raise ValueError(f"SGD: momentum must be in [0, 1]; received {momentum}")
-        self.momentum, self.nesterov = momentum, nesterov
+        self.momentum, self.nesterov = float(momentum), nesterov
 
-    def update(self, var, g, lr):
+    def update(self, var, g, s):
+        lr = s["lr"]
         if not self.momentum:
-            var.assign_sub(ops.multiply(g, lr))
+            var.assign(_fused(("subtract", X0, ("multiply", X1, X2)), var, g, lr))
             return
         v = self.slot(var, "momentum")
-        v.assign(ops.subtract(ops.multiply(v, self.momentum), ops.multiply(g, lr)))
-        step = ops.subtract(ops.multiply(v, self.momentum), ops.multiply(g, lr)) if self.nesterov else v
-        var.assign_add(step)
+        v.assign(_fused(("subtract", ("multiply", X0, self.momentum), ("multiply", X1, X2)), v, g, lr))
+        if self.nesterov:
+            step = _fused(("subtract", ("multiply", X0, self.momentum), ("multiply", X1, X2)), v, g, lr)
+            var.assign(_fused(("add", X0, X1), var, step))
+        else:
+            var.assign(_fused(("add", X0, X1), var, v))
 
 
 class Adam(Optimizer):
     """m += (g - m)(1 - beta_1); v += (g^2 - v)(1 - beta_2);
-    var -= lr * sqrt(1 - beta_2^t) / (1 - beta_1^t) * m / (sqrt(v) + epsilon)."""
+    var -= lr * sqrt(1 - beta_2^t) / (1 - beta_1^t) * m / (sqrt(v) + epsilon).
+
+    >>> import webflow as tf
+    >>> w = tf.Variable([1.0, -1.0])
+    >>> _ = tf.keras.optimizers.Adam(0.1).apply_gradients([(tf.constant([0.5, -2.0]), w)])
+    >>> w.numpy().round(4)  # the first step moves each weight by about lr
+    array([ 0.9, -0.9], dtype=float32)
+    """
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False, **kwargs):
         super().__init__(learning_rate, **kwargs)
-        self.beta_1, self.beta_2, self.epsilon, self.amsgrad = beta_1, beta_2, epsilon, amsgrad
+        self.beta_1, self.beta_2, self.epsilon, self.amsgrad = float(beta_1), float(beta_2), float(epsilon), amsgrad
 
-    def update(self, var, g, lr):
+    def step_scalars(self, lr):
         t = self.iterations
+        return {"lr": lr, "step": lr * math.sqrt(1 - self.beta_2**t) / (1 - self.beta_1**t)}
+
+    def update(self, var, g, s):
         m, v = self.slot(var, "m"), self.slot(var, "v")
-        m.assign_add(ops.multiply(ops.subtract(g, m), 1 - self.beta_1))
-        v.assign_add(ops.multiply(ops.subtract(ops.square(g), v), 1 - self.beta_2))
+        m.assign(_fused(("add", X0, ("multiply", ("subtract", X1, X0), 1 - self.beta_1)), m, g))
+        v.assign(_fused(("add", X0, ("multiply", ("subtract", ("multiply", X1, X1), X0), 1 - self.beta_2)), v, g))
         second = v
         if self.amsgrad:
-            v_max = self.slot(var, "v_max")
-            v_max.assign(ops.maximum(v_max, v))
-            second = v_max
-        step = lr * math.sqrt(1 - self.beta_2**t) / (1 - self.beta_1**t)
-        var.assign_sub(ops.multiply(ops.divide(m, ops.add(ops.sqrt(second), self.epsilon)), step))
+            second = self.slot(var, "v_max")
+            second.assign(_fused(("maximum", X0, X1), second, v))
+        # NOTE: two passes, as the kernel reads at most three tensors: var, m, v and the step are four.
+        direction = _fused(("divide", X0, ("add", ("sqrt", X1), self.epsilon)), m, second)
+        var.assign(_fused(("subtract", X0, ("multiply", X1, X2)), var, direction, s["step"]))
 
 
 class AdamW(Adam):
@@ -125,9 +211,12 @@ class AdamW(Adam):
         super().__init__(learning_rate, beta_1, beta_2, epsilon, amsgrad, **kwargs)
         self.weight_decay = weight_decay
 
-    def update(self, var, g, lr):
-        var.assign_sub(ops.multiply(var, lr * self.weight_decay))
-        super().update(var, g, lr)
+    def step_scalars(self, lr):
+        return {**super().step_scalars(lr), "decay": lr * self.weight_decay}
+
+    def update(self, var, g, s):
+        var.assign(_fused(("subtract", X0, ("multiply", X0, X1)), var, s["decay"]))
+        super().update(var, g, s)
 
 
 class RMSprop(Optimizer):
@@ -135,22 +224,25 @@ class RMSprop(Optimizer):
 
     def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7, centered=False, **kwargs):
         super().__init__(learning_rate, **kwargs)
-        self.rho, self.momentum, self.epsilon, self.centered = rho, momentum, epsilon, centered
+        self.rho, self.momentum, self.epsilon, self.centered = float(rho), float(momentum), float(epsilon), centered
 
-    def update(self, var, g, lr):
+    def update(self, var, g, s):
+        rho, eps = self.rho, self.epsilon
         v = self.slot(var, "velocity")
-        v.assign(ops.add(ops.multiply(v, self.rho), ops.multiply(ops.square(g), 1 - self.rho)))
-        denominator = v
+        v.assign(_fused(("add", ("multiply", X0, rho), ("multiply", ("multiply", X1, X1), 1 - rho)), v, g))
         if self.centered:
             avg = self.slot(var, "average_gradient")
-            avg.assign(ops.add(ops.multiply(avg, self.rho), ops.multiply(g, 1 - self.rho)))
-            denominator = ops.subtract(v, ops.square(avg))
-        step = ops.divide(ops.multiply(g, lr), ops.add(ops.sqrt(denominator), self.epsilon))
+            avg.assign(_fused(("add", ("multiply", X0, rho), ("multiply", X1, 1 - rho)), avg, g))
+            direction = _fused(("divide", X0, ("add", ("sqrt", ("subtract", X1, ("multiply", X2, X2))), eps)),
+                               g, v, avg)
+        else:
+            direction = _fused(("divide", X0, ("add", ("sqrt", X1), eps)), g, v)
         if self.momentum:
             mom = self.slot(var, "momentum")
-            mom.assign(ops.add(ops.multiply(mom, self.momentum), step))
-            step = mom
-        var.assign_sub(step)
+            mom.assign(_fused(("add", ("multiply", X0, self.momentum), ("multiply", X1, X2)), mom, direction, s["lr"]))
+            var.assign(_fused(("subtract", X0, X1), var, mom))
+        else:
+            var.assign(_fused(("subtract", X0, ("multiply", X1, X2)), var, direction, s["lr"]))
 
 
 class Adagrad(Optimizer):
@@ -158,12 +250,13 @@ class Adagrad(Optimizer):
 
     def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7, **kwargs):
         super().__init__(learning_rate, **kwargs)
-        self.initial_accumulator_value, self.epsilon = initial_accumulator_value, epsilon
+        self.initial_accumulator_value, self.epsilon = initial_accumulator_value, float(epsilon)
 
-    def update(self, var, g, lr):
+    def update(self, var, g, s):
         acc = self.slot(var, "accumulator", self.initial_accumulator_value)
-        acc.assign_add(ops.square(g))
-        var.assign_sub(ops.divide(ops.multiply(g, lr), ops.sqrt(ops.add(acc, self.epsilon))))
+        acc.assign(_fused(("add", X0, ("multiply", X1, X1)), acc, g))
+        direction = _fused(("divide", X0, ("sqrt", ("add", X1, self.epsilon))), g, acc)
+        var.assign(_fused(("subtract", X0, ("multiply", X1, X2)), var, direction, s["lr"]))
 
 
 class ExponentialDecay:
