@@ -34,22 +34,22 @@ uniform int u_inner3;
 #endif
 
 float pick(int row, int col) {
-  if (col < u_inner0) return fetch(u_x0, u_width0, row * u_inner0 + col);
+  if (col < u_inner0) return fetch(u_x0, row * u_inner0 + col);
   col -= u_inner0;
 #if NUM_INPUTS > 2
-  if (col < u_inner1) return fetch(u_x1, u_width1, row * u_inner1 + col);
+  if (col < u_inner1) return fetch(u_x1, row * u_inner1 + col);
   col -= u_inner1;
 #endif
 #if NUM_INPUTS > 3
-  if (col < u_inner2) return fetch(u_x2, u_width2, row * u_inner2 + col);
+  if (col < u_inner2) return fetch(u_x2, row * u_inner2 + col);
   col -= u_inner2;
 #endif
 #if NUM_INPUTS == 2
-  return fetch(u_x1, u_width1, row * u_inner1 + col);
+  return fetch(u_x1, row * u_inner1 + col);
 #elif NUM_INPUTS == 3
-  return fetch(u_x2, u_width2, row * u_inner2 + col);
+  return fetch(u_x2, row * u_inner2 + col);
 #else
-  return fetch(u_x3, u_width3, row * u_inner3 + col);
+  return fetch(u_x3, row * u_inner3 + col);
 #endif
 }
 
@@ -58,7 +58,7 @@ void main() {
   vec4 v = vec4(0.0);
   if (base < u_size) {
     // NOTE: one division per fragment; the next three values walk the row.
-    int row = base / u_rowLength;
+    int row = quotient(base, u_rowLength);
     int col = base - row * u_rowLength;
     for (int c = 0; c < 4 && base + c < u_size; ++c) {
       v[c] = pick(row, col);

@@ -74,8 +74,8 @@ export class Runtime {
       console.warn("webflow: this GPU cannot render to float32 textures; tensors are held as float16 " +
         "(about 3 significant digits, |x| <= 65504, integers exact to 2048)");
     }
-    this.programs = new Programs(gl, sources);
     this.textures = new Textures(gl, this.caps.maxTextureSize, this.caps.precision);
+    this.programs = new Programs(gl, sources, { ROW_SHIFT: this.textures.rowShift });
     this.handles = new Map(); // id -> texture record
     this.nextId = 1;
     this.counts = { draws: 0, uploads: 0, reads: 0 };
@@ -568,20 +568,43 @@ export class Runtime {
   conv2d(variant, idA, idB, n, ...ints) {
     const [cin, cout, groups] = [ints[3], ints[7], ints[16]];
     const { define, names } = CONV_VARIANTS[variant];
-    const defines = { [define]: 1 };
-    // NOTE: four channels per fragment and per texel read need whole texels of channels.
-    if (groups === 1 && cout % 4 === 0 && (define !== "TRANSPOSE" || cin % 4 === 0)) defines.VEC4 = 1;
-    if (define === "CONV" && defines.VEC4 && cin % 4 === 0) defines.X_VEC4 = 1;
     const inputs = [this.record(idA), this.record(idB)];
-    const out = this.draw(this.programs.get("conv2d", defines), this.textures.acquire(n), (set, bind) => {
+    const setInputs = (set, bind) => {
       inputs.forEach((record, unit) => {
         bind(unit, `u_${names[unit]}`, record);
         set(`u_${names[unit]}Width`, record.width);
       });
       this.setWindow(set, ints);
       set("u_groups", groups);
+    };
+    if (define === "CONV" && groups === 1 && cout % 4 === 0 && n > 0) {
+      return this.adopt(this.convBlocks(n, cin, cout, ints, setInputs));
+    }
+    const defines = { [define]: 1 };
+    // NOTE: four channels per fragment and per texel read need whole texels of channels.
+    if (groups === 1 && cout % 4 === 0 && (define !== "TRANSPOSE" || cin % 4 === 0)) defines.VEC4 = 1;
+    if (define === "CONV" && defines.VEC4 && cin % 4 === 0) defines.X_VEC4 = 1;
+    return this.adopt(this.draw(this.programs.get("conv2d", defines), this.textures.acquire(n), setInputs));
+  }
+
+  // conv2d.glsl's BLOCK path: 4 pixels x 4 channels per fragment into four targets,
+  // then unpack.glsl (FLAT) gathers them into the n-value output.
+  convBlocks(n, cin, cout, ints, setInputs) {
+    const [rows, width] = [ints[4] * ints[5], ints[6]]; // output rows N * OH, row length OW
+    const targetValues = 4 * rows * Math.ceil(width / 4) * (cout / 4);
+    const targets = [0, 1, 2, 3].map(() => this.textures.acquire(targetValues));
+    const defines = { CONV: 1, BLOCK: 1 };
+    if (cin % 4 === 0) defines.X_VEC4 = 1;
+    else if (cin === 1 && ints[11] === 1) defines.X_ROW = 1;
+    this.draw(this.programs.get("conv2d", defines), this.multipleTargets(targets), setInputs);
+    const out = this.draw(this.programs.get("unpack", { CONV_BLOCKS: 1 }), this.textures.acquire(n), (set, bind) => {
+      targets.forEach((target, r) => bind(r, `u_x${r}`, target));
+      set("u_M", n / cout);
+      set("u_cols", cout);
+      set("u_rowPixels", width);
     });
-    return this.adopt(out);
+    targets.forEach((target) => this.textures.release(target));
+    return out;
   }
 
   // Max pooling ("max_pool2d": x -> y) or its gradient ("max_pool2d_grad": x, dy -> dx).
