@@ -240,7 +240,11 @@ vec4 conv4(int o) {
 // (groups == 1, Cout % 4 == 0): pixels j0 .. j0 + 3 of one output row (j0 = 4J),
 // channels 4c4 .. 4c4 + 3. Fragment t = g * (Cout / 4) + c4 with block
 // g = (n * OH + i) * ceil(OW / 4) + J; pixel j0 + r goes to render target r,
-// texel t (flat layout), and unpack.glsl (CONV_BLOCKS) gathers the targets into y.
+// texel t (row-major in the targets' near-square textures, whose width is
+// u_outWidth), and unpack.glsl (CONV_BLOCKS) gathers the targets into y.
+// NOTE: near-square, not one long row: SwiftShader shades 2x2 quads and splits
+// a draw across threads by rows, so a one-row draw of few long fragments (the
+// filter gradient's) would run at half speed on one core.
 // NOTE: the four pixels share every filter texel and their row's index
 // arithmetic, which costs SwiftShader more than the reads: with X_VEC4 a step
 // reads 4 filter texels and 4 x texels for 64 multiply-adds. X_ROW (Cin == 1,

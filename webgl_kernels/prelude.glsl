@@ -25,11 +25,13 @@ int outTexel(int width) {
   return int(gl_FragCoord.y) * width + int(gl_FragCoord.x);
 }
 
-// a / b for a >= 0, b > 0. NOTE: integer division is slow on SwiftShader (a
-// scalar loop per lane); a float estimate corrected by whole steps is exact and
-// several times cheaper. The estimate is off by at most one below 2^24 and by a
-// few steps past it, where float(a) rounds.
+// a / b for a >= 0, b > 0 (0 for b <= 0: size-0 shapes reach kernels too). NOTE:
+// integer division is slow on SwiftShader (a scalar loop per lane); a float
+// estimate corrected by whole steps is exact and several times cheaper. The
+// estimate is off by at most one below 2^24 and by a few steps past it, where
+// float(a) rounds.
 int quotient(int a, int b) {
+  if (b <= 0) return 0;
   int q = int(float(a) / float(b));
   int r = a - q * b;
   while (r < 0) { q -= 1; r += b; }

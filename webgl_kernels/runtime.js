@@ -591,8 +591,10 @@ export class Runtime {
   // then unpack.glsl (FLAT) gathers them into the n-value output.
   convBlocks(n, cin, cout, ints, setInputs) {
     const [rows, width] = [ints[4] * ints[5], ints[6]]; // output rows N * OH, row length OW
-    const targetValues = 4 * rows * Math.ceil(width / 4) * (cout / 4);
-    const targets = [0, 1, 2, 3].map(() => this.textures.acquire(targetValues));
+    const texels = rows * Math.ceil(width / 4) * (cout / 4);
+    // NOTE: near-square targets (see conv2d.glsl's BLOCK): few fragments still use both cores.
+    const side = Math.min(this.textures.rowLimit, Math.ceil(Math.sqrt(texels)));
+    const targets = [0, 1, 2, 3].map(() => this.textures.acquirePacked(side, Math.ceil(texels / side)));
     const defines = { CONV: 1, BLOCK: 1 };
     if (cin % 4 === 0) defines.X_VEC4 = 1;
     else if (cin === 1 && ints[11] === 1) defines.X_ROW = 1;
@@ -602,6 +604,7 @@ export class Runtime {
       set("u_M", n / cout);
       set("u_cols", cout);
       set("u_rowPixels", width);
+      set("u_targetWidth", side);
     });
     targets.forEach((target) => this.textures.release(target));
     return out;

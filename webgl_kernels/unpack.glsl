@@ -4,8 +4,8 @@
 // at texel (col / 4, b * ceil(u_M / 4) + m / 4), component col % 4.
 // Define CONV_BLOCKS: conv2d.glsl's BLOCK targets (u_cols = Cout, a multiple of 4;
 // u_M = N * OH * OW; u_rowPixels = OW): pixel m = q * OW + j, channel texel c4 sits
-// in target j % 4 at texel (q * ceil(OW / 4) + j / 4) * (Cout / 4) + c4, flat layout
-// (flatTexel), so any number of pixels fits.
+// in target j % 4 at texel T = (q * ceil(OW / 4) + j / 4) * (Cout / 4) + c4, that is
+// (T % u_targetWidth, T / u_targetWidth).
 // Uniforms: u_x0..u_x3 (the four targets), u_M, u_cols (N); u_size, u_outWidth as every kernel.
 // Output layout: four values per texel, row-major flat.
 
@@ -18,6 +18,7 @@ uniform sampler2D u_x3;
 uniform int u_M;
 uniform int u_cols;
 uniform int u_rowPixels;
+uniform int u_targetWidth;
 
 // Texel (x, y) of target r. NOTE: GLSL ES 3.00 cannot index samplers by a
 // variable, so all four are read and one is kept.
@@ -36,7 +37,9 @@ void main() {
   int m = quotient(t, cols4);
   int q = quotient(m, u_rowPixels);
   int j = m - q * u_rowPixels;
-  ivec2 at = flatTexel((q * ((u_rowPixels + 3) >> 2) + (j >> 2)) * cols4 + t - m * cols4);
+  int texel = (q * ((u_rowPixels + 3) >> 2) + (j >> 2)) * cols4 + t - m * cols4;
+  int y = quotient(texel, u_targetWidth);
+  ivec2 at = ivec2(texel - y * u_targetWidth, y);
   // NOTE: one read, not four: neighbouring fragments mostly agree on the target.
   int r = j & 3;
   if (r == 0) outColor = texelFetch(u_x0, at, 0);
