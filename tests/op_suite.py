@@ -883,3 +883,83 @@ def grad_cases(row):
     if not row.grad:
         return []
     return [c for c in row.shapes if all(math.prod(s) <= 64 for s in c) and all(math.prod(s) > 0 for s in c)]
+
+
+# --- issue #4, part 4: WebGL's conv block path, conv gradients as convolutions, strided_slice masks,
+# concat/pad, cheaper pooling/resize gradients, sin/cos range ------------------------------------
+
+def _ref_conv2d_transpose_dilated(dy, w, output_shape, strides, padding, dilations):
+    """Scatter each dy cell back through the dilated filter (w: [h, w, out, in])."""
+    kernel = w.shape[:2]
+    pads = _ref_pads(padding, output_shape[1:3], kernel, strides, dilations)
+    out = np.zeros((output_shape[0], output_shape[1] + sum(pads[0]), output_shape[2] + sum(pads[1]), w.shape[2]))
+    for i in range(dy.shape[1]):
+        for j in range(dy.shape[2]):
+            for a in range(kernel[0]):
+                for b in range(kernel[1]):
+                    out[:, i * strides[0] + a * dilations[0], j * strides[1] + b * dilations[1]] += dy[:, i, j] @ w[a, b].T
+    return out[:, pads[0][0]:pads[0][0] + output_shape[1], pads[1][0]:pads[1][0] + output_shape[2]]
+
+
+def _ops4_conv_rows():
+    """WebGL runs conv2d with Cout % 4 == 0 as 4-pixel x 4-channel blocks (Cin == 1 with
+    horizontal stride 1 reads a tap's pixels as two texels), and the gradients of stride-1
+    convolutions (input) and of all ungrouped ones (filter) as such convolutions: rows for
+    1 channel, channels not divisible by 4, strides 2, dilation 2, SAME/VALID/explicit
+    pads, kernels 1/3/5, rows of a width not divisible by 4, batch not divisible by 4."""
+    rows = []
+    for strides, padding, dilations, cases in [
+        (1, "VALID", 1, [((2, 9, 7, 1), (3, 3, 1, 8)), ((3, 6, 26, 1), (3, 3, 1, 4))]),  # OW 5 and 24; 1 channel
+        (1, "SAME", 1, [((1, 5, 3, 1), (5, 5, 1, 4)), ((2, 5, 6, 3), (3, 3, 3, 12))]),  # kernel 5 on 3 columns; 3 channels
+        (2, "SAME", 1, [((2, 7, 9, 1), (3, 3, 1, 4)), ((1, 9, 7, 8), (3, 3, 8, 4))]),  # stride 2: no row reads
+        (1, "SAME", 2, [((1, 7, 9, 1), (3, 3, 1, 4)), ((2, 8, 7, 4), (3, 3, 4, 8))]),  # dilation 2
+        ([2, 1], [[2, 0], [1, 3]], 1, [((2, 6, 5, 1), (2, 3, 1, 4))]),  # stride 1 across only, explicit pads
+        (1, "VALID", 1, [((1, 3, 3, 5), (1, 1, 5, 4)), ((1, 1, 1, 1), (1, 1, 1, 4))]),  # kernel 1; one pixel
+    ]:
+        s2, d2 = (strides,) * 2 if isinstance(strides, int) else strides, (dilations, dilations)
+        rows.append(Row(
+            "conv2d",
+            lambda tf, x, w, s=strides, p=padding, d=dilations: tf.nn.conv2d(x, w, s, p, dilations=d),
+            lambda x, w, s=s2, p=padding, d=d2: _ref_conv2d(x, w, s, p, d),
+            cases, reduce_len=lambda case: math.prod(case[1][:3]), label=f"blocks,strides={strides},{padding},dilations={dilations}"))
+    for strides, padding, dilations, output_shape, cases in [
+        (1, "SAME", 1, (2, 5, 6, 1), [((2, 5, 6, 4), (3, 3, 1, 4))]),  # 1 input channel: padded to 4
+        (1, "SAME", 1, (1, 4, 5, 3), [((1, 4, 5, 2), (3, 3, 3, 2))]),  # 3 input channels
+        (1, "VALID", 1, (2, 7, 6, 8), [((2, 5, 4, 4), (3, 3, 8, 4))]),
+        (1, "SAME", 2, (1, 6, 7, 4), [((1, 6, 7, 3), (3, 3, 4, 3))]),
+        (1, "VALID", 1, (1, 9, 9, 1), [((1, 5, 5, 4), (5, 5, 1, 4))]),  # kernel 5
+        (1, "VALID", 1, (1, 3, 3, 5), [((1, 3, 3, 4), (1, 1, 5, 4))]),  # kernel 1
+        (2, "SAME", 1, (1, 7, 7, 4), [((1, 4, 4, 4), (3, 3, 4, 4))]),  # stride 2: the per-value kernel
+    ]:
+        rows.append(Row(
+            "conv2d_transpose",
+            lambda tf, dy, w, s=strides, p=padding, o=output_shape, d=dilations:
+                tf.nn.conv2d_transpose(dy, w, o, s, p, dilations=d),
+            lambda dy, w, s=strides, p=padding, o=output_shape, d=dilations:
+                _ref_conv2d_transpose_dilated(dy, w, o, (s, s), p, (d, d)),
+            cases, reduce_len=lambda case: math.prod(case[1][:2]) * case[1][3],
+            label=f"as conv,strides={strides},{padding},dilations={dilations},{output_shape}"))
+    for strides, padding, dilations, filter_shape, cases in [
+        (1, "SAME", 1, (3, 3, 1, 4), [((3, 7, 5, 1), (3, 7, 5, 4))]),  # batch 3, 1 channel
+        (2, "SAME", 1, (3, 3, 2, 8), [((2, 9, 7, 2), (2, 5, 4, 8))]),
+        (1, "VALID", 2, (3, 3, 4, 4), [((1, 8, 9, 4), (1, 4, 5, 4))]),
+        (2, "VALID", 1, (1, 1, 3, 4), [((2, 5, 5, 3), (2, 3, 3, 4))]),
+        (1, "SAME", 1, (5, 5, 1, 4), [((1, 4, 4, 1), (1, 4, 4, 4))]),  # kernel wider than the image
+        (1, "SAME", 1, (3, 3, 32, 64), [((2, 14, 14, 32), (2, 14, 14, 64))]),
+    ]:
+        rows.append(Row(
+            "conv2d_backprop_filter",
+            lambda tf, x, dy, s=strides, p=padding, d=dilations, f=filter_shape:
+                tf.nn.conv2d_backprop_filter(x, f, dy, s, p, dilations=d),
+            lambda x, dy, s=strides, p=padding, d=dilations, f=filter_shape:
+                _ref_backprop_filter(x, dy, f, (s, s), p, (d, d)),
+            cases, reduce_len=lambda case: math.prod(case[1][:3]),
+            label=f"as conv,strides={strides},{padding},dilations={dilations},{filter_shape}"))
+    return rows
+
+
+def _ops4_rows():
+    return [*_ops4_conv_rows()]
+
+
+ROWS += _ops4_rows()
