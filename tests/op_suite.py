@@ -958,8 +958,34 @@ def _ops4_conv_rows():
     return rows
 
 
+def _ops4_array_rows():
+    """concat (eight inputs a pass, whole texels where rows allow) and pad (one pass;
+    neighbouring unpadded axes merged on WebGL), at texel-aligned and unaligned offsets."""
+    many = lambda k: (lambda tf, x, y: tf.concat([x, y] * k, -1), lambda x, y: np.concatenate([x, y] * k, -1))  # noqa: E731
+    return [
+        Row("concat", *many(5), [((2, 4), (2, 8)), ((3, 5), (3, 1)), ((2, 0), (2, 3))], label="ten inputs: two passes"),
+        Row("concat", *many(4), [((1, 257), (1, 3)), ((0, 4), (0, 8))], label="eight inputs: one pass"),
+        Row("concat", lambda tf, x, y: tf.concat([x, y], 0), lambda x, y: np.concatenate([x, y], 0),
+            [((3, 4, 8), (5, 4, 8)), ((1, 3), (2, 3)), ((257,), (4,))], label="axis 0, whole texels"),
+        Row("concat", lambda tf, x, y: tf.concat([x, y, x], 1), lambda x, y: np.concatenate([x, y, x], 1),
+            [((2, 4, 3), (2, 2, 3)), ((2, 8, 4), (2, 4, 4))], grad=False, label="middle axis"),
+        Row("pad", lambda tf, x: tf.pad(x, [[2, 2], [3, 3]]), lambda x: np.pad(x, [[2, 2], [3, 3]]),
+            [((4, 8),), ((3, 257),), ((1, 1),), ((0, 5),), ((5, 0),)], label="both axes"),
+        Row("pad", lambda tf, x: tf.pad(x, [[0, 0], [1, 1], [1, 1], [0, 0]]),
+            lambda x: np.pad(x, [[0, 0], [1, 1], [1, 1], [0, 0]]), [((2, 3, 3, 4),), ((2, 5, 7, 3),)], label="images"),
+        Row("pad", lambda tf, x: tf.pad(x, [[1, 0], [0, 0], [0, 0], [0, 2], [0, 0], [3, 1]], constant_values=-2.5),
+            lambda x: np.pad(x, [[1, 0], [0, 0], [0, 0], [0, 2], [0, 0], [3, 1]], constant_values=-2.5),
+            [((1, 2, 3, 2, 1, 2),)], label="rank 6, merged axes"),
+        Row("pad", lambda tf, x: tf.pad(x, [[1, 2]], constant_values=tf.constant(4, tf.int32)),
+            lambda x: np.pad(x, [[1, 2]], constant_values=4), [((5,),)], dtype="int32", grad=False,
+            label="int32, tensor constant"),
+        Row("pad", lambda tf, x: tf.pad(x, [[1, 1], [2, 0]], constant_values=np.nan),
+            lambda x: np.pad(x, [[1, 1], [2, 0]], constant_values=np.nan), [((2, 3),)], grad=False, label="NaN fill"),
+    ]
+
+
 def _ops4_rows():
-    return [*_ops4_conv_rows()]
+    return [*_ops4_conv_rows(), *_ops4_array_rows()]
 
 
 ROWS += _ops4_rows()

@@ -25,18 +25,18 @@ int outTexel(int width) {
   return int(gl_FragCoord.y) * width + int(gl_FragCoord.x);
 }
 
-// a / b for a >= 0, b > 0 (0 for b <= 0: size-0 shapes reach kernels too). NOTE:
-// integer division is slow on SwiftShader (a scalar loop per lane); a float
-// estimate corrected by whole steps is exact and several times cheaper. The
-// estimate is off by at most one below 2^24 and by a few steps past it, where
-// float(a) rounds.
+// a / b for 0 <= a < 2^31, b > 0 (0 for b <= 0: size-0 shapes reach kernels too).
+// NOTE: integer division is slow on SwiftShader (a scalar loop per lane). A float
+// estimate is off by at most one below 2^24 and by up to a few hundred past it,
+// where float(a) rounds; the remainder's own float quotient (small, so nearly
+// exact) and one last step make it exact, without loops (a loop here, even one
+// never entered, made pad 40% slower).
 int quotient(int a, int b) {
   if (b <= 0) return 0;
   int q = int(float(a) / float(b));
+  q += int(floor(float(a - q * b) / float(b)));
   int r = a - q * b;
-  while (r < 0) { q -= 1; r += b; }
-  while (r >= b) { q += 1; r -= b; }
-  return q;
+  return q - int(r < 0) + int(r >= b);
 }
 
 // Where texel t of a flat tensor's texture sits. NOTE: textures.js makes flat

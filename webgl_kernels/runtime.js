@@ -13,11 +13,11 @@ import { Programs, loadSources } from "./programs.js";
 import { Textures } from "./textures.js";
 
 const KERNELS = ["prelude", "ops", "elementwise", "reduce", "matmul", "pack", "matmul_packed", "unpack", "softmax",
-  "cumsum", "concat", "gather", "unsorted_segment_sum", "scatter_add", "scatter_add_vertex", "conv2d", "pool"];
+  "cumsum", "concat", "pad", "gather", "unsorted_segment_sum", "scatter_add", "scatter_add_vertex", "conv2d", "pool"];
 const MAX_RANK = 6;
 const REDUCE_CHUNK = 64;
 const REDUCE_DEFINES = { sum: "REDUCE_SUM", prod: "REDUCE_PROD", max: "REDUCE_MAX", argmax: "ARGMAX" };
-const CONCAT_INPUTS = 4; // samplers per concat pass (concat.glsl)
+const CONCAT_INPUTS = 8; // samplers per concat pass (concat.glsl)
 const PACKED_MATMUL_MIN_WORK = 32 * 32 * 32; // M * N * K
 // conv2d.glsl's variants: the define, and which of x, y, w the two inputs are.
 const CONV_VARIANTS = {
@@ -478,7 +478,7 @@ export class Runtime {
   // --- movement and indexing --------------------------------------------------------
 
   // Join inputs along an axis. Arguments: n (output values), then per input:
-  // id, inner (its row length; see concat.glsl). More than four inputs take
+  // id, inner (its row length; see concat.glsl). More than eight inputs take
   // several passes, each folding the previous pass's output into the next few.
   concat(n, ...pairs) {
     let inputs = [];
@@ -493,17 +493,28 @@ export class Runtime {
       const out = this.draw(this.programs.get("concat", { NUM_INPUTS: group.length }),
         this.textures.acquire(inputs.length ? outer * rowLength : n), (set, bind) => {
           set("u_rowLength", rowLength);
-          group.forEach((x, k) => {
-            bind(k, `u_x${k}`, x.record);
-            set(`u_width${k}`, x.record.width);
-            set(`u_inner${k}`, x.inner);
-          });
+          set("u_inner", group.map((x) => x.inner));
+          group.forEach((x, k) => bind(k, `u_x${k}`, x.record));
         });
       if (previous !== null) this.textures.release(previous);
       if (!inputs.length) return this.adopt(out);
       previous = out;
       inputs.unshift({ record: out, inner: rowLength });
     }
+  }
+
+  // x padded with a constant (pad.glsl). Arguments: idX, idValue (a one-value tensor),
+  // n (output values), outShape x MAX_RANK, inShape x MAX_RANK, before x MAX_RANK, rank.
+  pad(idX, idValue, n, ...ints) {
+    const [x, value] = [this.record(idX), this.record(idValue)];
+    return this.adopt(this.draw(this.programs.get("pad", {}), this.textures.acquire(n), (set, bind) => {
+      bind(0, "u_x", x);
+      bind(1, "u_value", value);
+      set("u_outShape", ints.slice(0, MAX_RANK));
+      set("u_inShape", ints.slice(MAX_RANK, 2 * MAX_RANK));
+      set("u_before", ints.slice(2 * MAX_RANK, 3 * MAX_RANK));
+      set("u_rank", ints[3 * MAX_RANK]);
+    }));
   }
 
   // out[b, o, n, j] = params[b, o, indices[b, n], j] (see gather.glsl).

@@ -7,8 +7,8 @@
 // texture would not).
 
 // NOTE: creation and uploads bind textures on their own unit, so the runtime's
-// record of what kernels have bound on units 0..3 stays true.
-const SCRATCH_UNIT = 7;
+// record of what kernels have bound on units 0..7 stays true (WebGL2 offers 16).
+const SCRATCH_UNIT = 15;
 
 export class Textures {
   // precision: "float32" (RGBA32F) or "float16" (RGBA16F, 8 bytes a texel).

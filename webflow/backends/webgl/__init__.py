@@ -87,6 +87,7 @@ class WebGLBackend(Backend):
         self._softmax = runtime.softmax
         self._fill = runtime.fill
         self._concat = runtime.concat
+        self._pad = runtime.pad
         self._gather = runtime.gather
         self._segment_sum = runtime.unsortedSegmentSum
         self._conv2d = runtime.conv2d
@@ -282,6 +283,21 @@ class WebGLBackend(Backend):
         outer = math.prod(out_shape[:axis])
         args = [a for x in xs for a in (x.id, x.size // outer if outer else 0)]
         return GLTensor(self.runtime, self._concat(math.prod(out_shape), *args), out_shape)
+
+    def pad(self, x, value, paddings):
+        out_shape = tuple(d + a + b for d, (a, b) in zip(x.shape, paddings))
+        self._check_size(out_shape)
+        # NOTE: neighbouring unpadded axes merge into one (the kernel decodes fewer coordinates).
+        dims, pads = [], []
+        for d, (a, b) in zip(x.shape, paddings):
+            if dims and not (a or b) and pads[-1] == (0, 0):
+                dims[-1] *= d
+            else:
+                dims.append(d)
+                pads.append((a, b))
+        shape = [d + a + b for d, (a, b) in zip(dims, pads)]
+        ints = (*_padded(shape, MAX_RANK, 1), *_padded(dims, MAX_RANK, 1), *_padded([a for a, _ in pads], MAX_RANK, 0), len(dims))
+        return GLTensor(self.runtime, self._pad(x.id, value.id, math.prod(out_shape), *ints), out_shape)
 
     def gather(self, params, indices, axis, batch_dims):
         shape = params.shape
