@@ -984,8 +984,32 @@ def _ops4_array_rows():
     ]
 
 
+def _ops4_strided_slice_rows():
+    """tf.strided_slice with TF's masks; the reference is the NumPy index each mask spells."""
+    def row(label, args, index, cases, **kw):
+        begin, end, strides, masks = args
+        return Row("strided_slice", lambda tf, x: tf.strided_slice(x, begin, end, strides, **masks),
+                   lambda x: x[index], cases, label=f"masks:{label}", **kw)
+    s = slice
+    return [
+        row("begin_mask", ([5, 1], [2, 3], [1, 1], {"begin_mask": 1}), (s(None, 2), s(1, 3)), [((4, 5),), ((2, 3),), ((0, 4),)]),
+        row("end_mask", ([1, 1], [0, 2], [2, 1], {"end_mask": 1}), (s(1, None, 2), s(1, 2)), [((5, 3),), ((1, 3),)]),
+        row("both, negative strides", ([0, 0], [0, 0], [-1, -2], {"begin_mask": 3, "end_mask": 3}),
+            (s(None, None, -1), s(None, None, -2)), [((3, 5),), ((1, 257),)]),
+        row("ellipsis", ([0, 1], [0, 3], [1, 1], {"ellipsis_mask": 1}), (Ellipsis, s(1, 3)), [((2, 3, 4),), ((4,),)]),
+        row("ellipsis between", ([1, 0, 2], [2, 0, 0], [1, 1, -1], {"ellipsis_mask": 2, "end_mask": 4}),
+            (s(1, 2), Ellipsis, s(2, None, -1)), [((2, 3, 4, 5),), ((3, 4),)]),
+        row("new_axis", ([0, 0, 1], [0, 0, 3], [1, 1, 1], {"new_axis_mask": 3}), (None, None, s(1, 3)), [((4,),), ((3, 2),)]),
+        row("shrink", ([1, -1], [2, 0], [1, 1], {"shrink_axis_mask": 3}), (1, -1), [((2, 3),), ((4, 5, 2),)]),
+        row("shrink, new axis, ellipsis", ([2, 0, 0, 1], [0, 0, 0, 4], [1, 1, 1, 2],
+                                          {"shrink_axis_mask": 1, "new_axis_mask": 2, "ellipsis_mask": 4}),
+            (2, None, Ellipsis, s(1, 4, 2)), [((3, 2, 5),), ((3, 4),)]),
+        row("mask bits past the entries", ([1], [2], [1], {"begin_mask": 6, "end_mask": 8}), (s(1, 2),), [((3, 2),)]),
+    ]
+
+
 def _ops4_rows():
-    return [*_ops4_conv_rows(), *_ops4_array_rows()]
+    return [*_ops4_conv_rows(), *_ops4_array_rows(), *_ops4_strided_slice_rows()]
 
 
 ROWS += _ops4_rows()

@@ -272,19 +272,75 @@ def _strided_slice_grad(g, inputs, out, begin, size, strides):
     return (_pad(g, list(zip(begin, end)), convert_to_tensor(0, g.dtype)),)
 
 
-def strided_slice(input_, begin, end, strides=None, name=None):
-    """``input_[begin[0]:end[0]:strides[0], ...]`` (Python slice rules; no masks).
+def strided_slice(input_, begin, end, strides=None, begin_mask=0, end_mask=0, ellipsis_mask=0,
+                  new_axis_mask=0, shrink_axis_mask=0, name=None):
+    """``input_[begin[0]:end[0]:strides[0], ...]`` with TF's masks: bit i of a mask
+    changes what entry i of begin, end and strides means.
+
+    Args:
+        begin, end, strides: equal-length lists of ints (strides non-zero; default 1s).
+            Python slice rules: negative values count from the end, out-of-range
+            bounds are clipped. Axes past the entries are taken whole.
+        begin_mask / end_mask: bit i set: begin[i] / end[i] is ignored and the
+            widest range is used (as an omitted start / stop in ``x[:e]``).
+        ellipsis_mask: bit i set (at most one bit): entry i is ``...``, the
+            axes no other entry names.
+        new_axis_mask: bit i set: entry i inserts an axis of size 1 (``tf.newaxis``).
+        shrink_axis_mask: bit i set: begin[i] is an index; the axis is dropped.
+        Precedence per entry, as in TF: ellipsis, then new axis, then shrink.
+
+    Raises:
+        ValueError: lengths that differ, a zero stride, a negative mask, more than one
+            ellipsis bit.
+        IndexError: a shrink index out of range.
 
     >>> import webflow as tf
     >>> tf.strided_slice(tf.range(10), [8], [1], [-3]).numpy()
     array([8, 5, 2], dtype=int32)
+    >>> x = tf.reshape(tf.range(24), [2, 3, 4])
+    >>> tf.strided_slice(x, [0, 1], [0, 0], [1, 1], begin_mask=1, end_mask=1, shrink_axis_mask=2).numpy()  # x[:, 1]
+    array([[ 4,  5,  6,  7],
+           [16, 17, 18, 19]], dtype=int32)
+    >>> tf.strided_slice(x, [0, 0, 1], [0, 0, 3], [1, 1, 1], ellipsis_mask=1, new_axis_mask=2).shape
+    TensorShape([2, 3, 1, 2])
     """
-    begin, end = _ints("strided_slice", begin, "begin"), _ints("strided_slice", end, "end")
-    strides = np.ones(len(begin), np.int64) if strides is None else _ints("strided_slice", strides, "strides")
-    if not len(begin) == len(end) == len(strides):
-        raise ValueError(f"strided_slice: begin, end and strides must have the same length; "
-                         f"received {len(begin)}, {len(end)}, {len(strides)}")
-    return getitem(input_, tuple(builtins.slice(int(b), int(e), int(s)) for b, e, s in zip(begin, end, strides)))
+    op = "strided_slice"
+    begin, end = _ints(op, begin, "begin"), _ints(op, end, "end")
+    strides = np.ones(len(begin), np.int64) if strides is None else _ints(op, strides, "strides")
+    if not begin.ndim == end.ndim == strides.ndim == 1 or not len(begin) == len(end) == len(strides):
+        raise ValueError(f"{op}: begin, end and strides must be lists of the same length; "
+                         f"received lengths {len(begin)}, {len(end)}, {len(strides)}")
+    masks = {"begin_mask": begin_mask, "end_mask": end_mask, "ellipsis_mask": ellipsis_mask,
+             "new_axis_mask": new_axis_mask, "shrink_axis_mask": shrink_axis_mask}
+    for arg, mask in masks.items():
+        if isinstance(mask, bool) or not isinstance(mask, (int, np.integer)) or mask < 0:
+            raise ValueError(f"{op}: {arg} must be a non-negative int (a bit mask); received {mask!r}")
+    bit = lambda mask, i: (int(mask) >> i) & 1  # noqa: E731
+    if builtins.sum(bit(ellipsis_mask, i) for i in builtins.range(len(begin))) > 1:
+        raise ValueError(f"{op}: ellipsis_mask may have at most one bit set; received {ellipsis_mask} "
+                         f"({bin(int(ellipsis_mask))})")
+    key = []
+    for i, (b, e, s) in enumerate(zip(begin.tolist(), end.tolist(), strides.tolist())):
+        if bit(ellipsis_mask, i):
+            key.append(Ellipsis)
+        elif bit(new_axis_mask, i):
+            key.append(None)
+        elif bit(shrink_axis_mask, i):
+            key.append(b)
+        else:
+            if s == 0:
+                raise ValueError(f"{op}: strides must be non-zero; received strides={strides.tolist()}")
+            key.append(builtins.slice(None if bit(begin_mask, i) else b, None if bit(end_mask, i) else e, s))
+    x = convert_to_tensor_for(op, input_, arg="input_")
+    named = builtins.sum(1 for k in key if k is not None and k is not Ellipsis)
+    if named > x.shape.rank:
+        raise ValueError(f"{op}: begin has {named} entries that index axes (not new axes or the ellipsis), "
+                         f"more than the input's rank {x.shape.rank}; received begin={begin.tolist()}, "
+                         f"input shape {tuple(x.shape)}")
+    try:
+        return getitem(x, tuple(key))
+    except IndexError as e:
+        raise IndexError(f"{op}: {str(e).replace('__getitem__: ', '')} (shrink_axis_mask)") from None
 
 
 def getitem(tensor, key):
