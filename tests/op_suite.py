@@ -955,6 +955,29 @@ def _ops4_conv_rows():
                 _ref_backprop_filter(x, dy, f, (s, s), p, (d, d)),
             cases, reduce_len=lambda case: math.prod(case[1][:3]),
             label=f"as conv,strides={strides},{padding},dilations={dilations},{filter_shape}"))
+    # Depthwise with one filter per channel and channels % 4 == 0: whole texels (DEPTHWISE);
+    # average pooling is that convolution, with its own gradient (a transposed one).
+    for strides, padding, dilations, cases in [
+        (2, "SAME", 1, [((1, 4, 4, 4), (3, 3, 4, 1)), ((2, 7, 6, 8), (3, 3, 8, 1))]),
+        (1, "VALID", 2, [((1, 5, 5, 4), (2, 2, 4, 1)), ((2, 9, 8, 12), (3, 3, 12, 1))]),
+    ]:
+        rows.append(Row(
+            "depthwise_conv2d",
+            lambda tf, x, f, s=strides, p=padding, d=dilations: tf.nn.depthwise_conv2d(x, f, s, p, dilations=d),
+            lambda x, f, s=strides, p=padding, d=dilations: _ref_depthwise(x, f, (s, s), p, (d, d)),
+            cases, reduce_len=lambda case: math.prod(case[1][:2]), label=f"whole texels,strides={strides},{padding},dilations={dilations}"))
+    for ksize, strides, padding, cases in [
+        (3, 2, "SAME", [((1, 4, 4, 4),), ((2, 9, 7, 8),)]),
+        (2, 1, "VALID", [((1, 3, 5, 4),), ((1, 2, 2, 1),), ((3, 6, 6, 3),)]),
+    ]:
+        rows.append(Row(
+            "avg_pool2d", lambda tf, x, k=ksize, s=strides, p=padding: tf.nn.avg_pool2d(x, k, s, p),
+            lambda x, k=ksize, s=strides, p=padding: _ref_pool(x, (k, k), (s, s), p, np.nanmean), cases,
+            reduce_len=lambda case, k=ksize: k * k, label=f"own gradient,ksize={ksize},strides={strides},{padding}"))
+    for size, cases in [((5, 7), [((1, 3, 4, 2),), ((2, 2, 3, 1),)]), ((2, 3), [((1, 4, 5, 3),)])]:
+        rows.append(Row(
+            "resize", lambda tf, x, size=size: tf.image.resize(x, size), lambda x, size=size: _ref_resize(x, size, "bilinear"),
+            cases, reduce_len=lambda case: case[0][1] + case[0][2], label=f"own gradient,{size}"))
     return rows
 
 

@@ -9,7 +9,9 @@
 // Defines: CONV, TRANSPOSE or FILTER; VEC4 when groups == 1 and the four values of a
 // fragment are four consecutive channels read as whole texels (the runtime checks the
 // channel counts: Cout % 4 == 0, and for TRANSPOSE Cin % 4 == 0); X_VEC4 (CONV with
-// VEC4) when Cin % 4 == 0 too, so x is read four channels per texel as well.
+// VEC4) when Cin % 4 == 0 too, so x is read four channels per texel as well; DEPTHWISE
+// (CONV, TRANSPOSE) when groups == Cin == Cout, Cout % 4 == 0: four channels of a pixel
+// per fragment, every read a whole texel (depthwise convolution, average pooling).
 // Uniforms: u_size, u_outWidth; textures u_x, u_y, u_w (two of them) and their widths
 //   u_xWidth, u_yWidth, u_wWidth; u_xShape[4], u_yShape[4] (NHWC), u_kernel[2],
 //   u_strides[2], u_dilations[2], u_pads[2] (top, left), u_groups.
@@ -97,6 +99,26 @@ vec4 conv4(int o) {
   return acc;
 }
 #endif
+#ifdef DEPTHWISE
+// y[o .. o+3]: four channels of one pixel, each its own group (groups == Cin == Cout):
+// channel c sees only input channel c, so x, w and y are all read as whole texels.
+vec4 conv4(int o) {
+  int c = u_yShape[3];
+  ivec4 at = nhwcAt(o, u_yShape);
+  vec4 acc = vec4(0.0);
+  for (int a = 0; a < u_kernel[0]; ++a) {
+    int h = at.y * u_strides[0] - u_pads[0] + a * u_dilations[0];
+    if (outside(h, u_xShape[1])) continue;
+    for (int b = 0; b < u_kernel[1]; ++b) {
+      int w = at.z * u_strides[1] - u_pads[1] + b * u_dilations[1];
+      if (outside(w, u_xShape[2])) continue;
+      acc += texelFetch(u_x, flatTexel((((at.x * u_xShape[1] + h) * u_xShape[2] + w) * c + at.w) >> 2), 0) *
+             texelFetch(u_w, flatTexel(((a * u_kernel[1] + b) * c + at.w) >> 2), 0);
+    }
+  }
+  return acc;
+}
+#endif
 #endif
 
 #ifdef TRANSPOSE
@@ -162,6 +184,25 @@ vec4 conv4(int o) {
         acc.z += dot(dy, texelFetch(u_w, flatTexel(w0 + 2 * cout4 + c), 0));
         acc.w += dot(dy, texelFetch(u_w, flatTexel(w0 + 3 * cout4 + c), 0));
       }
+    }
+  }
+  return acc;
+}
+#endif
+#ifdef DEPTHWISE
+// x[o .. o+3]: four channels of one pixel, each its own group (groups == Cin == Cout).
+vec4 conv4(int o) {
+  int c = u_xShape[3];
+  ivec4 at = nhwcAt(o, u_xShape);
+  vec4 acc = vec4(0.0);
+  for (int a = 0; a < u_kernel[0]; ++a) {
+    int i = source(at.y, a, 0);
+    if (i < 0) continue;
+    for (int b = 0; b < u_kernel[1]; ++b) {
+      int j = source(at.z, b, 1);
+      if (j < 0) continue;
+      acc += texelFetch(u_y, flatTexel((((at.x * u_yShape[1] + i) * u_yShape[2] + j) * c + at.w) >> 2), 0) *
+             texelFetch(u_w, flatTexel(((a * u_kernel[1] + b) * c + at.w) >> 2), 0);
     }
   }
   return acc;
@@ -333,7 +374,7 @@ void main() {
 #else
 void main() {
   int base = 4 * outTexel(u_outWidth);
-#ifdef VEC4
+#if defined(VEC4) || defined(DEPTHWISE)
   outColor = base < u_size ? conv4(base) : vec4(0.0);
 #else
   vec4 v = vec4(0.0);

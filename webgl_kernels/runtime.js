@@ -595,6 +595,7 @@ export class Runtime {
     // NOTE: four channels per fragment and per texel read need whole texels of channels.
     if (groups === 1 && cout % 4 === 0 && (define !== "TRANSPOSE" || cin % 4 === 0)) defines.VEC4 = 1;
     if (define === "CONV" && defines.VEC4 && cin % 4 === 0) defines.X_VEC4 = 1;
+    if (define !== "FILTER" && groups > 1 && groups === cin && groups === cout && cout % 4 === 0) defines.DEPTHWISE = 1;
     return this.adopt(this.draw(this.programs.get("conv2d", defines), this.textures.acquire(n), setInputs));
   }
 
