@@ -770,7 +770,7 @@ SPECIAL_BINARY = {"add": np.add, "multiply": np.multiply, "divide": np.divide, "
                   "floormod": np.mod, "floordiv": np.floor_divide}
 
 
-# NOTE: WebGL reduces sin/cos arguments exactly only up to about 1e4 (see ops.glsl); 3e38 is left out.
+# NOTE: WebGL reduces sin/cos arguments exactly only up to about 1.6e6 (see ops.glsl); 3e38 is left out.
 SPECIAL_INPUTS = {"sin": SPECIAL[:-1], "cos": SPECIAL[:-1]}
 
 
@@ -1031,8 +1031,23 @@ def _ops4_strided_slice_rows():
     ]
 
 
+def _ops4_trig_rows():
+    """sin/cos of arguments up to 1e6 (WebGL's Cody-Waite reduction holds to about 1.6e6):
+    inputs drawn in [-1e4, 1e4], scaled by 100 in float32 on both sides."""
+    def scaled(x):
+        return (x.astype(np.float32) * np.float32(100.0)).astype(np.float64)
+    return [
+        Row("sin", lambda tf, x: tf.sin(x * 100.0), lambda x: np.sin(scaled(x)), [((257,),)], domain="large",
+            grad=False, label="up to 1e6"),
+        Row("cos", lambda tf, x: tf.cos(x * 100.0), lambda x: np.cos(scaled(x)), [((257,),)], domain="large",
+            grad=False, label="up to 1e6"),
+        Row("sin", lambda tf, x: tf.sin(x * 0.001), lambda x: np.sin((x.astype(np.float32) * np.float32(0.001)).astype(np.float64)),
+            [((257,),)], domain="large", grad=False, label="up to 10"),
+    ]
+
+
 def _ops4_rows():
-    return [*_ops4_conv_rows(), *_ops4_array_rows(), *_ops4_strided_slice_rows()]
+    return [*_ops4_conv_rows(), *_ops4_array_rows(), *_ops4_strided_slice_rows(), *_ops4_trig_rows()]
 
 
 ROWS += _ops4_rows()
