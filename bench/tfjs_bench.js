@@ -140,6 +140,36 @@ export function conv(inputs) {
   return result;
 }
 
+// ops4: conv gradients (the kernels TF.js's conv2d gradient runs), concat and pad; as webflow_ops4.
+export function ops4(inputs) {
+  const image = (name, h, w) => {
+    const [values, rows, cols] = inputs[name];
+    return tf.tensor4d(values, [rows / (h * w), h, w, cols]);
+  };
+  const filter = (name) => {
+    const [values, rows, cols] = inputs[name];
+    return tf.tensor4d(values, [3, 3, rows / 9, cols]);
+  };
+  const [x1, w1, x2, w2] = [image("conv_x1", 28, 28), filter("conv_w1"), image("conv_x2", 14, 14), filter("conv_w2")];
+  const [dy1, dy2] = [image("conv_dy1", 28, 28), image("conv_dy2", 14, 14)];
+  const backpropFilter = (x, dy, filterShape) => tf.engine().runKernel("Conv2DBackpropFilter", { x, dy },
+    { strides: 1, pad: "same", dataFormat: "NHWC", filterShape });
+  const cat = tensors(inputs, ["cat_0", "cat_1", "cat_2"]);
+  const parts = [...cat, ...cat];
+  const [padX] = tensors(inputs, ["x"]);
+  const result = measure({
+    dx1: [kernelBatch(() => tf.conv2dTranspose(dy1, w1, x1.shape, 1, "same")), 1],
+    dw1: [kernelBatch(() => backpropFilter(x1, dy1, w1.shape)), 1],
+    dx2: [kernelBatch(() => tf.conv2dTranspose(dy2, w2, x2.shape, 1, "same")), 1],
+    dw2: [kernelBatch(() => backpropFilter(x2, dy2, w2.shape)), 1],
+    concat0: [kernelBatch(() => tf.concat(parts, 0)), 3],
+    concat1: [kernelBatch(() => tf.concat(parts, 1)), 3],
+    pad: [kernelBatch(() => tf.pad(padX, [[2, 2], [3, 3]])), 3],
+  });
+  tf.dispose([x1, w1, x2, w2, dy1, dy2, ...cat, padX]);
+  return result;
+}
+
 export function transfers(inputs) {
   const [host, rows, cols] = inputs.x;
   const backend = tf.backend();

@@ -164,6 +164,26 @@ def webflow_conv():
                     max_pool=(_kernel_batch(lambda: tf.nn.max_pool2d(pool_x, 2, 2, "VALID")), 1))
 
 
+# --- ops4: convolution gradients, concat, pad ---------------------------------------------------
+
+def webflow_ops4():
+    """The training-side convolution kernels (input and filter gradients of the conv rows), and
+    concat / pad of large tensors."""
+    x1, w1 = tf.constant(_images("conv_x1", 28, 28)), tf.constant(_filters("conv_w1", 1))
+    x2, w2 = tf.constant(_images("conv_x2", 14, 14)), tf.constant(_filters("conv_w2", 32))
+    dy1, dy2 = tf.constant(_images("conv_dy1", 28, 28)), tf.constant(_images("conv_dy2", 14, 14))
+    cat = [tf.constant(_inputs[f"cat_{k}"]) for k in range(3)] * 2
+    pad_x = tf.constant(_inputs["x"])
+    return _measure(
+        dx1=(_kernel_batch(lambda: tf.nn.conv2d_transpose(dy1, w1, x1.shape, 1, "SAME")), 1),
+        dw1=(_kernel_batch(lambda: tf.nn.conv2d_backprop_filter(x1, w1.shape, dy1, 1, "SAME")), 1),
+        dx2=(_kernel_batch(lambda: tf.nn.conv2d_transpose(dy2, w2, x2.shape, 1, "SAME")), 1),
+        dw2=(_kernel_batch(lambda: tf.nn.conv2d_backprop_filter(x2, w2.shape, dy2, 1, "SAME")), 1),
+        concat0=(_kernel_batch(lambda: tf.concat(cat, 0)), 3),
+        concat1=(_kernel_batch(lambda: tf.concat(cat, 1)), 3),
+        pad=(_kernel_batch(lambda: tf.pad(pad_x, [[2, 2], [3, 3]])), 3))
+
+
 # --- Pyodide NumPy ----------------------------------------------------------------------------
 
 def _np_softmax(logits):
@@ -205,6 +225,29 @@ def numpy_conv():
     return _measure(conv1=(_numpy_batch(lambda: _np_conv_same3(x1, w1)), 1, False),
                     conv2=(_numpy_batch(lambda: _np_conv_same3(x2, w2)), 1, False),
                     max_pool=(_numpy_batch(lambda: _np_max_pool2(pool_x)), 1, False))
+
+
+def _np_conv_same3_input_grad(dy, w):
+    return _np_conv_same3(dy, w[::-1, ::-1].transpose(0, 1, 3, 2))
+
+
+def _np_conv_same3_filter_grad(x, dy):
+    windows = np.lib.stride_tricks.sliding_window_view(np.pad(x, ((0, 0), (1, 1), (1, 1), (0, 0))), (3, 3), axis=(1, 2))
+    return np.tensordot(windows, dy, axes=([0, 1, 2], [0, 1, 2])).transpose(1, 2, 0, 3)  # [c, 3, 3, o] -> HWIO
+
+
+def numpy_ops4():
+    x1, w1, dy1 = _images("conv_x1", 28, 28), _filters("conv_w1", 1), _images("conv_dy1", 28, 28)
+    x2, w2, dy2 = _images("conv_x2", 14, 14), _filters("conv_w2", 32), _images("conv_dy2", 14, 14)
+    cat = [_inputs[f"cat_{k}"] for k in range(3)] * 2
+    pad_x = _inputs["x"]
+    return _measure(dx1=(_numpy_batch(lambda: _np_conv_same3_input_grad(dy1, w1)), 1, False),
+                    dw1=(_numpy_batch(lambda: _np_conv_same3_filter_grad(x1, dy1)), 1, False),
+                    dx2=(_numpy_batch(lambda: _np_conv_same3_input_grad(dy2, w2)), 1, False),
+                    dw2=(_numpy_batch(lambda: _np_conv_same3_filter_grad(x2, dy2)), 1, False),
+                    concat0=(_numpy_batch(lambda: np.concatenate(cat, 0)), 3, False),
+                    concat1=(_numpy_batch(lambda: np.concatenate(cat, 1)), 3, False),
+                    pad=(_numpy_batch(lambda: np.pad(pad_x, [[2, 2], [3, 3]])), 3, False))
 
 
 # --- correctness and counters -----------------------------------------------------------------

@@ -7,9 +7,9 @@ import * as tfjs from "./bench/tfjs_bench.js";
 
 const QUICK = new URLSearchParams(location.search).has("quick");
 const CONFIG = QUICK
-  ? { sizes: [64], elementwise: [256, 256], logits: [16, 100], convBatch: 2, minTime: 0.02, batches: 2 }
+  ? { sizes: [64], elementwise: [256, 256], logits: [16, 100], convBatch: 2, concat: [20, 100], minTime: 0.02, batches: 2 }
   : { sizes: [128, 256, 512, 1024], elementwise: [1024, 1024], logits: [128, 1000], convBatch: 64,
-    minTime: 0.3, batches: 3 };
+    concat: [200, 1000], minTime: 0.3, batches: 3 };
 const TINY = [1, 4];
 // Training rows (a separate table): the examples' settings in the full run (examples/boston_housing.py,
 // examples/mnist_mlp.py; the CNN is bench-only), a few seconds of tiny runs in quick mode.
@@ -123,6 +123,15 @@ async function run() {
     webflow: () => call("webflow_conv"),
     tfjs: () => tfjs.conv(inputs),
     numpy: () => call("numpy_conv"),
+  });
+  // ops4: conv gradients on the conv rows' shapes, concat of 6 x [200, 1000], pad of x.
+  setInput("conv_dy1", [batch * 28 * 28, 32]);
+  setInput("conv_dy2", [batch * 14 * 14, 64]);
+  for (let k = 0; k < 3; k++) setInput(`cat_${k}`, CONFIG.concat);
+  await group("ops4", {
+    webflow: () => call("webflow_ops4"),
+    tfjs: () => tfjs.ops4(inputs),
+    numpy: () => call("numpy_ops4"),
   });
   await group("transfers", {
     webflow: () => call("webflow_transfers"),
@@ -273,6 +282,15 @@ function tableRows(timed) {
   row("conv2d-28x28x1-32", `conv2d ${b}×28×28×1 → 32, 3×3 SAME, kernel only`, "ms", ms, timed.conv, "conv1");
   row("conv2d-14x14x32-64", `conv2d ${b}×14×14×32 → 64, 3×3 SAME, kernel only`, "ms", ms, timed.conv, "conv2");
   row("max_pool2d", `max_pool2d 2×2/2 on ${b}×28×28×32, kernel only`, "ms", ms, timed.conv, "max_pool");
+  const o4 = timed.ops4;
+  row("conv2d-28x28x1-32-dx", `conv2d input gradient, the ${b}×28×28×1 → 32 row`, "ms", ms, o4, "dx1");
+  row("conv2d-28x28x1-32-dw", `conv2d filter gradient, the ${b}×28×28×1 → 32 row`, "ms", ms, o4, "dw1");
+  row("conv2d-14x14x32-64-dx", `conv2d input gradient, the ${b}×14×14×32 → 64 row`, "ms", ms, o4, "dx2");
+  row("conv2d-14x14x32-64-dw", `conv2d filter gradient, the ${b}×14×14×32 → 64 row`, "ms", ms, o4, "dw2");
+  const [cr, cc] = CONFIG.concat;
+  row("concat-axis0", `concat 6 × [${cr}, ${cc}], axis 0`, "ms", ms, o4, "concat0");
+  row("concat-axis1", `concat 6 × [${cr}, ${cc}], axis 1`, "ms", ms, o4, "concat1");
+  row("pad", `pad [${r}, ${c}] by [[2, 2], [3, 3]]`, "ms", ms, o4, "pad");
   row("upload", `upload ${floats} floats`, "ms", ms, timed.transfers, "upload");
   row("download", `download ${floats} floats`, "ms", ms, timed.transfers, "download");
   return rows;

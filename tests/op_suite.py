@@ -770,7 +770,7 @@ SPECIAL_BINARY = {"add": np.add, "multiply": np.multiply, "divide": np.divide, "
                   "floormod": np.mod, "floordiv": np.floor_divide}
 
 
-# NOTE: WebGL reduces sin/cos arguments exactly only up to about 1e4 (see ops.glsl); 3e38 is left out.
+# NOTE: WebGL reduces sin/cos arguments exactly only up to about 1.6e6 (see ops.glsl); 3e38 is left out.
 SPECIAL_INPUTS = {"sin": SPECIAL[:-1], "cos": SPECIAL[:-1]}
 
 
@@ -883,3 +883,171 @@ def grad_cases(row):
     if not row.grad:
         return []
     return [c for c in row.shapes if all(math.prod(s) <= 64 for s in c) and all(math.prod(s) > 0 for s in c)]
+
+
+# --- issue #4, part 4: WebGL's conv block path, conv gradients as convolutions, strided_slice masks,
+# concat/pad, cheaper pooling/resize gradients, sin/cos range ------------------------------------
+
+def _ref_conv2d_transpose_dilated(dy, w, output_shape, strides, padding, dilations):
+    """Scatter each dy cell back through the dilated filter (w: [h, w, out, in])."""
+    kernel = w.shape[:2]
+    pads = _ref_pads(padding, output_shape[1:3], kernel, strides, dilations)
+    out = np.zeros((output_shape[0], output_shape[1] + sum(pads[0]), output_shape[2] + sum(pads[1]), w.shape[2]))
+    for i in range(dy.shape[1]):
+        for j in range(dy.shape[2]):
+            for a in range(kernel[0]):
+                for b in range(kernel[1]):
+                    out[:, i * strides[0] + a * dilations[0], j * strides[1] + b * dilations[1]] += dy[:, i, j] @ w[a, b].T
+    return out[:, pads[0][0]:pads[0][0] + output_shape[1], pads[1][0]:pads[1][0] + output_shape[2]]
+
+
+def _ops4_conv_rows():
+    """WebGL runs conv2d with Cout % 4 == 0 as 4-pixel x 4-channel blocks (Cin == 1 with
+    horizontal stride 1 reads a tap's pixels as two texels), and the gradients of stride-1
+    convolutions (input) and of all ungrouped ones (filter) as such convolutions: rows for
+    1 channel, channels not divisible by 4, strides 2, dilation 2, SAME/VALID/explicit
+    pads, kernels 1/3/5, rows of a width not divisible by 4, batch not divisible by 4."""
+    rows = []
+    for strides, padding, dilations, cases in [
+        (1, "VALID", 1, [((2, 9, 7, 1), (3, 3, 1, 8)), ((3, 6, 26, 1), (3, 3, 1, 4))]),  # OW 5 and 24; 1 channel
+        (1, "SAME", 1, [((1, 5, 3, 1), (5, 5, 1, 4)), ((2, 5, 6, 3), (3, 3, 3, 12))]),  # kernel 5 on 3 columns; 3 channels
+        (2, "SAME", 1, [((2, 7, 9, 1), (3, 3, 1, 4)), ((1, 9, 7, 8), (3, 3, 8, 4))]),  # stride 2: no row reads
+        (1, "SAME", 2, [((1, 7, 9, 1), (3, 3, 1, 4)), ((2, 8, 7, 4), (3, 3, 4, 8))]),  # dilation 2
+        ([2, 1], [[2, 0], [1, 3]], 1, [((2, 6, 5, 1), (2, 3, 1, 4))]),  # stride 1 across only, explicit pads
+        (1, "VALID", 1, [((1, 3, 3, 5), (1, 1, 5, 4)), ((1, 1, 1, 1), (1, 1, 1, 4))]),  # kernel 1; one pixel
+    ]:
+        s2, d2 = (strides,) * 2 if isinstance(strides, int) else strides, (dilations, dilations)
+        rows.append(Row(
+            "conv2d",
+            lambda tf, x, w, s=strides, p=padding, d=dilations: tf.nn.conv2d(x, w, s, p, dilations=d),
+            lambda x, w, s=s2, p=padding, d=d2: _ref_conv2d(x, w, s, p, d),
+            cases, reduce_len=lambda case: math.prod(case[1][:3]), label=f"blocks,strides={strides},{padding},dilations={dilations}"))
+    for strides, padding, dilations, output_shape, cases in [
+        (1, "SAME", 1, (2, 5, 6, 1), [((2, 5, 6, 4), (3, 3, 1, 4))]),  # 1 input channel: padded to 4
+        (1, "SAME", 1, (1, 4, 5, 3), [((1, 4, 5, 2), (3, 3, 3, 2))]),  # 3 input channels
+        (1, "VALID", 1, (2, 7, 6, 8), [((2, 5, 4, 4), (3, 3, 8, 4))]),
+        (1, "SAME", 2, (1, 6, 7, 4), [((1, 6, 7, 3), (3, 3, 4, 3))]),
+        (1, "VALID", 1, (1, 9, 9, 1), [((1, 5, 5, 4), (5, 5, 1, 4))]),  # kernel 5
+        (1, "VALID", 1, (1, 3, 3, 5), [((1, 3, 3, 4), (1, 1, 5, 4))]),  # kernel 1
+        (2, "SAME", 1, (1, 7, 7, 4), [((1, 4, 4, 4), (3, 3, 4, 4))]),  # stride 2: the per-value kernel
+    ]:
+        rows.append(Row(
+            "conv2d_transpose",
+            lambda tf, dy, w, s=strides, p=padding, o=output_shape, d=dilations:
+                tf.nn.conv2d_transpose(dy, w, o, s, p, dilations=d),
+            lambda dy, w, s=strides, p=padding, o=output_shape, d=dilations:
+                _ref_conv2d_transpose_dilated(dy, w, o, (s, s), p, (d, d)),
+            cases, reduce_len=lambda case: math.prod(case[1][:2]) * case[1][3],
+            label=f"as conv,strides={strides},{padding},dilations={dilations},{output_shape}"))
+    for strides, padding, dilations, filter_shape, cases in [
+        (1, "SAME", 1, (3, 3, 1, 4), [((3, 7, 5, 1), (3, 7, 5, 4))]),  # batch 3, 1 channel
+        (2, "SAME", 1, (3, 3, 2, 8), [((2, 9, 7, 2), (2, 5, 4, 8))]),
+        (1, "VALID", 2, (3, 3, 4, 4), [((1, 8, 9, 4), (1, 4, 5, 4))]),
+        (2, "VALID", 1, (1, 1, 3, 4), [((2, 5, 5, 3), (2, 3, 3, 4))]),
+        (1, "SAME", 1, (5, 5, 1, 4), [((1, 4, 4, 1), (1, 4, 4, 4))]),  # kernel wider than the image
+        (1, "SAME", 1, (3, 3, 32, 64), [((2, 14, 14, 32), (2, 14, 14, 64))]),
+    ]:
+        rows.append(Row(
+            "conv2d_backprop_filter",
+            lambda tf, x, dy, s=strides, p=padding, d=dilations, f=filter_shape:
+                tf.nn.conv2d_backprop_filter(x, f, dy, s, p, dilations=d),
+            lambda x, dy, s=strides, p=padding, d=dilations, f=filter_shape:
+                _ref_backprop_filter(x, dy, f, (s, s), p, (d, d)),
+            cases, reduce_len=lambda case: math.prod(case[1][:3]),
+            label=f"as conv,strides={strides},{padding},dilations={dilations},{filter_shape}"))
+    # Depthwise with one filter per channel and channels % 4 == 0: whole texels (DEPTHWISE);
+    # average pooling is that convolution, with its own gradient (a transposed one).
+    for strides, padding, dilations, cases in [
+        (2, "SAME", 1, [((1, 4, 4, 4), (3, 3, 4, 1)), ((2, 7, 6, 8), (3, 3, 8, 1))]),
+        (1, "VALID", 2, [((1, 5, 5, 4), (2, 2, 4, 1)), ((2, 9, 8, 12), (3, 3, 12, 1))]),
+    ]:
+        rows.append(Row(
+            "depthwise_conv2d",
+            lambda tf, x, f, s=strides, p=padding, d=dilations: tf.nn.depthwise_conv2d(x, f, s, p, dilations=d),
+            lambda x, f, s=strides, p=padding, d=dilations: _ref_depthwise(x, f, (s, s), p, (d, d)),
+            cases, reduce_len=lambda case: math.prod(case[1][:2]), label=f"whole texels,strides={strides},{padding},dilations={dilations}"))
+    for ksize, strides, padding, cases in [
+        (3, 2, "SAME", [((1, 4, 4, 4),), ((2, 9, 7, 8),)]),
+        (2, 1, "VALID", [((1, 3, 5, 4),), ((1, 2, 2, 1),), ((3, 6, 6, 3),)]),
+    ]:
+        rows.append(Row(
+            "avg_pool2d", lambda tf, x, k=ksize, s=strides, p=padding: tf.nn.avg_pool2d(x, k, s, p),
+            lambda x, k=ksize, s=strides, p=padding: _ref_pool(x, (k, k), (s, s), p, np.nanmean), cases,
+            reduce_len=lambda case, k=ksize: k * k, label=f"own gradient,ksize={ksize},strides={strides},{padding}"))
+    for size, cases in [((5, 7), [((1, 3, 4, 2),), ((2, 2, 3, 1),)]), ((2, 3), [((1, 4, 5, 3),)])]:
+        rows.append(Row(
+            "resize", lambda tf, x, size=size: tf.image.resize(x, size), lambda x, size=size: _ref_resize(x, size, "bilinear"),
+            cases, reduce_len=lambda case: case[0][1] + case[0][2], label=f"own gradient,{size}"))
+    return rows
+
+
+def _ops4_array_rows():
+    """concat (eight inputs a pass, whole texels where rows allow) and pad (one pass;
+    neighbouring unpadded axes merged on WebGL), at texel-aligned and unaligned offsets."""
+    many = lambda k: (lambda tf, x, y: tf.concat([x, y] * k, -1), lambda x, y: np.concatenate([x, y] * k, -1))  # noqa: E731
+    return [
+        Row("concat", *many(5), [((2, 4), (2, 8)), ((3, 5), (3, 1)), ((2, 0), (2, 3))], label="ten inputs: two passes"),
+        Row("concat", *many(4), [((1, 257), (1, 3)), ((0, 4), (0, 8))], label="eight inputs: one pass"),
+        Row("concat", lambda tf, x, y: tf.concat([x, y], 0), lambda x, y: np.concatenate([x, y], 0),
+            [((3, 4, 8), (5, 4, 8)), ((1, 3), (2, 3)), ((257,), (4,))], label="axis 0, whole texels"),
+        Row("concat", lambda tf, x, y: tf.concat([x, y, x], 1), lambda x, y: np.concatenate([x, y, x], 1),
+            [((2, 4, 3), (2, 2, 3)), ((2, 8, 4), (2, 4, 4))], grad=False, label="middle axis"),
+        Row("pad", lambda tf, x: tf.pad(x, [[2, 2], [3, 3]]), lambda x: np.pad(x, [[2, 2], [3, 3]]),
+            [((4, 8),), ((3, 257),), ((1, 1),), ((0, 5),), ((5, 0),)], label="both axes"),
+        Row("pad", lambda tf, x: tf.pad(x, [[0, 0], [1, 1], [1, 1], [0, 0]]),
+            lambda x: np.pad(x, [[0, 0], [1, 1], [1, 1], [0, 0]]), [((2, 3, 3, 4),), ((2, 5, 7, 3),)], label="images"),
+        Row("pad", lambda tf, x: tf.pad(x, [[1, 0], [0, 0], [0, 0], [0, 2], [0, 0], [3, 1]], constant_values=-2.5),
+            lambda x: np.pad(x, [[1, 0], [0, 0], [0, 0], [0, 2], [0, 0], [3, 1]], constant_values=-2.5),
+            [((1, 2, 3, 2, 1, 2),)], label="rank 6, merged axes"),
+        Row("pad", lambda tf, x: tf.pad(x, [[1, 2]], constant_values=tf.constant(4, tf.int32)),
+            lambda x: np.pad(x, [[1, 2]], constant_values=4), [((5,),)], dtype="int32", grad=False,
+            label="int32, tensor constant"),
+        Row("pad", lambda tf, x: tf.pad(x, [[1, 1], [2, 0]], constant_values=np.nan),
+            lambda x: np.pad(x, [[1, 1], [2, 0]], constant_values=np.nan), [((2, 3),)], grad=False, label="NaN fill"),
+    ]
+
+
+def _ops4_strided_slice_rows():
+    """tf.strided_slice with TF's masks; the reference is the NumPy index each mask spells."""
+    def row(label, args, index, cases, **kw):
+        begin, end, strides, masks = args
+        return Row("strided_slice", lambda tf, x: tf.strided_slice(x, begin, end, strides, **masks),
+                   lambda x: x[index], cases, label=f"masks:{label}", **kw)
+    s = slice
+    return [
+        row("begin_mask", ([5, 1], [2, 3], [1, 1], {"begin_mask": 1}), (s(None, 2), s(1, 3)), [((4, 5),), ((2, 3),), ((0, 4),)]),
+        row("end_mask", ([1, 1], [0, 2], [2, 1], {"end_mask": 1}), (s(1, None, 2), s(1, 2)), [((5, 3),), ((1, 3),)]),
+        row("both, negative strides", ([0, 0], [0, 0], [-1, -2], {"begin_mask": 3, "end_mask": 3}),
+            (s(None, None, -1), s(None, None, -2)), [((3, 5),), ((1, 257),)]),
+        row("ellipsis", ([0, 1], [0, 3], [1, 1], {"ellipsis_mask": 1}), (Ellipsis, s(1, 3)), [((2, 3, 4),), ((4,),)]),
+        row("ellipsis between", ([1, 0, 2], [2, 0, 0], [1, 1, -1], {"ellipsis_mask": 2, "end_mask": 4}),
+            (s(1, 2), Ellipsis, s(2, None, -1)), [((2, 3, 4, 5),), ((3, 4),)]),
+        row("new_axis", ([0, 0, 1], [0, 0, 3], [1, 1, 1], {"new_axis_mask": 3}), (None, None, s(1, 3)), [((4,),), ((3, 2),)]),
+        row("shrink", ([1, -1], [2, 0], [1, 1], {"shrink_axis_mask": 3}), (1, -1), [((2, 3),), ((4, 5, 2),)]),
+        row("shrink, new axis, ellipsis", ([2, 0, 0, 1], [0, 0, 0, 4], [1, 1, 1, 2],
+                                          {"shrink_axis_mask": 1, "new_axis_mask": 2, "ellipsis_mask": 4}),
+            (2, None, Ellipsis, s(1, 4, 2)), [((3, 2, 5),), ((3, 4),)]),
+        row("mask bits past the entries", ([1], [2], [1], {"begin_mask": 6, "end_mask": 8}), (s(1, 2),), [((3, 2),)]),
+    ]
+
+
+def _ops4_trig_rows():
+    """sin/cos of arguments up to 1e6 (WebGL's Cody-Waite reduction holds to about 1.6e6):
+    inputs drawn in [-1e4, 1e4], scaled by 100 in float32 on both sides."""
+    def scaled(x):
+        return (x.astype(np.float32) * np.float32(100.0)).astype(np.float64)
+    return [
+        Row("sin", lambda tf, x: tf.sin(x * 100.0), lambda x: np.sin(scaled(x)), [((257,),)], domain="large",
+            grad=False, label="up to 1e6"),
+        Row("cos", lambda tf, x: tf.cos(x * 100.0), lambda x: np.cos(scaled(x)), [((257,),)], domain="large",
+            grad=False, label="up to 1e6"),
+        Row("sin", lambda tf, x: tf.sin(x * 0.001), lambda x: np.sin((x.astype(np.float32) * np.float32(0.001)).astype(np.float64)),
+            [((257,),)], domain="large", grad=False, label="up to 10"),
+    ]
+
+
+def _ops4_rows():
+    return [*_ops4_conv_rows(), *_ops4_array_rows(), *_ops4_strided_slice_rows(), *_ops4_trig_rows()]
+
+
+ROWS += _ops4_rows()

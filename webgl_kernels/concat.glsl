@@ -1,68 +1,100 @@
-// concat: join up to four inputs along one axis in one pass.
-// Every tensor is viewed as rows: input k as [outer, u_inner<k>] (u_inner<k>
+// concat: join up to eight inputs along one axis in one pass.
+// Every tensor is viewed as rows: input k as [outer, u_inner[k]] (u_inner[k]
 // is the product of its dimensions from the axis on), the output as
-// [outer, u_rowLength] with u_rowLength the sum of the u_inner<k>. Output
+// [outer, u_rowLength] with u_rowLength the sum of the u_inner[k]. Output
 // value (row, col) is read from the input whose column range holds col.
-// The runtime chains passes for more than four inputs: a later pass's first
+// NOTE: a fragment whose four values come from one texel of one input (the
+// input's rows are whole texels where it starts: concat along axis 0, or
+// along an axis with inner sizes % 4 == 0) copies that texel: one read, no
+// per-value index walk, which is most of the cost of the general path.
+// The runtime chains passes for more than eight inputs: a later pass's first
 // input is the previous pass's output.
-// Defines: NUM_INPUTS (2..4).
+// Defines: NUM_INPUTS (2..8).
 // Uniforms:
 //   u_size, u_outWidth        output value count and texture width (texels)
 //   u_rowLength               output row length
-//   u_x<k>, u_width<k>        input k's texture and its width
-//   u_inner<k>                input k's row length (0 for an empty input)
+//   u_x0 .. u_x<NUM_INPUTS-1>  the inputs (flat layout)
+//   u_inner[k]                input k's row length (0 for an empty input)
 // Output layout: four values per texel, row-major flat (see prelude.glsl).
 
 uniform int u_size;
 uniform int u_outWidth;
 uniform int u_rowLength;
+uniform int u_inner[NUM_INPUTS];
 uniform sampler2D u_x0;
-uniform int u_width0;
-uniform int u_inner0;
 uniform sampler2D u_x1;
-uniform int u_width1;
-uniform int u_inner1;
 #if NUM_INPUTS > 2
 uniform sampler2D u_x2;
-uniform int u_width2;
-uniform int u_inner2;
 #endif
 #if NUM_INPUTS > 3
 uniform sampler2D u_x3;
-uniform int u_width3;
-uniform int u_inner3;
+#endif
+#if NUM_INPUTS > 4
+uniform sampler2D u_x4;
+#endif
+#if NUM_INPUTS > 5
+uniform sampler2D u_x5;
+#endif
+#if NUM_INPUTS > 6
+uniform sampler2D u_x6;
+#endif
+#if NUM_INPUTS > 7
+uniform sampler2D u_x7;
 #endif
 
-float pick(int row, int col) {
-  if (col < u_inner0) return fetch(u_x0, u_width0, row * u_inner0 + col);
-  col -= u_inner0;
+// Texel t of input k. NOTE: GLSL ES 3.00 indexes samplers only by constants.
+vec4 texelOf(int k, int t) {
+  ivec2 at = flatTexel(t);
+  if (k == 0) return texelFetch(u_x0, at, 0);
 #if NUM_INPUTS > 2
-  if (col < u_inner1) return fetch(u_x1, u_width1, row * u_inner1 + col);
-  col -= u_inner1;
+  if (k == 2) return texelFetch(u_x2, at, 0);
 #endif
 #if NUM_INPUTS > 3
-  if (col < u_inner2) return fetch(u_x2, u_width2, row * u_inner2 + col);
-  col -= u_inner2;
+  if (k == 3) return texelFetch(u_x3, at, 0);
 #endif
-#if NUM_INPUTS == 2
-  return fetch(u_x1, u_width1, row * u_inner1 + col);
-#elif NUM_INPUTS == 3
-  return fetch(u_x2, u_width2, row * u_inner2 + col);
-#else
-  return fetch(u_x3, u_width3, row * u_inner3 + col);
+#if NUM_INPUTS > 4
+  if (k == 4) return texelFetch(u_x4, at, 0);
 #endif
+#if NUM_INPUTS > 5
+  if (k == 5) return texelFetch(u_x5, at, 0);
+#endif
+#if NUM_INPUTS > 6
+  if (k == 6) return texelFetch(u_x6, at, 0);
+#endif
+#if NUM_INPUTS > 7
+  if (k == 7) return texelFetch(u_x7, at, 0);
+#endif
+  return texelFetch(u_x1, at, 0);
 }
 
 void main() {
   int base = 4 * outTexel(u_outWidth);
+  if (base >= u_size) { outColor = vec4(0.0); return; }
+  int row = quotient(base, u_rowLength);
+  int col = base - row * u_rowLength;
+  // The input holding column col, and col's column within it (empty inputs are skipped).
+  int k = 0;
+  while (k < NUM_INPUTS - 1 && col >= u_inner[k]) { col -= u_inner[k]; ++k; }
+  int i = row * u_inner[k] + col;
+  if ((i & 3) == 0 && col + 4 <= u_inner[k]) {
+    outColor = texelOf(k, i >> 2);
+    return;
+  }
   vec4 v = vec4(0.0);
-  if (base < u_size) {
-    // NOTE: one division per fragment; the next three values walk the row.
-    int row = base / u_rowLength;
-    int col = base - row * u_rowLength;
-    for (int c = 0; c < 4 && base + c < u_size; ++c) {
-      v[c] = pick(row, col);
-      if (++col == u_rowLength) { col = 0; ++row; }
+  for (int c = 0; c < 4 && base + c < u_size; ++c) {
+    v[c] = texelOf(k, i >> 2)[i & 3];
+    // Next value: the next column of input k, else the next non-empty input, else the next row.
+    ++i;
+    if (++col == u_inner[k]) {
+      col = 0;
+      ++k;
+      while (k < NUM_INPUTS && u_inner[k] == 0) ++k;
+      if (k == NUM_INPUTS) {
+        ++row;
+        k = 0;
+        while (u_inner[k] == 0) ++k;
+      }
+      i = row * u_inner[k];
     }
   }
   outColor = v;

@@ -9,7 +9,9 @@
 // Defines: CONV, TRANSPOSE or FILTER; VEC4 when groups == 1 and the four values of a
 // fragment are four consecutive channels read as whole texels (the runtime checks the
 // channel counts: Cout % 4 == 0, and for TRANSPOSE Cin % 4 == 0); X_VEC4 (CONV with
-// VEC4) when Cin % 4 == 0 too, so x is read four channels per texel as well.
+// VEC4) when Cin % 4 == 0 too, so x is read four channels per texel as well; DEPTHWISE
+// (CONV, TRANSPOSE) when groups == Cin == Cout, Cout % 4 == 0: four channels of a pixel
+// per fragment, every read a whole texel (depthwise convolution, average pooling).
 // Uniforms: u_size, u_outWidth; textures u_x, u_y, u_w (two of them) and their widths
 //   u_xWidth, u_yWidth, u_wWidth; u_xShape[4], u_yShape[4] (NHWC), u_kernel[2],
 //   u_strides[2], u_dilations[2], u_pads[2] (top, left), u_groups.
@@ -31,10 +33,6 @@ uniform int u_dilations[2];
 uniform int u_pads[2];
 uniform int u_groups;
 
-ivec2 texelAt(int t, int width) {
-  return ivec2(t % width, t / width);
-}
-
 bool outside(int i, int size) {
   return i < 0 || i >= size;
 }
@@ -45,8 +43,8 @@ float conv1(int o) {
   int cout = u_yShape[3];
   ivec4 at = nhwcAt(o, u_yShape);
   int n = at.x, i = at.y, j = at.z, co = at.w;
-  int cinGroup = u_xShape[3] / u_groups;
-  int c0 = (co / (cout / u_groups)) * cinGroup;
+  int cinGroup = quotient(u_xShape[3], u_groups);
+  int c0 = quotient(co, quotient(cout, u_groups)) * cinGroup;
   float acc = 0.0;
   for (int a = 0; a < u_kernel[0]; ++a) {
     int h = i * u_strides[0] - u_pads[0] + a * u_dilations[0];
@@ -57,7 +55,7 @@ float conv1(int o) {
       int x0 = ((n * u_xShape[1] + h) * u_xShape[2] + w) * u_xShape[3] + c0;
       int w0 = (a * u_kernel[1] + b) * cinGroup * cout + co;
       for (int c = 0; c < cinGroup; ++c) {
-        acc += fetch(u_x, u_xWidth, x0 + c) * fetch(u_w, u_wWidth, w0 + c * cout);
+        acc += fetch(u_x, x0 + c) * fetch(u_w, w0 + c * cout);
       }
     }
   }
@@ -84,18 +82,38 @@ vec4 conv4(int o) {
 #ifdef X_VEC4
       // NOTE: four input channels per x texel: 5 fetches for 16 multiply-adds.
       for (int c = 0; c < cin; c += 4) {
-        vec4 xv = texelFetch(u_x, texelAt((x0 + c) >> 2, u_xWidth), 0);
+        vec4 xv = texelFetch(u_x, flatTexel((x0 + c) >> 2), 0);
         int t = w0 + c * cout4;
-        acc += xv.x * texelFetch(u_w, texelAt(t, u_wWidth), 0);
-        acc += xv.y * texelFetch(u_w, texelAt(t + cout4, u_wWidth), 0);
-        acc += xv.z * texelFetch(u_w, texelAt(t + 2 * cout4, u_wWidth), 0);
-        acc += xv.w * texelFetch(u_w, texelAt(t + 3 * cout4, u_wWidth), 0);
+        acc += xv.x * texelFetch(u_w, flatTexel(t), 0);
+        acc += xv.y * texelFetch(u_w, flatTexel(t + cout4), 0);
+        acc += xv.z * texelFetch(u_w, flatTexel(t + 2 * cout4), 0);
+        acc += xv.w * texelFetch(u_w, flatTexel(t + 3 * cout4), 0);
       }
 #else
       for (int c = 0; c < cin; ++c) {
-        acc += fetch(u_x, u_xWidth, x0 + c) * texelFetch(u_w, texelAt(w0 + c * cout4, u_wWidth), 0);
+        acc += fetch(u_x, x0 + c) * texelFetch(u_w, flatTexel(w0 + c * cout4), 0);
       }
 #endif
+    }
+  }
+  return acc;
+}
+#endif
+#ifdef DEPTHWISE
+// y[o .. o+3]: four channels of one pixel, each its own group (groups == Cin == Cout):
+// channel c sees only input channel c, so x, w and y are all read as whole texels.
+vec4 conv4(int o) {
+  int c = u_yShape[3];
+  ivec4 at = nhwcAt(o, u_yShape);
+  vec4 acc = vec4(0.0);
+  for (int a = 0; a < u_kernel[0]; ++a) {
+    int h = at.y * u_strides[0] - u_pads[0] + a * u_dilations[0];
+    if (outside(h, u_xShape[1])) continue;
+    for (int b = 0; b < u_kernel[1]; ++b) {
+      int w = at.z * u_strides[1] - u_pads[1] + b * u_dilations[1];
+      if (outside(w, u_xShape[2])) continue;
+      acc += texelFetch(u_x, flatTexel((((at.x * u_xShape[1] + h) * u_xShape[2] + w) * c + at.w) >> 2), 0) *
+             texelFetch(u_w, flatTexel(((a * u_kernel[1] + b) * c + at.w) >> 2), 0);
     }
   }
   return acc;
@@ -108,8 +126,10 @@ vec4 conv4(int o) {
 // or -1 when no window did (between strides, or past the edges).
 int source(int i, int a, int axis) {
   int t = i + u_pads[axis] - a * u_dilations[axis];
-  if (t < 0 || t % u_strides[axis] != 0) return -1;
-  t /= u_strides[axis];
+  if (t < 0) return -1;
+  int q = quotient(t, u_strides[axis]);
+  if (q * u_strides[axis] != t) return -1;
+  t = q;
   return t < u_yShape[1 + axis] ? t : -1;
 }
 
@@ -119,9 +139,9 @@ float conv1(int o) {
   int cout = u_yShape[3];
   ivec4 at = nhwcAt(o, u_xShape);
   int n = at.x, h = at.y, w = at.z, ci = at.w;
-  int cinGroup = cin / u_groups;
-  int coutGroup = cout / u_groups;
-  int g = ci / cinGroup;
+  int cinGroup = quotient(cin, u_groups);
+  int coutGroup = quotient(cout, u_groups);
+  int g = quotient(ci, cinGroup);
   float acc = 0.0;
   for (int a = 0; a < u_kernel[0]; ++a) {
     int i = source(h, a, 0);
@@ -158,12 +178,31 @@ vec4 conv4(int o) {
       int dy0 = ((n * u_yShape[1] + i) * u_yShape[2] + j) * cout4;
       int w0 = ((a * u_kernel[1] + b) * cin + ci) * cout4;
       for (int c = 0; c < cout4; ++c) {
-        vec4 dy = texelFetch(u_y, texelAt(dy0 + c, u_yWidth), 0);
-        acc.x += dot(dy, texelFetch(u_w, texelAt(w0 + c, u_wWidth), 0));
-        acc.y += dot(dy, texelFetch(u_w, texelAt(w0 + cout4 + c, u_wWidth), 0));
-        acc.z += dot(dy, texelFetch(u_w, texelAt(w0 + 2 * cout4 + c, u_wWidth), 0));
-        acc.w += dot(dy, texelFetch(u_w, texelAt(w0 + 3 * cout4 + c, u_wWidth), 0));
+        vec4 dy = texelFetch(u_y, flatTexel(dy0 + c), 0);
+        acc.x += dot(dy, texelFetch(u_w, flatTexel(w0 + c), 0));
+        acc.y += dot(dy, texelFetch(u_w, flatTexel(w0 + cout4 + c), 0));
+        acc.z += dot(dy, texelFetch(u_w, flatTexel(w0 + 2 * cout4 + c), 0));
+        acc.w += dot(dy, texelFetch(u_w, flatTexel(w0 + 3 * cout4 + c), 0));
       }
+    }
+  }
+  return acc;
+}
+#endif
+#ifdef DEPTHWISE
+// x[o .. o+3]: four channels of one pixel, each its own group (groups == Cin == Cout).
+vec4 conv4(int o) {
+  int c = u_xShape[3];
+  ivec4 at = nhwcAt(o, u_xShape);
+  vec4 acc = vec4(0.0);
+  for (int a = 0; a < u_kernel[0]; ++a) {
+    int i = source(at.y, a, 0);
+    if (i < 0) continue;
+    for (int b = 0; b < u_kernel[1]; ++b) {
+      int j = source(at.z, b, 1);
+      if (j < 0) continue;
+      acc += texelFetch(u_y, flatTexel((((at.x * u_yShape[1] + i) * u_yShape[2] + j) * c + at.w) >> 2), 0) *
+             texelFetch(u_w, flatTexel(((a * u_kernel[1] + b) * c + at.w) >> 2), 0);
     }
   }
   return acc;
@@ -177,21 +216,21 @@ vec4 conv4(int o) {
 ivec2 validRange(int a, int axis) {
   int offset = a * u_dilations[axis] - u_pads[axis];
   int s = u_strides[axis];
-  int first = offset >= 0 ? 0 : (s - 1 - offset) / s;
-  int last = min(u_yShape[1 + axis], (u_xShape[1 + axis] - offset + s - 1) / s);
+  int first = offset >= 0 ? 0 : quotient(s - 1 - offset, s);
+  int last = min(u_yShape[1 + axis], quotient(max(u_xShape[1 + axis] - offset + s - 1, 0), s));
   return ivec2(first, last);
 }
 
 // w[o]: the sum over images and output cells of x under filter tap (a, b) times dy.
 float conv1(int o) {
   int cout = u_yShape[3];
-  int cinGroup = u_xShape[3] / u_groups;
-  int co = o % cout;
-  int p = o / cout;
-  int c = p % cinGroup + (co / (cout / u_groups)) * cinGroup;
-  p /= cinGroup;
-  int b = p % u_kernel[1];
-  int a = p / u_kernel[1];
+  int cinGroup = quotient(u_xShape[3], u_groups);
+  int p = quotient(o, cout);
+  int co = o - p * cout;
+  int q = quotient(p, cinGroup);
+  int c = p - q * cinGroup + quotient(co, quotient(cout, u_groups)) * cinGroup;
+  int a = quotient(q, u_kernel[1]);
+  int b = q - a * u_kernel[1];
   ivec2 rows = validRange(a, 0);
   ivec2 cols = validRange(b, 1);
   float acc = 0.0;
@@ -200,8 +239,8 @@ float conv1(int o) {
       int h = i * u_strides[0] - u_pads[0] + a * u_dilations[0];
       for (int j = cols.x; j < cols.y; ++j) {
         int w = j * u_strides[1] - u_pads[1] + b * u_dilations[1];
-        acc += fetch(u_x, u_xWidth, ((n * u_xShape[1] + h) * u_xShape[2] + w) * u_xShape[3] + c) *
-               fetch(u_y, u_yWidth, ((n * u_yShape[1] + i) * u_yShape[2] + j) * cout + co);
+        acc += fetch(u_x, ((n * u_xShape[1] + h) * u_xShape[2] + w) * u_xShape[3] + c) *
+               fetch(u_y, ((n * u_yShape[1] + i) * u_yShape[2] + j) * cout + co);
       }
     }
   }
@@ -213,12 +252,12 @@ float conv1(int o) {
 vec4 conv4(int o) {
   int cout = u_yShape[3];
   int cin = u_xShape[3];
-  int co4 = (o % cout) >> 2;
-  int p = o / cout;
-  int c = p % cin;
-  p /= cin;
-  int b = p % u_kernel[1];
-  int a = p / u_kernel[1];
+  int p = quotient(o, cout);
+  int co4 = (o - p * cout) >> 2;
+  int q = quotient(p, cin);
+  int c = p - q * cin;
+  int a = quotient(q, u_kernel[1]);
+  int b = q - a * u_kernel[1];
   ivec2 rows = validRange(a, 0);
   ivec2 cols = validRange(b, 1);
   vec4 acc = vec4(0.0);
@@ -227,8 +266,8 @@ vec4 conv4(int o) {
       int h = i * u_strides[0] - u_pads[0] + a * u_dilations[0];
       for (int j = cols.x; j < cols.y; ++j) {
         int w = j * u_strides[1] - u_pads[1] + b * u_dilations[1];
-        float xv = fetch(u_x, u_xWidth, ((n * u_xShape[1] + h) * u_xShape[2] + w) * cin + c);
-        acc += xv * texelFetch(u_y, texelAt((((n * u_yShape[1] + i) * u_yShape[2] + j) * cout >> 2) + co4, u_yWidth), 0);
+        float xv = fetch(u_x, ((n * u_xShape[1] + h) * u_xShape[2] + w) * cin + c);
+        acc += xv * texelFetch(u_y, flatTexel((((n * u_yShape[1] + i) * u_yShape[2] + j) * cout >> 2) + co4), 0);
       }
     }
   }
@@ -237,9 +276,105 @@ vec4 conv4(int o) {
 #endif
 #endif
 
+#ifdef BLOCK
+// CONV, a block of four output pixels x four output channels per fragment
+// (groups == 1, Cout % 4 == 0): pixels j0 .. j0 + 3 of one output row (j0 = 4J),
+// channels 4c4 .. 4c4 + 3. Fragment t = g * (Cout / 4) + c4 with block
+// g = (n * OH + i) * ceil(OW / 4) + J; pixel j0 + r goes to render target r,
+// texel t (row-major in the targets' near-square textures, whose width is
+// u_outWidth), and unpack.glsl (CONV_BLOCKS) gathers the targets into y.
+// NOTE: near-square, not one long row: SwiftShader shades 2x2 quads and splits
+// a draw across threads by rows, so a one-row draw of few long fragments (the
+// filter gradient's) would run at half speed on one core.
+// NOTE: the four pixels share every filter texel and their row's index
+// arithmetic, which costs SwiftShader more than the reads: with X_VEC4 a step
+// reads 4 filter texels and 4 x texels for 64 multiply-adds. X_ROW (Cin == 1,
+// horizontal stride 1): a tap's four x values are consecutive, read as two texels.
+layout(location = 1) out vec4 outColor1;
+layout(location = 2) out vec4 outColor2;
+layout(location = 3) out vec4 outColor3;
+
+void main() {
+  int cout4 = u_yShape[3] >> 2;
+  int t = outTexel(u_outWidth);
+  int g = quotient(t, cout4);
+  int c4 = t - g * cout4;
+  int rowBlocks = (u_yShape[2] + 3) >> 2;
+  int q = quotient(g, rowBlocks);  // output row n * OH + i
+  int j0 = 4 * (g - q * rowBlocks);
+  int n = quotient(q, u_yShape[1]);
+  int h0 = (q - n * u_yShape[1]) * u_strides[0] - u_pads[0];
+  // The window's left column of each pixel; a pixel past the row (or past the image) reads nothing.
+  bool dead = n >= u_yShape[0];
+  ivec4 left = (j0 + ivec4(0, 1, 2, 3)) * u_strides[1] - u_pads[1];
+  bvec4 live = bvec4(!dead && j0 < u_yShape[2], !dead && j0 + 1 < u_yShape[2],
+                     !dead && j0 + 2 < u_yShape[2], !dead && j0 + 3 < u_yShape[2]);
+  int cin = u_xShape[3];
+  int W = u_xShape[2];
+  vec4 acc0 = vec4(0.0), acc1 = vec4(0.0), acc2 = vec4(0.0), acc3 = vec4(0.0);
+  for (int a = 0; a < u_kernel[0]; ++a) {
+    int h = h0 + a * u_dilations[0];
+    // NOTE: a row outside the image adds nothing, but the filter walk must still advance.
+    bool rowInside = !outside(h, u_xShape[1]);
+    int rowBase = (n * u_xShape[1] + h) * W;
+    int wt = a * u_kernel[1] * cin * cout4 + c4;  // filter texel of (a, b = 0, channel 0, c4)
+    for (int b = 0; b < u_kernel[1]; ++b) {
+      ivec4 col = left + b * u_dilations[1];
+      bvec4 inside = bvec4(ivec4(live) & ivec4(rowInside) & ivec4(greaterThanEqual(col, ivec4(0))) &
+                           ivec4(lessThan(col, ivec4(W))));
+#ifdef X_ROW
+      // x[rowBase + col[0] .. + 3]: two texels, shifted by the first value's component.
+      // NOTE: f < 0 only before the image's first value, a column that is masked out.
+      int f = rowBase + col.x;
+      int t0 = f >> 2;  // floor, also for f < 0
+      int k = f - 4 * t0;
+      vec4 lo = texelFetch(u_x, flatTexel(max(t0, 0)), 0);
+      vec4 hi = texelFetch(u_x, flatTexel(t0 + 1), 0);
+      vec4 xs = k == 0 ? lo : k == 1 ? vec4(lo.yzw, hi.x) : k == 2 ? vec4(lo.zw, hi.xy) : vec4(lo.w, hi.xyz);
+      xs = mix(vec4(0.0), xs, inside);
+      vec4 f0 = texelFetch(u_w, flatTexel(wt), 0);
+      wt += cout4;
+      acc0 += xs.x * f0;
+      acc1 += xs.y * f0;
+      acc2 += xs.z * f0;
+      acc3 += xs.w * f0;
+#else
+      ivec4 x = (rowBase + col) * cin;
+#ifdef X_VEC4
+      for (int c = 0; c < cin; c += 4) {
+        // Columns: filter rows c .. c+3, so m * xv = sum_k xv[k] * w[a, b, c + k, 4c4 .. 4c4 + 3].
+        mat4 m = mat4(texelFetch(u_w, flatTexel(wt), 0), texelFetch(u_w, flatTexel(wt + cout4), 0),
+                      texelFetch(u_w, flatTexel(wt + 2 * cout4), 0), texelFetch(u_w, flatTexel(wt + 3 * cout4), 0));
+        wt += 4 * cout4;
+        ivec4 tx = max((x + c) >> 2, 0);
+        acc0 += m * (inside.x ? texelFetch(u_x, flatTexel(tx.x), 0) : vec4(0.0));
+        acc1 += m * (inside.y ? texelFetch(u_x, flatTexel(tx.y), 0) : vec4(0.0));
+        acc2 += m * (inside.z ? texelFetch(u_x, flatTexel(tx.z), 0) : vec4(0.0));
+        acc3 += m * (inside.w ? texelFetch(u_x, flatTexel(tx.w), 0) : vec4(0.0));
+      }
+#else
+      for (int c = 0; c < cin; ++c) {
+        vec4 f0 = texelFetch(u_w, flatTexel(wt), 0);
+        wt += cout4;
+        ivec4 i = max(x + c, 0);
+        acc0 += (inside.x ? fetch(u_x, i.x) : 0.0) * f0;
+        acc1 += (inside.y ? fetch(u_x, i.y) : 0.0) * f0;
+        acc2 += (inside.z ? fetch(u_x, i.z) : 0.0) * f0;
+        acc3 += (inside.w ? fetch(u_x, i.w) : 0.0) * f0;
+      }
+#endif
+#endif
+    }
+  }
+  outColor = acc0;
+  outColor1 = acc1;
+  outColor2 = acc2;
+  outColor3 = acc3;
+}
+#else
 void main() {
   int base = 4 * outTexel(u_outWidth);
-#ifdef VEC4
+#if defined(VEC4) || defined(DEPTHWISE)
   outColor = base < u_size ? conv4(base) : vec4(0.0);
 #else
   vec4 v = vec4(0.0);
@@ -249,3 +384,4 @@ void main() {
   outColor = v;
 #endif
 }
+#endif

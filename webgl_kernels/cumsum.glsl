@@ -22,15 +22,9 @@ uniform int u_step;
 uniform int u_shift;
 
 // NOTE: integer division is slow on SwiftShader (a version with two divisions
-// per value took 70 ms per pass over 1M values, this one 27 ms). a / b for
-// 0 <= a < 2^24, b > 0: a float estimate, corrected by one step either way;
-// positions then advance per value and neighbours are read by a cursor.
-int quotient(int a, int b) {
-  int q = int(float(a) / float(b));
-  int r = a - q * b;
-  return r < 0 ? q - 1 : r >= b ? q + 1 : q;
-}
-
+// per value took 70 ms per pass over 1M values, this one 27 ms): positions
+// advance per value (prelude's quotient once per fragment) and neighbours are
+// read by a cursor.
 void main() {
   int base = 4 * outTexel(u_outWidth);
   vec4 self = texelFetch(u_x, ivec2(gl_FragCoord.xy), 0);  // same size, same layout as the output

@@ -51,9 +51,9 @@ float apply(float x0, float x1, float x2) {
 int sourceIndex(int i, int offset, int strides[MAX_RANK]) {
   int j = offset;
   for (int d = MAX_RANK - 1; d >= 0 && i > 0; --d) {
-    int c = i % u_outShape[d];
-    i /= u_outShape[d];
-    j += c * strides[d];
+    int q = quotient(i, u_outShape[d]);
+    j += (i - q * u_outShape[d]) * strides[d];
+    i = q;
   }
   return j;
 }
@@ -62,32 +62,30 @@ int sourceIndex(int i, int offset, int strides[MAX_RANK]) {
 vec4 gather(sampler2D x, int width, int offset, int strides[MAX_RANK], int base) {
   vec4 v = vec4(0.0);
   for (int c = 0; c < 4; ++c) {
-    if (base + c < u_size) v[c] = fetch(x, width, sourceIndex(base + c, offset, strides));
+    if (base + c < u_size) v[c] = fetch(x, sourceIndex(base + c, offset, strides));
   }
   return v;
 }
 
-ivec2 texelAt(int t, int width) { return ivec2(t % width, t / width); }
-
 // Values i / inner for i = base .. base + 3: one or two distinct reads.
 vec4 rowBroadcast(sampler2D x, int width, int inner, int base) {
-  int j = base / inner;
+  int j = quotient(base, inner);
   int r = base - j * inner;
-  float value = fetch(x, width, j);
+  float value = fetch(x, j);
   vec4 v;
   for (int c = 0; c < 4; ++c) {
     v[c] = value;
-    if (++r == inner && base + c + 1 < u_size) { r = 0; value = fetch(x, width, ++j); }
+    if (++r == inner && base + c + 1 < u_size) { r = 0; value = fetch(x, ++j); }
   }
   return v;
 }
 
 // Values i % inner for i = base .. base + 3.
 vec4 columnBroadcast(sampler2D x, int width, int inner, int base) {
-  int j = base % inner;
+  int j = base - quotient(base, inner) * inner;
   vec4 v;
   for (int c = 0; c < 4; ++c) {
-    v[c] = fetch(x, width, j);
+    v[c] = fetch(x, j);
     if (++j == inner) j = 0;
   }
   return v;
@@ -106,7 +104,7 @@ void main() {
 #elif MODE0 == 4
   vec4 x0 = columnBroadcast(u_x0, u_width0, u_inner0, base);
 #elif MODE0 == 5
-  vec4 x0 = texelFetch(u_x0, texelAt((base % u_inner0) >> 2, u_width0), 0);
+  vec4 x0 = texelFetch(u_x0, flatTexel((base - quotient(base, u_inner0) * u_inner0) >> 2), 0);
 #else
   vec4 x0 = gather(u_x0, u_width0, u_offset0, u_strides0, base);
 #endif
@@ -120,7 +118,7 @@ void main() {
 #elif MODE1 == 4
   vec4 x1 = columnBroadcast(u_x1, u_width1, u_inner1, base);
 #elif MODE1 == 5
-  vec4 x1 = texelFetch(u_x1, texelAt((base % u_inner1) >> 2, u_width1), 0);
+  vec4 x1 = texelFetch(u_x1, flatTexel((base - quotient(base, u_inner1) * u_inner1) >> 2), 0);
 #else
   vec4 x1 = gather(u_x1, u_width1, u_offset1, u_strides1, base);
 #endif
@@ -137,7 +135,7 @@ void main() {
 #elif MODE2 == 4
   vec4 x2 = columnBroadcast(u_x2, u_width2, u_inner2, base);
 #elif MODE2 == 5
-  vec4 x2 = texelFetch(u_x2, texelAt((base % u_inner2) >> 2, u_width2), 0);
+  vec4 x2 = texelFetch(u_x2, flatTexel((base - quotient(base, u_inner2) * u_inner2) >> 2), 0);
 #else
   vec4 x2 = gather(u_x2, u_width2, u_offset2, u_strides2, base);
 #endif

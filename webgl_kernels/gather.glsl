@@ -27,13 +27,14 @@ void main() {
   vec4 v = vec4(0.0);
   if (base < u_size) {
     // Output coordinates of the first value; the next three walk (j, n, t) with carries.
-    int j = base % u_inner;
-    int t = base / u_inner;  // t = (b * u_outer + o) * u_count + n
-    int n = t % u_count;
-    t /= u_count;  // now t = b * u_outer + o
+    int t = quotient(base, u_inner);  // t = (b * u_outer + o) * u_count + n
+    int j = base - t * u_inner;
+    int q = quotient(t, u_count);
+    int n = t - q * u_count;
+    t = q;  // now t = b * u_outer + o
     for (int c = 0; c < 4 && base + c < u_size; ++c) {
-      int index = int(fetch(u_indices, u_indicesWidth, (t / u_outer) * u_count + n));
-      v[c] = fetch(u_params, u_paramsWidth, (t * u_axis + index) * u_inner + j);
+      int index = int(fetch(u_indices, quotient(t, u_outer) * u_count + n));
+      v[c] = fetch(u_params, (t * u_axis + index) * u_inner + j);
       if (++j == u_inner) {
         j = 0;
         if (++n == u_count) { n = 0; ++t; }

@@ -26,15 +26,16 @@ uniform int u_transposeB;
 
 float dot1(int o) {
   int mn = u_M * u_N;
-  int batch = o / mn;
+  int batch = quotient(o, mn);
   int ij = o - batch * mn;
-  int i = ij / u_N;
+  int i = quotient(ij, u_N);
   int j = ij - i * u_N;
   int a = 0;
   int b = 0;
   for (int d = 3; d >= 0; --d) {
-    int c = batch % u_batchShape[d];
-    batch /= u_batchShape[d];
+    int q = quotient(batch, u_batchShape[d]);
+    int c = batch - q * u_batchShape[d];
+    batch = q;
     a += c * u_batchStridesA[d];
     b += c * u_batchStridesB[d];
   }
@@ -44,7 +45,7 @@ float dot1(int o) {
   int stepB = u_transposeB == 1 ? 1 : u_N;
   float acc = 0.0;
   for (int k = 0; k < u_K; ++k) {
-    acc += fetch(u_a, u_widthA, a) * fetch(u_b, u_widthB, b);
+    acc += fetch(u_a, a) * fetch(u_b, b);
     a += stepA;
     b += stepB;
   }

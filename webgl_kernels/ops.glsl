@@ -82,14 +82,21 @@ float op_erf(float x) {
   return sign(x) * (1.0 - poly * exp(-a * a));
 }
 // NOTE: GPU sin/cos are not accurate enough (SwiftShader's sin(1) is off by
-// 2e-5), so both are computed here. x = k pi/2 + y with |y| <= pi/4, pi/2 split
-// in three parts (Cody-Waite): k * 1.5703125 and k * C2 are exact for
-// |k| < 2^13, so the reduction is exact for |x| up to about 1e4 and degrades
-// beyond (NumPy reduces exactly at any size). Taylor polynomials on
-// [-pi/4, pi/4] are within 2e-9; the quadrant k % 4 picks the sign and function.
+// 2e-5), so both are computed here. x = k pi/2 + y with |y| <= pi/4 (Cody-Waite):
+// pi/2 = C1 + C2 + C3 with C1, C2 of 14 significant bits, and k = k1 + k2 with
+// k1 a multiple of 1024 (at most 10 significant bits for |k| < 2^20) and
+// |k2| < 1024, so every k1 * Ci and k2 * Ci (i = 1, 2) is exact and so is each
+// subtraction that matters: y is within 6e-8 of x - k pi/2 for |x| up to
+// 2^20 * pi/2 (about 1.6e6), checked against NumPy at |x| up to 1e6. Past that
+// the reduction degrades (NumPy reduces exactly at any size). Taylor polynomials
+// on [-pi/4, pi/4] are within 2e-9; the quadrant k % 4 picks the sign and function.
 vec2 sinCos(float x) {
   float k = round(x * 0.6366197466850281);
-  float y = ((x - k * 1.5703125) - k * 0.0004837512969970703) - k * 7.549790126404332e-08;
+  float k1 = trunc(k * 0.0009765625) * 1024.0;
+  float k2 = k - k1;
+  float y = (((x - k1 * 1.5706787109375) - k2 * 1.5706787109375) - k1 * 0.00011761486530303955) -
+            k2 * 0.00011761486530303955;
+  y -= k * 9.92093629470503e-10;
   float s2 = y * y;
   float s = y * (1.0 + s2 * (-1.0 / 6.0 + s2 * (1.0 / 120.0 + s2 * (-1.0 / 5040.0 + s2 * (1.0 / 362880.0)))));
   float c = 1.0 + s2 * (-0.5 + s2 * (1.0 / 24.0 + s2 * (-1.0 / 720.0 + s2 * (1.0 / 40320.0 + s2 * (-1.0 / 3628800.0)))));

@@ -22,20 +22,20 @@ uniform int u_batchStrides[4];
 
 void main() {
   ivec2 texel = ivec2(gl_FragCoord.xy);
-  int b = texel.y / u_rowsPadded;
+  int b = quotient(texel.y, u_rowsPadded);
   int r = texel.y - b * u_rowsPadded;
   int offset = 0;
   for (int d = 3; d >= 0; --d) {
-    int c = b % u_batchShape[d];
-    b /= u_batchShape[d];
-    offset += c * u_batchStrides[d];
+    int q = quotient(b, u_batchShape[d]);
+    offset += (b - q * u_batchShape[d]) * u_batchStrides[d];
+    b = q;
   }
   vec4 v = vec4(0.0);
   if (r < u_rows) {
     int col = texel.x * 4;
     int base = offset + r * u_strideRow + col * u_strideCol;
     for (int t = 0; t < 4; ++t) {
-      if (col + t < u_cols) v[t] = fetch(u_x, u_width, base + t * u_strideCol);
+      if (col + t < u_cols) v[t] = fetch(u_x, base + t * u_strideCol);
     }
   }
   outColor = v;

@@ -37,7 +37,7 @@ int argmaxAt(int n, int i, int j, int c) {
       int w = j * u_strides[1] - u_pads[1] + b;
       if (w < 0 || w >= u_xShape[2]) continue;
       int index = ((n * u_xShape[1] + h) * u_xShape[2] + w) * u_xShape[3] + c;
-      float v = fetch(u_x, u_xWidth, index);
+      float v = fetch(u_x, index);
       if (at < 0 || wins(v, best)) {
         best = v;
         at = index;
@@ -50,7 +50,7 @@ int argmaxAt(int n, int i, int j, int c) {
 #ifdef MAX_POOL
 float pool1(int o) {
   ivec4 at = nhwcAt(o, u_yShape);
-  return fetch(u_x, u_xWidth, argmaxAt(at.x, at.y, at.z, at.w));
+  return fetch(u_x, argmaxAt(at.x, at.y, at.z, at.w));
 }
 
 #ifdef VEC4
@@ -65,7 +65,7 @@ vec4 pool4(int o) {
       int w = j * u_strides[1] - u_pads[1] + b;
       if (w < 0 || w >= u_xShape[2]) continue;
       int t = (((n * u_xShape[1] + h) * u_xShape[2] + w) * u_xShape[3] + c) >> 2;
-      vec4 v = texelFetch(u_x, ivec2(t % u_xWidth, t / u_xWidth), 0);
+      vec4 v = texelFetch(u_x, flatTexel(t), 0);
       best = mix(best, v, bvec4(ivec4(greaterThan(v, best)) | ivec4(isnan(v))));
     }
   }
@@ -79,14 +79,14 @@ float pool1(int o) {
   ivec4 at = nhwcAt(o, u_xShape);
   int n = at.x, h = at.y, w = at.z, c = at.w;
   // NOTE: only the windows that cover (h, w): rows i with i*sh - top <= h < i*sh - top + kh.
-  int firstRow = max(0, (h + u_pads[0] - u_kernel[0] + u_strides[0]) / u_strides[0]);
-  int lastRow = min(u_yShape[1] - 1, (h + u_pads[0]) / u_strides[0]);
-  int firstCol = max(0, (w + u_pads[1] - u_kernel[1] + u_strides[1]) / u_strides[1]);
-  int lastCol = min(u_yShape[2] - 1, (w + u_pads[1]) / u_strides[1]);
+  int firstRow = quotient(max(0, h + u_pads[0] - u_kernel[0] + u_strides[0]), u_strides[0]);
+  int lastRow = min(u_yShape[1] - 1, quotient(h + u_pads[0], u_strides[0]));
+  int firstCol = quotient(max(0, w + u_pads[1] - u_kernel[1] + u_strides[1]), u_strides[1]);
+  int lastCol = min(u_yShape[2] - 1, quotient(w + u_pads[1], u_strides[1]));
   float acc = 0.0;
   for (int i = firstRow; i <= lastRow; ++i) {
     for (int j = firstCol; j <= lastCol; ++j) {
-      if (argmaxAt(n, i, j, c) == o) acc += fetch(u_y, u_yWidth, ((n * u_yShape[1] + i) * u_yShape[2] + j) * u_yShape[3] + c);
+      if (argmaxAt(n, i, j, c) == o) acc += fetch(u_y, ((n * u_yShape[1] + i) * u_yShape[2] + j) * u_yShape[3] + c);
     }
   }
   return acc;

@@ -1,8 +1,9 @@
-// prelude: shared by every kernel (the runtime puts `#version 300 es` and the
-// kernel's #defines above it).
+// prelude: shared by every kernel (the runtime puts `#version 300 es`, the
+// device's ROW_SHIFT and the kernel's #defines above it).
 // Layout: a tensor of n values is an RGBA32F texture holding four consecutive
 // values per texel, in row-major flat order: value i is component i % 4 of
-// texel t = i / 4, which sits at (t % width, t / width). int32 and bool
+// texel t = i / 4, which sits at (t % width, t / width); the width is
+// 2^ROW_SHIFT, or the texel count when that is smaller (see flatTexel). int32 and bool
 // tensors are held as floats (exact for |i| < 2^24; bool is 0 or 1).
 // NOTE: four values per texel, because on SwiftShader the cost of a kernel
 // is mostly per fragment: a 1M-value add over 1M one-value texels takes
@@ -24,19 +25,48 @@ int outTexel(int width) {
   return int(gl_FragCoord.y) * width + int(gl_FragCoord.x);
 }
 
-// Value i of a tensor whose texture is `width` texels wide.
+// a / b for 0 <= a < 2^31, b > 0 (0 for b <= 0: size-0 shapes reach kernels too).
+// NOTE: integer division is slow on SwiftShader (a scalar loop per lane). A float
+// estimate is off by at most one below 2^24 and by up to a few hundred past it,
+// where float(a) rounds; the remainder's own float quotient (small, so nearly
+// exact) and one last step make it exact, without loops (a loop here, even one
+// never entered, made pad 40% slower).
+int quotient(int a, int b) {
+  if (b <= 0) return 0;
+  int q = int(float(a) / float(b));
+  q += int(floor(float(a - q * b) / float(b)));
+  int r = a - q * b;
+  return q - int(r < 0) + int(r >= b);
+}
+
+// Where texel t of a flat tensor's texture sits. NOTE: textures.js makes flat
+// textures 2^ROW_SHIFT texels wide, or one row when fewer texels, so this is
+// exact without knowing the width (ROW_SHIFT is a define every program gets).
+ivec2 flatTexel(int t) {
+  return ivec2(t & ((1 << ROW_SHIFT) - 1), t >> ROW_SHIFT);
+}
+
+// Value i of a flat tensor.
+float fetch(sampler2D t, int i) {
+  return texelFetch(t, flatTexel(i >> 2), 0)[i & 3];
+}
+
+// Value i of a tensor whose texture is `width` texels wide (any layout of four
+// values per texel, flat or not).
 float fetch(sampler2D t, int width, int i) {
   int p = i >> 2;
-  return texelFetch(t, ivec2(p % width, p / width), 0)[i & 3];
+  int y = quotient(p, width);
+  return texelFetch(t, ivec2(p - y * width, y), 0)[i & 3];
 }
 
 // (n, row, column, channel) of flat index i in an NHWC tensor of `shape`.
 ivec4 nhwcAt(int i, int shape[4]) {
-  int c = i % shape[3];
-  int p = i / shape[3];
-  int w = p % shape[2];
-  p /= shape[2];
-  return ivec4(p / shape[1], p % shape[1], w, c);
+  int p = quotient(i, shape[3]);
+  int c = i - p * shape[3];
+  int q = quotient(p, shape[2]);
+  int w = p - q * shape[2];
+  int n = quotient(q, shape[1]);
+  return ivec4(n, q - n * shape[1], w, c);
 }
 
 // A walk over consecutive values without a division per step.
@@ -44,7 +74,8 @@ struct Cursor { ivec2 texel; int component; };
 
 Cursor cursorAt(int i, int width) {
   int p = i >> 2;
-  return Cursor(ivec2(p % width, p / width), i & 3);
+  int y = quotient(p, width);
+  return Cursor(ivec2(p - y * width, y), i & 3);
 }
 
 float cursorRead(sampler2D t, Cursor c) {

@@ -33,9 +33,11 @@ function excerpt(source, log) {
 }
 
 export class Programs {
-  constructor(gl, sources) {
+  // common: #defines every program gets (the device's ROW_SHIFT, see prelude.glsl).
+  constructor(gl, sources, common = {}) {
     this.gl = gl;
     this.sources = sources;
+    this.common = Object.entries(common).map(([k, v]) => `#define ${k} ${v}`).join("\n");
     this.cache = new Map();
     this.compiled = 0;
     this.vertexShader = this.compileShader(gl.VERTEX_SHADER, VERTEX_SOURCE, "vertex");
@@ -71,7 +73,7 @@ export class Programs {
   build(kernel, header, vertexKernel) {
     const gl = this.gl;
     const includes = kernel === "elementwise" ? this.sources.ops : "";
-    const source = ["#version 300 es", header, this.sources.prelude, includes, this.sources[kernel]].join("\n");
+    const source = ["#version 300 es", this.common, header, this.sources.prelude, includes, this.sources[kernel]].join("\n");
     const fragment = this.compileShader(gl.FRAGMENT_SHADER, source, kernel);
     const vertex = vertexKernel === null ? this.vertexShader : this.compileShader(gl.VERTEX_SHADER,
       ["#version 300 es", header, this.sources[vertexKernel]].join("\n"), vertexKernel);

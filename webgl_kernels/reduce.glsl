@@ -19,7 +19,7 @@ uniform int u_groups;
 uniform int u_chunk;
 
 float reduceOne(int o) {
-  int row = o / u_groups;
+  int row = quotient(o, u_groups);
   int start = (o - row * u_groups) * u_chunk;
   int count = min(u_chunk, u_rowLength - start);
   Cursor c = cursorAt(row * u_rowLength + start, u_width);

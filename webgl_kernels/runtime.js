@@ -13,11 +13,11 @@ import { Programs, loadSources } from "./programs.js";
 import { Textures } from "./textures.js";
 
 const KERNELS = ["prelude", "ops", "elementwise", "reduce", "matmul", "pack", "matmul_packed", "unpack", "softmax",
-  "cumsum", "concat", "gather", "unsorted_segment_sum", "scatter_add", "scatter_add_vertex", "conv2d", "pool"];
+  "cumsum", "concat", "pad", "gather", "unsorted_segment_sum", "scatter_add", "scatter_add_vertex", "conv2d", "pool"];
 const MAX_RANK = 6;
 const REDUCE_CHUNK = 64;
 const REDUCE_DEFINES = { sum: "REDUCE_SUM", prod: "REDUCE_PROD", max: "REDUCE_MAX", argmax: "ARGMAX" };
-const CONCAT_INPUTS = 4; // samplers per concat pass (concat.glsl)
+const CONCAT_INPUTS = 8; // samplers per concat pass (concat.glsl)
 const PACKED_MATMUL_MIN_WORK = 32 * 32 * 32; // M * N * K
 // conv2d.glsl's variants: the define, and which of x, y, w the two inputs are.
 const CONV_VARIANTS = {
@@ -74,8 +74,8 @@ export class Runtime {
       console.warn("webflow: this GPU cannot render to float32 textures; tensors are held as float16 " +
         "(about 3 significant digits, |x| <= 65504, integers exact to 2048)");
     }
-    this.programs = new Programs(gl, sources);
     this.textures = new Textures(gl, this.caps.maxTextureSize, this.caps.precision);
+    this.programs = new Programs(gl, sources, { ROW_SHIFT: this.textures.rowShift });
     this.handles = new Map(); // id -> texture record
     this.nextId = 1;
     this.counts = { draws: 0, uploads: 0, reads: 0 };
@@ -478,7 +478,7 @@ export class Runtime {
   // --- movement and indexing --------------------------------------------------------
 
   // Join inputs along an axis. Arguments: n (output values), then per input:
-  // id, inner (its row length; see concat.glsl). More than four inputs take
+  // id, inner (its row length; see concat.glsl). More than eight inputs take
   // several passes, each folding the previous pass's output into the next few.
   concat(n, ...pairs) {
     let inputs = [];
@@ -493,17 +493,28 @@ export class Runtime {
       const out = this.draw(this.programs.get("concat", { NUM_INPUTS: group.length }),
         this.textures.acquire(inputs.length ? outer * rowLength : n), (set, bind) => {
           set("u_rowLength", rowLength);
-          group.forEach((x, k) => {
-            bind(k, `u_x${k}`, x.record);
-            set(`u_width${k}`, x.record.width);
-            set(`u_inner${k}`, x.inner);
-          });
+          set("u_inner", group.map((x) => x.inner));
+          group.forEach((x, k) => bind(k, `u_x${k}`, x.record));
         });
       if (previous !== null) this.textures.release(previous);
       if (!inputs.length) return this.adopt(out);
       previous = out;
       inputs.unshift({ record: out, inner: rowLength });
     }
+  }
+
+  // x padded with a constant (pad.glsl). Arguments: idX, idValue (a one-value tensor),
+  // n (output values), outShape x MAX_RANK, inShape x MAX_RANK, before x MAX_RANK, rank.
+  pad(idX, idValue, n, ...ints) {
+    const [x, value] = [this.record(idX), this.record(idValue)];
+    return this.adopt(this.draw(this.programs.get("pad", {}), this.textures.acquire(n), (set, bind) => {
+      bind(0, "u_x", x);
+      bind(1, "u_value", value);
+      set("u_outShape", ints.slice(0, MAX_RANK));
+      set("u_inShape", ints.slice(MAX_RANK, 2 * MAX_RANK));
+      set("u_before", ints.slice(2 * MAX_RANK, 3 * MAX_RANK));
+      set("u_rank", ints[3 * MAX_RANK]);
+    }));
   }
 
   // out[b, o, n, j] = params[b, o, indices[b, n], j] (see gather.glsl).
@@ -568,20 +579,47 @@ export class Runtime {
   conv2d(variant, idA, idB, n, ...ints) {
     const [cin, cout, groups] = [ints[3], ints[7], ints[16]];
     const { define, names } = CONV_VARIANTS[variant];
-    const defines = { [define]: 1 };
-    // NOTE: four channels per fragment and per texel read need whole texels of channels.
-    if (groups === 1 && cout % 4 === 0 && (define !== "TRANSPOSE" || cin % 4 === 0)) defines.VEC4 = 1;
-    if (define === "CONV" && defines.VEC4 && cin % 4 === 0) defines.X_VEC4 = 1;
     const inputs = [this.record(idA), this.record(idB)];
-    const out = this.draw(this.programs.get("conv2d", defines), this.textures.acquire(n), (set, bind) => {
+    const setInputs = (set, bind) => {
       inputs.forEach((record, unit) => {
         bind(unit, `u_${names[unit]}`, record);
         set(`u_${names[unit]}Width`, record.width);
       });
       this.setWindow(set, ints);
       set("u_groups", groups);
+    };
+    if (define === "CONV" && groups === 1 && cout % 4 === 0 && n > 0) {
+      return this.adopt(this.convBlocks(n, cin, cout, ints, setInputs));
+    }
+    const defines = { [define]: 1 };
+    // NOTE: four channels per fragment and per texel read need whole texels of channels.
+    if (groups === 1 && cout % 4 === 0 && (define !== "TRANSPOSE" || cin % 4 === 0)) defines.VEC4 = 1;
+    if (define === "CONV" && defines.VEC4 && cin % 4 === 0) defines.X_VEC4 = 1;
+    if (define !== "FILTER" && groups > 1 && groups === cin && groups === cout && cout % 4 === 0) defines.DEPTHWISE = 1;
+    return this.adopt(this.draw(this.programs.get("conv2d", defines), this.textures.acquire(n), setInputs));
+  }
+
+  // conv2d.glsl's BLOCK path: 4 pixels x 4 channels per fragment into four targets,
+  // then unpack.glsl (FLAT) gathers them into the n-value output.
+  convBlocks(n, cin, cout, ints, setInputs) {
+    const [rows, width] = [ints[4] * ints[5], ints[6]]; // output rows N * OH, row length OW
+    const texels = rows * Math.ceil(width / 4) * (cout / 4);
+    // NOTE: near-square targets (see conv2d.glsl's BLOCK): few fragments still use both cores.
+    const side = Math.min(this.textures.rowLimit, Math.ceil(Math.sqrt(texels)));
+    const targets = [0, 1, 2, 3].map(() => this.textures.acquirePacked(side, Math.ceil(texels / side)));
+    const defines = { CONV: 1, BLOCK: 1 };
+    if (cin % 4 === 0) defines.X_VEC4 = 1;
+    else if (cin === 1 && ints[11] === 1) defines.X_ROW = 1;
+    this.draw(this.programs.get("conv2d", defines), this.multipleTargets(targets), setInputs);
+    const out = this.draw(this.programs.get("unpack", { CONV_BLOCKS: 1 }), this.textures.acquire(n), (set, bind) => {
+      targets.forEach((target, r) => bind(r, `u_x${r}`, target));
+      set("u_M", n / cout);
+      set("u_cols", cout);
+      set("u_rowPixels", width);
+      set("u_targetWidth", side);
     });
-    return this.adopt(out);
+    targets.forEach((target) => this.textures.release(target));
+    return out;
   }
 
   // Max pooling ("max_pool2d": x -> y) or its gradient ("max_pool2d_grad": x, dy -> dx).

@@ -30,7 +30,10 @@ uniform sampler2D u_stats;
 uniform int u_statsWidth;
 uniform int u_rows;
 
-ivec2 texelAt(int t, int width) { return ivec2(t % width, t / width); }
+ivec2 texelAt(int t, int width) {
+  int y = quotient(t, width);
+  return ivec2(t - y * width, y);
+}
 
 ivec2 nextTexel(ivec2 at, int width) {
   at.x += 1;
@@ -43,7 +46,7 @@ ivec2 nextTexel(ivec2 at, int width) {
 void main() {
   int t = outTexel(u_outWidth);
   if (t >= u_count) { outColor = vec4(0.0); return; }
-  int row = t / u_groups;
+  int row = quotient(t, u_groups);
   int start = row * u_rowLength + (t - row * u_groups) * u_chunk;
   int end = min(start + u_chunk, (row + 1) * u_rowLength);
   float m = -INF;
@@ -94,13 +97,13 @@ void main() {
   vec4 s;
 #ifdef SHORT_ROWS
   for (int c = 0; c < 4; ++c) {
-    vec2 stats = rowStats(min((base + c) / u_rowLength, u_rows - 1));
+    vec2 stats = rowStats(min(quotient(base + c, u_rowLength), u_rows - 1));
     m[c] = stats.x;
     s[c] = stats.y;
   }
 #else
   // With L >= 4 a texel's values span at most two rows: those before `split` belong to `row`.
-  int row = base / u_rowLength;
+  int row = quotient(base, u_rowLength);
   int split = (row + 1) * u_rowLength - base;
   vec2 first = rowStats(row);
   vec2 second = rowStats(min(row + 1, u_rows - 1));

@@ -7,8 +7,8 @@
 // texture would not).
 
 // NOTE: creation and uploads bind textures on their own unit, so the runtime's
-// record of what kernels have bound on units 0..3 stays true.
-const SCRATCH_UNIT = 7;
+// record of what kernels have bound on units 0..7 stays true (WebGL2 offers 16).
+const SCRATCH_UNIT = 15;
 
 export class Textures {
   // precision: "float32" (RGBA32F) or "float16" (RGBA16F, 8 bytes a texel).
@@ -16,7 +16,10 @@ export class Textures {
     this.gl = gl;
     this.internalFormat = precision === "float16" ? gl.RGBA16F : gl.RGBA32F;
     this.bytesPerTexel = precision === "float16" ? 8 : 16;
-    this.rowLimit = Math.min(4096, maxTextureSize);
+    // NOTE: a power of two, so kernels find texel t at (t & (rowLimit - 1), t >> rowShift)
+    // without dividing (prelude.glsl's flatTexel); a one-row texture satisfies that too.
+    this.rowShift = Math.floor(Math.log2(Math.min(4096, maxTextureSize)));
+    this.rowLimit = 2 ** this.rowShift;
     this.maxTextureSize = maxTextureSize;
     this.free = new Map(); // "w x h" -> [texture records]
     this.live = 0;

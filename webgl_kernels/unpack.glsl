@@ -2,6 +2,10 @@
 // layout, four values per texel: value i = row * u_cols + col, where row runs
 // over all batches (row = b * u_M + m). Row m of batch b sits in target m % 4
 // at texel (col / 4, b * ceil(u_M / 4) + m / 4), component col % 4.
+// Define CONV_BLOCKS: conv2d.glsl's BLOCK targets (u_cols = Cout, a multiple of 4;
+// u_M = N * OH * OW; u_rowPixels = OW): pixel m = q * OW + j, channel texel c4 sits
+// in target j % 4 at texel T = (q * ceil(OW / 4) + j / 4) * (Cout / 4) + c4, that is
+// (T % u_targetWidth, T / u_targetWidth).
 // Uniforms: u_x0..u_x3 (the four targets), u_M, u_cols (N); u_size, u_outWidth as every kernel.
 // Output layout: four values per texel, row-major flat.
 
@@ -13,6 +17,8 @@ uniform sampler2D u_x2;
 uniform sampler2D u_x3;
 uniform int u_M;
 uniform int u_cols;
+uniform int u_rowPixels;
+uniform int u_targetWidth;
 
 // Texel (x, y) of target r. NOTE: GLSL ES 3.00 cannot index samplers by a
 // variable, so all four are read and one is kept.
@@ -24,11 +30,29 @@ vec4 target(int r, ivec2 at) {
   return r == 0 ? v0 : r == 1 ? v1 : r == 2 ? v2 : v3;
 }
 
+#ifdef CONV_BLOCKS
+void main() {
+  int t = outTexel(u_outWidth);
+  int cols4 = u_cols >> 2;
+  int m = quotient(t, cols4);
+  int q = quotient(m, u_rowPixels);
+  int j = m - q * u_rowPixels;
+  int texel = (q * ((u_rowPixels + 3) >> 2) + (j >> 2)) * cols4 + t - m * cols4;
+  int y = quotient(texel, u_targetWidth);
+  ivec2 at = ivec2(texel - y * u_targetWidth, y);
+  // NOTE: one read, not four: neighbouring fragments mostly agree on the target.
+  int r = j & 3;
+  if (r == 0) outColor = texelFetch(u_x0, at, 0);
+  else if (r == 1) outColor = texelFetch(u_x1, at, 0);
+  else if (r == 2) outColor = texelFetch(u_x2, at, 0);
+  else outColor = texelFetch(u_x3, at, 0);
+}
+#else
 void main() {
   int base = 4 * outTexel(u_outWidth);
-  int row = base / u_cols;
+  int row = quotient(base, u_cols);
   int col = base - row * u_cols;
-  int b = row / u_M;
+  int b = quotient(row, u_M);
   int m = row - b * u_M;
   int rowGroups = (u_M + 3) >> 2;
   if ((u_cols & 3) == 0) {
@@ -48,3 +72,4 @@ void main() {
   }
   outColor = v;
 }
+#endif

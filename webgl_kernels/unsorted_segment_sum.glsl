@@ -25,14 +25,14 @@ void main() {
     // The segment and column of each of the four output values.
     ivec4 segment, column;
     for (int c = 0; c < 4; ++c) {
-      segment[c] = (base + c) / u_inner;
+      segment[c] = quotient(base + c, u_inner);
       column[c] = base + c - segment[c] * u_inner;
     }
     Cursor id = cursorAt(0, u_idsWidth);
     for (int n = 0; n < u_count; ++n) {
       int s = int(cursorRead(u_ids, id));
       for (int c = 0; c < 4; ++c) {
-        if (s == segment[c] && base + c < u_size) acc[c] += fetch(u_data, u_dataWidth, n * u_inner + column[c]);
+        if (s == segment[c] && base + c < u_size) acc[c] += fetch(u_data, n * u_inner + column[c]);
       }
       id = cursorNext(id, u_idsWidth);
     }

@@ -9,6 +9,8 @@ from conftest import BOOT_TIMEOUT_MS, watch
 pytestmark = pytest.mark.browser
 
 FRAMEWORKS = ("webflow", "tfjs", "numpy")
+OPS4_ROWS = {"conv2d-28x28x1-32-dx", "conv2d-28x28x1-32-dw", "conv2d-14x14x32-64-dx", "conv2d-14x14x32-64-dw",
+             "concat-axis0", "concat-axis1", "pad"}
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +39,7 @@ def test_every_row_has_positive_finite_numbers(quick_results):
     rows = {row["id"]: row for row in quick_results["rows"]}
     assert set(rows) == {"matmul-64-kernel", "matmul-64-readback", "add", "relu", "softmax",
                          "dispatch", "roundtrip", "upload", "download",
-                         "conv2d-28x28x1-32", "conv2d-14x14x32-64", "max_pool2d"}
+                         "conv2d-28x28x1-32", "conv2d-14x14x32-64", "max_pool2d"} | OPS4_ROWS
     host_side = {"roundtrip", "upload", "download"}  # no NumPy column: nothing to move
     for id, row in rows.items():
         for framework in FRAMEWORKS:

@@ -164,6 +164,18 @@ ERRORS = [
     (lambda: tf.image.resize(tf.zeros([1, 4, 4, 1]), [3]), ValueError, r"resize: size must be \[new_height, new_width\]; received \[3\]"),
     (lambda: tf.image.resize(tf.zeros([1, 4, 4, 1]), [3, 3], "bicubic"), ValueError, r"resize: method must be one of bilinear, nearest; received 'bicubic'"),
     (lambda: tf.image.resize(tf.zeros([4, 4]), [3, 3]), ValueError, r"resize: images must be rank 3 \(HWC\) or 4 \(NHWC\); received shape \(4, 4\)"),
+    *[  # issue #4, part 4: strided_slice masks; pad
+        (lambda: tf.strided_slice(tf.zeros([2, 3]), [0, 0], [1, 1], [1, 0]), ValueError, r"strided_slice: strides must be non-zero; received strides=\[1, 0\]"),
+        (lambda: tf.strided_slice(tf.zeros([2, 3]), [0, 0], [1], [1, 1]), ValueError, r"strided_slice: begin, end and strides must be lists of the same length; received lengths 2, 1, 2"),
+        (lambda: tf.strided_slice(tf.zeros([2, 3]), [0, 0], [1, 1], ellipsis_mask=3), ValueError, r"strided_slice: ellipsis_mask may have at most one bit set; received 3 \(0b11\)"),
+        (lambda: tf.strided_slice(tf.zeros([2, 3]), [0], [1], begin_mask=-1), ValueError, r"strided_slice: begin_mask must be a non-negative int \(a bit mask\); received -1"),
+        (lambda: tf.strided_slice(tf.zeros([2, 3]), [0], [1], shrink_axis_mask=1.0), ValueError, r"strided_slice: shrink_axis_mask must be a non-negative int \(a bit mask\); received 1.0"),
+        (lambda: tf.strided_slice(tf.zeros([2, 3]), [2], [3], shrink_axis_mask=1), IndexError, r"strided_slice: index 2 is out of range for axis 0 of size 2 \(shrink_axis_mask\)"),
+        (lambda: tf.strided_slice(tf.zeros([2, 3]), [0, 0, 0], [1, 1, 1]), ValueError, r"strided_slice: begin has 3 entries that index axes .*more than the input's rank 2; received begin=\[0, 0, 0\], input shape \(2, 3\)"),
+        (lambda: tf.strided_slice(tf.zeros([2, 3]), [0.5], [1]), TypeError, r"strided_slice: begin must be integers; received \[0.5\]"),
+        (lambda: tf.pad(tf.zeros([2, 3]), [[1, 1]]), ValueError, r"pad: paddings must be non-negative with shape \(2, 2\) for a tensor of shape \(2, 3\); received \[\[1, 1\]\]"),
+        (lambda: tf.pad(tf.zeros([2, 3]), [[1, 1], [0, 0]], constant_values=[1.0, 2.0]), ValueError, r"pad: constant_values must be a scalar; received shape \(2,\)"),
+    ],
 ]
 
 

@@ -124,6 +124,10 @@ class Backend:
     def concat(self, *xs, axis):
         raise NotImplementedError
 
+    def pad(self, x, value, paddings):
+        """x with paddings[d] = (before, after) cells of the scalar ``value`` added along axis d."""
+        raise NotImplementedError
+
     def gather(self, params, indices, axis, batch_dims):
         raise NotImplementedError
 

@@ -165,6 +165,9 @@ class NumpyBackend(Backend):
     def concat(self, *xs, axis):
         return np.concatenate(xs, axis=axis)
 
+    def pad(self, x, value, paddings):
+        return np.pad(x, paddings, constant_values=value)
+
     def gather(self, params, indices, axis, batch_dims):
         if batch_dims == 0:
             return np.take(params, indices, axis=axis)

@@ -16,6 +16,7 @@ odd cell of padding at the bottom/right, as in TF.
 
 import numpy as np
 
+from webflow import autodiff
 from webflow.ops import array_ops, math_ops
 from webflow.ops.dispatch import apply, convert_to_tensor_for, require_float
 from webflow.tensor import constant
@@ -307,9 +308,21 @@ def avg_pool2d(input, ksize, strides, padding, data_format="NHWC", name=None):
     """
     x, ksize, strides, pads = _pool_args("avg_pool2d", input, ksize, strides, padding)
     channels = x.shape[3]
-    sums = _conv(x, constant(np.ones((*ksize, 1, channels), np.float32)), strides, (1, 1), pads, channels, "avg_pool2d")
+    ones = constant(np.ones((*ksize, 1, channels), np.float32))
     counts = [_valid_counts(n, k, s, *p) for n, k, s, p in zip(x.shape[1:3], ksize, strides, (pads[:2], pads[2:]))]
-    return math_ops.divide(sums, constant(np.multiply.outer(*counts)[:, :, None].astype(np.float32)))
+    scale = constant((1.0 / np.multiply.outer(*counts))[:, :, None].astype(np.float32))
+
+    # NOTE: its own gradient, the transposed convolution of dy / counts with the constant
+    # filter of ones. Through the forward ops, the tape would also compute the gradient
+    # with respect to that filter (a grouped filter gradient, the costliest convolution
+    # kernel) only to drop it.
+    @autodiff.custom_gradient
+    def pool(x):
+        def grad(dy):
+            return _conv_transpose(math_ops.multiply(dy, scale), ones, tuple(x.shape), strides, (1, 1), pads, channels)
+        return math_ops.multiply(_conv(x, ones, strides, (1, 1), pads, channels, "avg_pool2d"), scale), grad
+
+    return pool(x)
 
 
 def _valid_counts(size, kernel, stride, lo, hi):

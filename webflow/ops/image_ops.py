@@ -2,8 +2,9 @@
 
 Both methods are separable and linear in the image: resizing is
 ``R_h @ image @ R_w^T`` per channel, with interpolation matrices built on the
-host from the sizes alone. So resize needs no kernel and no gradient rule of
-its own (matmul supplies both). The cost is a dense [new, old] matrix per
+host from the sizes alone. So resize needs no kernel of its own; its
+gradient is the same two products with the matrices transposed (a
+custom_gradient, so the tape never differentiates the constant matrices). The cost is a dense [new, old] matrix per
 axis, O(old) work per output value instead of O(2): fine for the image sizes
 of the lessons (28x28 digits), and one matmul kernel serves every shape.
 
@@ -14,7 +15,7 @@ position (i + 0.5) * old / new - 0.5 (bilinear) or floor((i + 0.5) * old / new)
 
 import numpy as np
 
-from webflow import dtypes
+from webflow import autodiff, dtypes
 from webflow.ops import array_ops, math_ops
 from webflow.ops.dispatch import convert_to_tensor_for
 from webflow.tensor import constant
@@ -75,7 +76,21 @@ def resize(images, size, method="bilinear", preserve_aspect_ratio=False, antiali
     matrix = _bilinear_matrix if method == "bilinear" else _nearest_matrix
     rows = constant(matrix(h, new_h).astype(x.dtype.as_numpy_dtype))
     cols = constant(matrix(w, new_w).astype(x.dtype.as_numpy_dtype))
-    # NOTE: [new_h, h] @ [n, h, w * c] resizes the rows, then [new_w, w] @ [n * new_h, w, c] the columns.
-    y = math_ops.matmul(rows, array_ops.reshape(batched, [n, h, w * c]))
-    y = math_ops.matmul(cols, array_ops.reshape(y, [n * new_h, w, c]))
-    return array_ops.reshape(y, [n, new_h, new_w, c] if x.shape.rank == 4 else [new_h, new_w, c])
+
+    # NOTE: its own gradient, the same two products with the matrices transposed. Through
+    # the forward matmuls the tape would also compute the gradients with respect to the
+    # constant matrices (each as large a product as the resize itself), then drop them.
+    @autodiff.custom_gradient
+    def separable(images):
+        def grad(dy):
+            # [h, new_h] @ [n, new_h, new_w * c], then [w, new_w] @ [n * h, new_w, c].
+            g = math_ops.matmul(rows, array_ops.reshape(dy, [n, new_h, new_w * c]), transpose_a=True)
+            g = math_ops.matmul(cols, array_ops.reshape(g, [n * h, new_w, c]), transpose_a=True)
+            return array_ops.reshape(g, [n, h, w, c])
+        # [new_h, h] @ [n, h, w * c] resizes the rows, then [new_w, w] @ [n * new_h, w, c] the columns.
+        y = math_ops.matmul(rows, array_ops.reshape(images, [n, h, w * c]))
+        y = math_ops.matmul(cols, array_ops.reshape(y, [n * new_h, w, c]))
+        return array_ops.reshape(y, [n, new_h, new_w, c]), grad
+
+    y = separable(batched)
+    return y if x.shape.rank == 4 else array_ops.reshape(y, [new_h, new_w, c])
