@@ -21,7 +21,7 @@ export function lineChart(canvas, { series, x = "epoch", y = "", logY = false, y
       })),
     },
     options: {
-      parsing: false,
+      parsing: false, // points arrive in order of x
       scales: { x: axis(x), y: axis(y, logY ? { type: "logarithmic" } : { min: yMin }) },
       plugins: { legend: { display: series.length > 1 } },
     },
@@ -56,8 +56,9 @@ export function scatterChart(canvas, { points, x = "", y = "", line = null, poin
   const chart = new Chart(canvas, {
     type: "scatter",
     data: { datasets },
+    // NOTE: no `parsing: false` here: Chart.js then takes the data as sorted by x, and the axes
+    // span only the first and last points of an unsorted scatter.
     options: {
-      parsing: false,
       scales: { x: axis(x), y: axis(y) },
       plugins: { legend: { display: !!line && !!lineLabel } },
     },

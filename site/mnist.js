@@ -141,6 +141,7 @@ function clearDrawing() {
   $("#seen").getContext("2d").clearRect(0, 0, 28, 28);
   setStatus($("#prediction"), "", "–");
   $("#prediction").dataset.digit = "";
+  probabilities?.set(new Array(10).fill(0));
   drawn = false;
 }
 
@@ -154,7 +155,9 @@ function setupDrawing() {
     const box = canvas.getBoundingClientRect();
     return [(event.clientX - box.left) * (canvas.width / box.width), (event.clientY - box.top) * (canvas.height / box.height)];
   };
+  let timer = null;
   canvas.addEventListener("pointerdown", (event) => {
+    clearTimeout(timer);
     down = true;
     canvas.setPointerCapture(event.pointerId);
     pen.beginPath();
@@ -171,7 +174,10 @@ function setupDrawing() {
   const end = () => {
     if (!down) return;
     down = false;
-    if (hasModel && !busy) predict();
+    if (!hasModel || busy) return;
+    // Predict once the hand rests, not after every stroke of a digit.
+    $("#prediction").dataset.state = "pending";
+    timer = setTimeout(predict, 350);
   };
   canvas.addEventListener("pointerup", end);
   canvas.addEventListener("pointercancel", end);
@@ -214,22 +220,27 @@ function toMnist() {
 }
 
 let probabilities;
+let latest = 0; // only the newest drawing's prediction is shown
 async function predict() {
   clearError($("#draw-panel"));
+  $("#prediction").dataset.state = "pending";
   const pixels = toMnist();
   if (!pixels) {
     setStatus($("#prediction"), "empty", "–");
     showError($("#draw-panel"), "The canvas is empty: draw a digit first.").classList.add("hint");
     return;
   }
+  const request = ++latest;
   try {
     const p = await run(`predict_digit(${JSON.stringify(pixels.map((v) => +v.toFixed(4)))})`);
+    if (request !== latest) return;
     const digit = p.indexOf(Math.max(...p));
     setStatus($("#prediction"), "shown", String(digit));
     $("#prediction").dataset.digit = String(digit);
     $("#prediction").dataset.probability = String(p[digit]);
     probabilities.set(p, digit);
   } catch (error) {
+    setStatus($("#prediction"), "error", "–");
     showError($("#draw-panel"), error);
   }
 }
