@@ -229,3 +229,48 @@ def test_without_webgl_the_page_says_so_and_trains_on_numpy(open_site_page):
     assert page.evaluate("code => window.webflowApp.runPython(code)",
                          "import webflow as tf\ntf.config.get_backend()") == "numpy"
     screenshot(page, "linear_regression_numpy")
+
+
+# ------------------------------------------------------------------------------- Playground
+
+def run_in_playground(page, state="done"):
+    page.click("#run")
+    page.wait_for_selector(f"#run-state[data-state={state}]", timeout=TRAIN_TIMEOUT_MS)
+    text = page.text_content("#console")
+    page.click("#clear-console")
+    return text
+
+
+def test_playground_runs_snippets_and_shows_output_and_tracebacks(open_site_page):
+    page = open_site_page("playground.html")
+    page.wait_for_selector("#run-state[data-state=ready]")
+    assert page.eval_on_selector_all("#example option", "options => options.map((o) => o.value)") == [
+        "tensors.py", "keras_fit.py", "cnn_summary.py", "error.py"]
+    shown = run_in_playground(page)
+    assert "x @ x = [[7.0, 10.0], [15.0, 22.0]]" in shown and "dy/dw at w = 3: 8.0" in shown
+    assert shown.rstrip().endswith("'webgl'")  # the last expression's value
+
+    page.select_option("#example", "keras_fit.py")
+    page.wait_for_function("window.playground.editor.state.doc.toString().includes('model.fit')")
+    shown = run_in_playground(page)
+    assert "Epoch 15/15" in shown and "learned: y = 3.00 x + 0.50" in shown
+
+    # The user's own code: tf is already imported, and names stay defined between runs.
+    page.evaluate("""code => { const view = window.playground.editor;
+        view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: code } }); }""",
+                  "total = tf.reduce_sum(tf.ones([3, 4]))\nprint('total', float(total))")
+    assert "total 12.0" in run_in_playground(page)
+    page.evaluate("""() => { const view = window.playground.editor;
+        view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: 'float(total) * 2' } }); }""")
+    assert run_in_playground(page).strip() == "24.0"
+
+    page.select_option("#example", "error.py")
+    page.wait_for_function("window.playground.editor.state.doc.toString().includes('tf.matmul(a, b)')")
+    page.click("#run")
+    page.wait_for_selector("#run-state[data-state=error]")
+    shown = page.text_content("#console")
+    assert 'File "<playground>", line 6, in <module>' in shown and "tf.matmul(a, b)" in shown
+    assert "ValueError: matmul: inner dimensions differ: (2, 3) @ (4, 5)" in shown
+    assert "_run_cell" not in shown  # the traceback starts in the user's code
+    assert page.is_enabled("#run")
+    screenshot(page, "playground")
