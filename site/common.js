@@ -124,7 +124,11 @@ export function startPage(active, { onOutput } = {}) {
     onProgress: panel.progress,
     onOutput: onOutput || ((stream, text) => (stream === "stderr" ? console.warn : console.log)(text)),
   });
-  py.ready.then((info) => { panel.done(); showBackend(panel.backend, info); }, panel.failed);
+  py.ready.then((info) => {
+    window.webflowApp.bootSeconds = performance.now() / 1000; // since navigation started
+    panel.done();
+    showBackend(panel.backend, info);
+  }, panel.failed);
   window.webflowApp = { ready: py.ready.then(() => true), runPython: (code) => py.run(code), py };
   return py;
 }

@@ -62,6 +62,7 @@ def boston(open_site_page):
 
 
 def test_boston_page_shows_the_data(boston):
+    record("boston_seconds_to_ready", boston.evaluate("window.webflowApp.bootSeconds"))
     assert ["Boston housing", "active"] in nav_links(boston)
     headers = boston.eval_on_selector_all("#data-table th", "cells => cells.map((c) => c.textContent)")
     assert headers[:3] == ["CRIM", "ZN", "INDUS"] and headers[-2:] == ["LSTAT", "MEDV"]
