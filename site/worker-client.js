@@ -4,7 +4,6 @@
 //   const info = await py.ready;          // {backend, renderer, precision, reason}
 //   await py.run("1 + 1");                // 2; rejects with the Python traceback
 //   py.on("epoch", (epoch, logs) => ...)  // page.emit("epoch", epoch, logs) in Python
-//   py.stop();                            // page.stop_requested() becomes True in Python
 
 export function startWorker({ onProgress = () => {}, onOutput = () => {} } = {}) {
   const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
@@ -52,7 +51,6 @@ export function startWorker({ onProgress = () => {}, onOutput = () => {} } = {})
       if (!listeners.has(name)) listeners.set(name, []);
       listeners.get(name).push(fn);
     },
-    stop() { worker.postMessage({ type: "stop" }); },
   };
 }
 

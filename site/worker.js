@@ -4,7 +4,6 @@
 //
 // Messages in:   {type: "boot", webgl}                start (webgl: false forces the NumPy backend)
 //                {type: "run", id, code, namespace}    run code; reply with its value, converted to JS
-//                {type: "stop"}                        ask the running demo to stop (page.stop_requested())
 // Messages out:  {type: "progress", stage, loaded, total}   bytes per stage: Pyodide, NumPy, webflow
 //                {type: "ready", info} | {type: "failed", error}
 //                {type: "reply", id, ok, value | error}
@@ -14,7 +13,6 @@
 import { loadPyodide } from "./pyodide/pyodide.mjs";
 
 const STAGES = ["Pyodide", "NumPy", "webflow"];
-let stopRequested = false;
 
 // ------------------------------------------------------------------------------- load progress
 
@@ -94,8 +92,6 @@ function toJs(value) {
 const pageModule = {
   // page.emit("epoch", epoch, logs): the page's charts receive (epoch, logs) as plain JS values.
   emit: (name, ...args) => postMessage({ type: "event", name, args: args.map(toJs) }),
-  // True once the page asked to stop (a Stop button, or Train pressed again); cleared by the next run.
-  stop_requested: () => stopRequested,
 };
 
 async function boot({ webgl }) {
@@ -143,7 +139,6 @@ async function run({ id, code, namespace }) {
         pyodide.globals.set(namespace, globals);
       }
     }
-    stopRequested = false;
     await pyodide.loadPackagesFromImports(code, { messageCallback: () => {} });
     const result = await pyodide.runPythonAsync(code, globals ? { globals } : {});
     globals?.destroy();
@@ -167,7 +162,5 @@ self.onmessage = ({ data }) => {
     }, (error) => postMessage({ type: "failed", error: String((error && error.message) || error) }));
   } else if (data.type === "run") {
     queue = queue.then(() => booting).then(() => run(data));
-  } else if (data.type === "stop") {
-    stopRequested = true;
   }
 };
