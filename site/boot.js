@@ -1,5 +1,6 @@
 // Boots webflow in a page: Pyodide + NumPy + webflow, and the WebGL runtime that webflow's
-// WebGL backend calls (globalThis.webflowRuntime). Shared by index.html and run.html.
+// WebGL backend calls (globalThis.webflowRuntime), on the page's main thread. Used by run.html
+// (`build.py run`) and bench.html; the demo pages run Python in worker.js instead.
 import { loadPyodide } from "./pyodide/pyodide.mjs";
 
 // onStep(step) is told "runtime" (loading Pyodide), then "packages" (NumPy + webflow).

@@ -1,4 +1,11 @@
-"""Fit y = a*x + b to noisy points with tf.GradientTape and gradient descent."""
+"""Fit y = a*x + b to noisy points with tf.GradientTape and gradient descent.
+
+This runs in a Web Worker; `page` is the web page around it: page.emit(...) sends
+values to its charts while the loop runs, so the page never freezes.
+"""
+import asyncio
+
+import page
 import webflow as tf
 
 TRUE_A, TRUE_B = 2.0, -1.0
@@ -19,13 +26,12 @@ def train_step():
     return float(loss.numpy())
 
 
-# The page calls this between repaints, so it stays responsive.
-def train_chunk(steps):
-    for _ in range(steps):
-        loss = train_step()
-    return [float(a.numpy()), float(b.numpy()), loss]
-
-
-def reset():
+async def train(steps=300, show_every=5):
     a.assign(0.0)
     b.assign(0.0)
+    for step in range(1, steps + 1):
+        loss = train_step()
+        if step % show_every == 0:
+            page.emit("step", step, float(a.numpy()), float(b.numpy()), loss)
+            await asyncio.sleep(0.01)  # a pause, so the line visibly moves
+    return [float(a.numpy()), float(b.numpy()), loss]

@@ -54,7 +54,7 @@ def watch(page, problems):
 
 @pytest.fixture(scope="session")
 def browser_page(browser, site_url, browser_problems):
-    """The home page, with Pyodide and webflow loaded (window.webflowApp.ready resolved)."""
+    """The home page, with Pyodide and webflow loaded in its Web Worker (window.webflowApp.ready resolved)."""
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.set_default_timeout(BOOT_TIMEOUT_MS)
     watch(page, browser_problems)
@@ -66,8 +66,29 @@ def browser_page(browser, site_url, browser_problems):
 
 
 @pytest.fixture(scope="session")
+def open_site_page(browser, site_url, browser_problems):
+    """open_site_page("mnist.html") -> a new page there, its worker booted (webflowApp.ready).
+
+    Every page is watched for console errors and failed requests; closed at the session's end."""
+    pages = []
+
+    def open_page(path):
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.set_default_timeout(BOOT_TIMEOUT_MS)
+        watch(page, browser_problems)
+        pages.append(page)
+        page.goto(site_url + path)
+        page.wait_for_function("window.webflowApp !== undefined")
+        page.evaluate("() => window.webflowApp.ready")
+        return page
+    yield open_page
+    for page in pages:
+        page.close()
+
+
+@pytest.fixture(scope="session")
 def run_py(browser_page):
-    """run_py(code) runs Python in the page (Pyodide) and returns the value converted to JS."""
+    """run_py(code) runs Python in the home page's worker (Pyodide) and returns the value converted to JS."""
     def run(code):
         return browser_page.evaluate("code => window.webflowApp.runPython(code)", code)
     return run

@@ -1,4 +1,5 @@
-"""The home page: Pyodide + webflow boot, Python runs in the page, the demo trains."""
+"""The home page: Pyodide + webflow boot in a Web Worker, Python runs there, the demo trains."""
+import re
 from pathlib import Path
 
 import pytest
@@ -40,6 +41,19 @@ def test_linear_regression_demo_converges(browser_page, run_py):
     assert "GradientTape" in page.text_content("#demo-code")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "linear_regression.png"), full_page=True)
+
+
+def test_load_progress_names_each_download_with_its_size(browser_page):
+    steps = browser_page.eval_on_selector_all(
+        "#boot-steps li", "items => items.map((li) => [li.dataset.stage, li.className, li.textContent])")
+    assert [stage for stage, _, _ in steps] == ["Pyodide", "NumPy", "webflow"]
+    for stage, state, text in steps:
+        assert state == "done", steps
+        loaded, total = re.search(r"([\d.]+) MB / ([\d.]+) MB", text).groups()
+        assert loaded == total and float(total) > 0, text
+    assert float(re.search(r"([\d.]+) MB", steps[0][2]).group(1)) > 5  # Pyodide's wasm and stdlib
+    assert browser_page.get_attribute("#runtime", "data-state") == "ready"
+    assert "Python in a Web Worker" in browser_page.text_content("#backend")
 
 
 def test_train_button_trains_again(browser_page):

@@ -111,7 +111,7 @@ def test_lost_context_raises_instead_of_returning_garbage(gl):
     message = gl("""
 from pyodide.code import run_js
 from webflow.backends.webgl import WebGLBackend
-rt2 = await run_js("import(new URL('webgl_kernels/runtime.js', document.baseURI).href).then((m) => m.createRuntime())")
+rt2 = await run_js("import(new URL('webgl_kernels/runtime.js', location.href).href).then((m) => m.createRuntime())")
 b2 = WebGLBackend(rt2)
 h = b2.from_numpy(np.ones(3, np.float32))
 ok = b2.to_numpy(b2.add(h, h), tf.float32).tolist()
@@ -178,7 +178,7 @@ def test_float16_fallback_trains_and_matches_numpy_loosely(gl):
 import js
 from pyodide.ffi import to_js
 from webflow.backends.webgl import WebGLBackend
-_module = await js.eval("import(new URL('webgl_kernels/runtime.js', document.baseURI).href)")
+_module = await js.eval("import(new URL('webgl_kernels/runtime.js', location.href).href)")
 _half = WebGLBackend(await _module.createRuntime(to_js({"precision": "float16"}, dict_converter=js.Object.fromEntries)))
 _previous = backends._active
 backends._active = _half

@@ -52,7 +52,10 @@ def _fetch_from_site(name):
     """
     import js
 
-    url = js.URL.new(f"datasets/{name}", js.document.baseURI).href
+    # NOTE: in a Web Worker (the site runs Python in one) there is no document; the worker's
+    # script sits at the site's root, so its location resolves datasets/ the same way.
+    base = js.document.baseURI if hasattr(js, "document") else js.location.href
+    url = js.URL.new(f"datasets/{name}", base).href
     request = js.XMLHttpRequest.new()
     request.open("GET", url, False)
     request.overrideMimeType("text/plain; charset=x-user-defined")

@@ -154,7 +154,8 @@ def _browser_get(where, url):
     import numpy as np
 
     request = js.XMLHttpRequest.new()
-    request.open("GET", js.URL.new(url, js.document.baseURI).href, False)
+    base = js.document.baseURI if hasattr(js, "document") else js.location.href  # a Web Worker has no document
+    request.open("GET", js.URL.new(url, base).href, False)
     request.overrideMimeType("text/plain; charset=x-user-defined")
     try:
         request.send(None)
@@ -196,6 +197,13 @@ def trigger_download(name, model_json, data):
     for file_name, payload, mime in files:
         blob = js.Blob.new(to_js([js.Uint8Array.new(to_js(payload))]), to_js({"type": mime},
                                                                             dict_converter=js.Object.fromEntries))
+        if not hasattr(js, "document"):
+            # NOTE: a Web Worker cannot start a download; the site's worker hands the file to its page.
+            if not hasattr(js, "webflowSaveFile"):
+                raise RuntimeError("downloads://: no page to download from (a Web Worker without "
+                                   "globalThis.webflowSaveFile(name, blob))")
+            js.webflowSaveFile(file_name, blob)
+            continue
         link = js.document.createElement("a")
         link.download = file_name
         link.href = js.URL.createObjectURL(blob)
