@@ -1,8 +1,8 @@
-"""tf.keras: layers, models, optimizers, losses, metrics, callbacks and data sets.
+"""tf.keras: layers, models, optimizers, losses, metrics, callbacks, regularizers, saving
+and data sets.
 
-So far: Dense/Activation/ReLU/Softmax/Flatten/Reshape/Dropout layers; functional
-(``Model(inputs, outputs)`` over ``Input``), Sequential and subclassed models with
-compile/fit/evaluate/predict; the convolution, pooling and normalization layers come next.
+Functional (``Model(inputs, outputs)`` over ``Input``), Sequential and subclassed models with
+compile/fit/evaluate/predict; ``model.save`` writes TensorFlow.js's Layers format.
 """
 
 from webflow import datasets
