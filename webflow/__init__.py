@@ -10,6 +10,8 @@ from webflow import backends as _backends
 from webflow import data, keras, nest, train
 from webflow.autodiff import GradientTape, custom_gradient
 from webflow.dtypes import DType, as_dtype, bool_ as bool, float32, int32
+from webflow.graph import TracingError, function, init_scope
+from webflow.graph.function import print_ as print
 from webflow.ops import (
     abs,
     add,

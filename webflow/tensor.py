@@ -257,9 +257,16 @@ class Variable(_Operators):
     _count = 0
 
     def __init__(self, initial_value, trainable=True, name=None, dtype=None):
+        if callable(initial_value):
+            with tracing.init_scope():  # inside tf.function, an initializer runs once, eagerly
+                initial_value = initial_value()
         if isinstance(initial_value, Variable):
             initial_value = initial_value.read_value()
         self._value = array_ops.stop_gradient(convert_to_tensor(initial_value, dtype=dtype))
+        if tracing.is_symbolic(self._value):
+            raise ValueError(
+                "Variable: the initial value was computed inside a tf.function trace; create variables "
+                "outside the function, or pass a callable initial value (it runs once, eagerly)")
         self.trainable = bool(trainable)
         if name is None:
             Variable._count += 1
@@ -280,7 +287,15 @@ class Variable(_Operators):
 
     def read_value(self):
         """The current value as a Tensor; active GradientTapes see the read."""
+        self._current()
         autodiff.note_variable_read(self)
+        return self._value
+
+    def _current(self):
+        """The value; inside a tf.function trace, a symbolic read of the variable by reference."""
+        tracer = tracing.current()
+        if tracer is not None:
+            tracer.swap_in(self)
         return self._value
 
     value = read_value
@@ -289,7 +304,11 @@ class Variable(_Operators):
         return self._value.numpy()
 
     def assign(self, value):
-        """Replace the value; shape and dtype must stay the same. Returns self."""
+        """Replace the value; shape and dtype must stay the same. Returns self.
+
+        Inside a tf.function the assignment is part of the graph: later reads in the function
+        see it, and the variable holds the last value assigned after each run."""
+        self._current()
         value = convert_to_tensor(value, dtype=self.dtype)
         if value.shape != self.shape:
             raise ValueError(
@@ -300,10 +319,10 @@ class Variable(_Operators):
         return self
 
     def assign_add(self, delta):
-        return self.assign(math_ops.add(self._value, delta))
+        return self.assign(math_ops.add(self._current(), delta))
 
     def assign_sub(self, delta):
-        return self.assign(math_ops.subtract(self._value, delta))
+        return self.assign(math_ops.subtract(self._current(), delta))
 
     def __repr__(self):
         values = _values_repr(self.numpy())
@@ -397,4 +416,5 @@ def convert_to_tensor(value, dtype=None, name=None):
 
 # Imported last: these modules use Tensor and Variable defined above.
 from webflow import autodiff, backends  # noqa: E402
+from webflow.graph import tracing  # noqa: E402
 from webflow.ops import array_ops, math_ops  # noqa: E402

@@ -83,6 +83,7 @@ export class Runtime {
     this.viewport = null;
     this.bound = [];
     this.mrtFramebuffer = gl.createFramebuffer(); // see multipleTargets
+    this.plans = []; // graph-mode plans (createPlan)
   }
 
   checkLost() {
@@ -640,6 +641,55 @@ export class Runtime {
       this.setWindow(set, ints);
     });
     return this.adopt(out);
+  }
+
+  // --- graph mode ----------------------------------------------------------------------
+
+  // Keep a tf.function's kernel calls, recorded once by webflow/graph/webgl_plan.py, so that a
+  // run is one call from Python. spec (JSON): {inputs, calls: [[method, args, slot]], outputs};
+  // an argument {"slot": k} stands for the handle in slot k, slots below `inputs` are the run's
+  // inputs (owned by Python). Every other slot's texture is freed right after its last reader,
+  // unless it is an output. Returns the plan's index for runPlan.
+  createPlan(json) {
+    const { inputs, calls, outputs } = JSON.parse(json);
+    const last = new Map();
+    calls.forEach(([, args, slot], k) => {
+      last.set(slot, k); // a result nobody reads is freed right after it is made
+      for (const a of args) if (a !== null && typeof a === "object") last.set(a.slot, k);
+    });
+    const keep = new Set(outputs);
+    const release = calls.map(() => []);
+    for (const [slot, k] of last) if (slot >= inputs && !keep.has(slot)) release[k].push(slot);
+    const steps = calls.map(([method, args, slot], k) => ({
+      method: this[method], args, slot, release: release[k],
+      slotArgs: args.flatMap((a, i) => (a !== null && typeof a === "object" ? [i] : [])),
+    }));
+    this.plans.push({ inputs, outputs, steps, slots: inputs + calls.length });
+    return this.plans.length - 1;
+  }
+
+  // Run plan `index`. io (from Pyodide: a NumPy int32 array) holds the input handles; the
+  // output handles are written after them. On an error every texture the run made is freed.
+  runPlan(index, io) {
+    const plan = this.plans[index];
+    const view = io.getBuffer("i32");
+    const data = view.data;
+    const slots = new Array(plan.slots);
+    try {
+      for (let i = 0; i < plan.inputs; i++) slots[i] = data[i];
+      for (const step of plan.steps) {
+        const args = step.args.slice();
+        for (const i of step.slotArgs) args[i] = slots[args[i].slot];
+        slots[step.slot] = step.method.apply(this, args);
+        for (const slot of step.release) this.free(slots[slot]);
+      }
+      plan.outputs.forEach((slot, j) => { data[plan.inputs + j] = slots[slot]; });
+    } catch (error) {
+      for (let s = plan.inputs; s < plan.slots; s++) if (slots[s] !== undefined) this.free(slots[s]);
+      throw error;
+    } finally {
+      view.release();
+    }
   }
 
   setWindow(set, ints) {

@@ -16,6 +16,8 @@ class Backend:
     """Abstract backend; every method here must be implemented."""
 
     name = "abstract"
+    symbolic = False  # True only for the tracer of tf.function (its handles are graph nodes)
+    max_fused_inputs = None  # the most inputs one fused elementwise kernel may read (None: any)
 
     # --- memory -----------------------------------------------------------
     def from_numpy(self, array):
@@ -45,6 +47,17 @@ class Backend:
     # --- elementwise: binary with NumPy broadcasting -----------------------------
     ARITHMETIC = ("add", "subtract", "multiply", "divide", "pow", "maximum", "minimum", "floormod", "floordiv")
     COMPARISON = ("equal", "not_equal", "less", "less_equal", "greater", "greater_equal")  # -> bool
+
+    def fused(self, *xs, steps):
+        """A chain of elementwise ops made one node by graph fusion (webflow/graph/passes/fusion.py):
+        each step is (op, operands, attrs), an operand ("x", k) input k, ("t", j) step j's result
+        or ("c", array) a one-value constant.
+        This default runs the steps one kernel each; WebGL runs them as one pass."""
+        results = []
+        for op, operands, attrs in steps:
+            args = [xs[k] if kind == "x" else results[k] if kind == "t" else self.from_numpy(k) for kind, k in operands]
+            results.append(getattr(self, op)(*args, **attrs))
+        return results[-1]
 
     def where(self, condition, x, y):
         """Elementwise select with broadcasting of all three operands."""

@@ -10,8 +10,11 @@ def apply(name, inputs, shape, dtype, /, **attrs):
     return the output Tensor with the given (already inferred) shape and dtype.
     Active GradientTapes record the call with ``attrs`` for the gradient rule."""
     backend = backends.get_backend()
-    handles = [t._handle if t._backend is backend else _move(t, backend) for t in inputs]
-    out = Tensor(getattr(backend, name)(*handles, **attrs), backend, shape, dtype)
+    if backend.symbolic:  # tracing a tf.function: a graph node instead of a kernel
+        out = Tensor(backend.add(name, inputs, shape, dtype, attrs), backend, shape, dtype)
+    else:
+        handles = [t._handle if t._backend is backend else _move(t, backend) for t in inputs]
+        out = Tensor(getattr(backend, name)(*handles, **attrs), backend, shape, dtype)
     autodiff.record(name, inputs, out, attrs)
     return out
 

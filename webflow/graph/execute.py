@@ -1,0 +1,86 @@
+"""Running an optimized Graph: a Plan binds it to one backend.
+
+``Plan.run(args)`` evaluates the host calls, binds arguments, variables and
+constants to backend handles, runs every node's kernel in order and releases
+each value after its last reader (passes/memory.py). On NumPy this straight-line
+interpreter is the reference. On WebGL the same kernels are recorded once into
+a plan the JS runtime keeps, so a run is one call into runtime.js (webgl_plan.py).
+"""
+
+import numpy as np
+
+from webflow.graph.passes import constant_folding, memory
+from webflow.tensor import Tensor, Variable
+
+
+class Plan:
+    def __init__(self, graph, backend):
+        self.graph = graph
+        self.backend = backend
+        self.release = memory.plan(graph)
+        self.peak_values = memory.peak_values(graph, self.release)
+        # Constants and fills become handles once, kept by the plan.
+        self.constants = {n.id: constant_folding.handle(n, backend) for n in graph.nodes if n.op in ("constant", "fill")}
+        self.host_calls = list({id(n.attrs["call"]): n.attrs["call"] for n in graph.nodes if n.op == "host"}.values())
+        self._input_checks = [(fn, n.attrs["index"]) for fn, n in graph.checks if n.op == "placeholder"]
+        self._output_checks = [(fn, n) for fn, n in graph.checks if n.op != "placeholder"]
+
+    def host_values(self):
+        """{id(call): its arrays} for this run: each host call's Python runs once, in trace order."""
+        return {id(call): call.fn() for call in self.host_calls}
+
+    def check_inputs(self, args):
+        for fn, index in self._input_checks:
+            value = args[index]
+            fn(np.asarray(value.numpy() if isinstance(value, (Tensor, Variable)) else value))
+
+    def input_handle(self, node, args, host):
+        """The handle for a node without kernel inputs: an argument, a variable, a constant or a host value."""
+        backend = self.backend
+        if node.op == "placeholder":
+            return _handle(args[node.attrs["index"]], node, backend)
+        if node.op == "variable":
+            return _handle(node.attrs["variable"], node, backend)
+        if node.op == "host":
+            value = host[id(node.attrs["call"])][node.attrs["index"]]
+            return backend.from_numpy(np.asarray(value, node.dtype.as_numpy_dtype).reshape(node.shape))
+        return self.constants[node.id]
+
+    def run(self, args):
+        """Run the graph on ``args`` (one per placeholder); returns {node id: handle} of the results."""
+        self.check_inputs(args)
+        host = self.host_values()
+        backend = self.backend
+        values = {}
+        for node, dead in zip(self.graph.nodes, self.release):
+            if node.inputs:
+                values[node.id] = getattr(backend, node.op)(*(values[x.id] for x in node.inputs), **node.attrs)
+            else:
+                values[node.id] = self.input_handle(node, args, host)
+            for node_id in dead:
+                del values[node_id]
+        return values
+
+    def finish(self, values):
+        """After a run: apply variable updates, run checks and effects; returns the output Tensors."""
+        backend = self.backend
+        tensor = lambda n: Tensor(values[n.id], backend, n.shape, n.dtype)  # noqa: E731
+        outputs = [tensor(n) for n in self.graph.outputs]
+        for var, node in self.graph.updates:
+            var._value = tensor(node)
+        for fn, node in self._output_checks:
+            fn(np.asarray(tensor(node).numpy()))
+        for fn, nodes in self.graph.effects:
+            fn(*(np.asarray(tensor(n).numpy()) for n in nodes))
+        return outputs
+
+
+def _handle(value, node, backend):
+    """An argument or variable's handle on ``backend`` (host arrays are uploaded)."""
+    if isinstance(value, Variable):
+        value = value._value
+    if isinstance(value, Tensor):
+        if value._backend is backend:
+            return value._handle
+        value = value.numpy()
+    return backend.from_numpy(np.asarray(value, node.dtype.as_numpy_dtype).reshape(node.shape))

@@ -1,0 +1,93 @@
+"""The WebGL plan: a graph's kernel calls recorded once, kept by runtime.js, run by one call.
+
+Recording runs the WebGL backend's own methods against a ``Recorder`` standing in for
+runtime.js: every kernel call (``elementwise``, ``matmul``, ``conv2d``, ...) is noted with its
+arguments instead of being sent, and its result is a *slot*, an int subclass the recording
+writes as ``{"slot": k}``. Slots 0..n-1 are the run's inputs: arguments, variables, host values
+and constants, which Python owns. runtime.js's ``createPlan`` works out when each other slot is
+last read and frees its texture right there, so textures return to the pool during the run.
+
+A run uploads the arguments and host values that are not already on the GPU, writes all input
+handles into one int32 buffer, and calls ``runtime.runPlan`` once; the output handles come back
+in the same buffer.
+"""
+
+import json
+
+import numpy as np
+
+from webflow.backends.webgl import GLTensor, WebGLBackend
+from webflow.graph.execute import Plan
+
+KERNELS = ("elementwise", "matmul", "reduce", "softmax", "fill", "concat", "pad", "gather",
+           "unsortedSegmentSum", "conv2d", "pool", "cumsum")
+
+
+class Slot(int):
+    """A handle in a recorded plan: input k, or the result of a recorded call."""
+
+
+class Recorder:
+    """Takes runtime.js's place while a plan is recorded (the backend binds its kernels from it)."""
+
+    def __init__(self, runtime, inputs):
+        self.textures = runtime.textures
+        self.caps = runtime.caps
+        self.calls = []
+        self.next_slot = inputs
+        for method in KERNELS:
+            setattr(self, method, self._recording(method))
+
+    def _recording(self, method):
+        def record(*args):
+            slot = Slot(self.next_slot)
+            self.next_slot += 1
+            self.calls.append([method, [{"slot": int(a)} if type(a) is Slot else a for a in args], int(slot)])
+            return slot
+
+        return record
+
+    def free(self, id):
+        """Recorded handles are freed by the plan itself (runtime.js knows each slot's last reader)."""
+
+    def uploadFrom(self, array, n):
+        raise AssertionError("webgl plan: a kernel uploaded data while being recorded")
+
+
+class WebGLPlan(Plan):
+    def __init__(self, graph, backend):
+        super().__init__(graph, backend)
+        self.sources = [n for n in graph.nodes if not n.inputs]  # the run's inputs, in slot order
+        recorder = Recorder(backend.runtime, len(self.sources))
+        recording = WebGLBackend(recorder)
+        handles = {n.id: GLTensor(recorder, Slot(k), n.shape) for k, n in enumerate(self.sources)}
+        for node in graph.nodes:
+            if node.inputs:
+                handles[node.id] = getattr(recording, node.op)(*(handles[x.id] for x in node.inputs), **node.attrs)
+        results = graph.results()
+        self.output_slots = [int(handles[n.id].id) for n in results]
+        self.draw_calls = len(recorder.calls)
+        spec = {"inputs": len(self.sources), "calls": recorder.calls, "outputs": self.output_slots}
+        self.id = backend.runtime.createPlan(json.dumps(spec))
+        self._run_plan = backend.runtime.runPlan
+        self.io = np.zeros(len(self.sources) + len(results), np.int32)
+        self.uploads_per_run = sum(1 for n in self.sources if n.op in ("placeholder", "host"))
+        del self.release  # the JS plan frees textures itself
+
+    def run(self, args):
+        """Bind the inputs, run the recorded calls in one call to runtime.js; {node id: handle} of the results."""
+        self.check_inputs(args)
+        host = self.host_values()
+        inputs = [self.input_handle(n, args, host) for n in self.sources]
+        io = self.io
+        io[:len(inputs)] = [h.id for h in inputs]
+        self._run_plan(self.id, io)
+        values, made = {}, {}
+        for node, slot, id in zip(self.graph.results(), self.output_slots, io[len(inputs):].tolist()):
+            if slot < len(inputs):  # an input handed back unchanged (or a view of it)
+                values[node.id] = inputs[slot].view(node.shape)
+            elif slot in made:  # the same result twice (an output that is also a variable update)
+                values[node.id] = made[slot].view(node.shape)
+            else:
+                values[node.id] = made[slot] = GLTensor(self.backend.runtime, id, node.shape)
+        return values
