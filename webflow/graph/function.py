@@ -122,7 +122,7 @@ class ConcreteFunction:
             if spec is None or isinstance(leaf, Variable):
                 symbolic.append(leaf)
                 continue
-            node = graph.add("placeholder", [], spec.shape, spec.dtype, index=count)
+            node = graph.add("placeholder", [], spec.shape, spec.dtype, {"index": count})
             count += 1
             symbolic.append(Tensor(node, tracer, spec.shape, spec.dtype))
         call_args, call_kwargs = nest.pack_sequence_as((args, kwargs), symbolic)

@@ -63,8 +63,8 @@ class Graph:
         self.checks = []  # (fn, Node): host checks of a value (labels in range), before or after a run
         self._next_id = 0
 
-    def add(self, op, inputs, shape, dtype, **attrs):
-        node = Node(self._next_id, op, inputs, attrs, shape, dtype)
+    def add(self, op, inputs, shape, dtype, attrs=None):
+        node = Node(self._next_id, op, inputs, attrs or {}, shape, dtype)
         self._next_id += 1
         self.nodes.append(node)
         return node

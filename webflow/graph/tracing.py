@@ -40,7 +40,7 @@ class Tracer:
     # --- what ops call ---------------------------------------------------------------------
 
     def add(self, op, inputs, shape, dtype, attrs):
-        return self.graph.add(op, [self.node_of(t) for t in inputs], shape, dtype, **attrs)
+        return self.graph.add(op, [self.node_of(t) for t in inputs], shape, dtype, attrs)
 
     def node_of(self, t):
         if t._backend is self:
@@ -50,14 +50,14 @@ class Tracer:
                                "return it from that function instead")
         node = self.captures.get(id(t))
         if node is None:  # an eager tensor from outside: a constant, kept alive by the graph
-            node = self.captures[id(t)] = self.graph.add("constant", [], t.shape, t.dtype, value=t)
+            node = self.captures[id(t)] = self.graph.add("constant", [], t.shape, t.dtype, {"value": t})
         return node
 
     def from_numpy(self, array):
-        return self.graph.add("constant", [], array.shape, dtypes.from_numpy_dtype(array.dtype), value=array)
+        return self.graph.add("constant", [], array.shape, dtypes.from_numpy_dtype(array.dtype), {"value": array})
 
     def fill(self, shape, value, dtype):
-        return self.graph.add("fill", [], shape, dtype, shape=tuple(shape), value=value, dtype=dtype)
+        return self.graph.add("fill", [], shape, dtype, {"shape": tuple(shape), "value": value, "dtype": dtype})
 
     def to_numpy(self, handle, dtype):
         raise TracingError(
@@ -80,7 +80,7 @@ class Tracer:
 
         if id(var) not in self.swapped:
             eager = var._value
-            node = self.graph.add("variable", [], eager.shape, eager.dtype, variable=var)
+            node = self.graph.add("variable", [], eager.shape, eager.dtype, {"variable": var})
             symbolic = Tensor(node, self, eager.shape, eager.dtype)
             self.swapped[id(var)] = (var, eager, symbolic)
             var._value = symbolic
@@ -146,7 +146,7 @@ def host_values(fn, specs, name):
         return [constant(np.asarray(a, dtype.as_numpy_dtype).reshape(shape), dtype=dtype)
                 for a, (shape, dtype) in zip(fn(), specs)]
     call = HostCall(fn, name)
-    return [Tensor(tracer.graph.add("host", [], shape, dtype, call=call, index=i), tracer, shape, dtype)
+    return [Tensor(tracer.graph.add("host", [], shape, dtype, {"call": call, "index": i}), tracer, shape, dtype)
             for i, (shape, dtype) in enumerate(specs)]
 
 

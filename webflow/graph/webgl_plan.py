@@ -53,6 +53,9 @@ class Recorder:
     def uploadFrom(self, array, n):
         raise AssertionError("webgl plan: a kernel uploaded data while being recorded")
 
+    def readInto(self, id, array):
+        raise AssertionError("webgl plan: a kernel read data back while being recorded")
+
 
 class WebGLPlan(Plan):
     def __init__(self, graph, backend):

@@ -16,6 +16,7 @@ import re
 from webflow import dtypes, nest, ops
 from webflow.keras import activations, initializers, regularizers
 from webflow.ops import array_ops, conv_ops, math_ops, nn_ops, random_ops
+from webflow.graph import tracing
 from webflow.tensor import Tensor, TensorShape, Variable
 
 _counters = {}
@@ -140,8 +141,9 @@ class Layer:
     def add_weight(self, name=None, shape=(), initializer="glorot_uniform", trainable=True, dtype="float32",
                    regularizer=None):
         """Create a Variable owned by this layer; ``regularizer`` adds its penalty to ``losses``."""
-        value = _initializer(initializer)(tuple(shape), dtype)
-        var = Variable(value, trainable=trainable, name=f"{self.name}/{name or 'weight'}")
+        with tracing.init_scope():  # a layer built inside tf.function gets its weights eagerly
+            value = _initializer(initializer)(tuple(shape), dtype)
+            var = Variable(value, trainable=trainable, name=f"{self.name}/{name or 'weight'}")
         self._weights.append(var)
         if regularizer is not None:
             self._regularizers.append((var, regularizers.get(regularizer)))

@@ -6,6 +6,7 @@ import numpy as np
 from webflow import backends, dtypes, ops
 from webflow.ops import nn_ops
 from webflow.ops.dispatch import convert_to_tensor_for
+from webflow.graph import tracing
 from webflow.tensor import Tensor, Variable
 
 EPSILON = 1e-7  # Keras's backend epsilon: keeps log() of probabilities finite
@@ -127,7 +128,11 @@ class SparseCategoricalCrossentropy(Loss):
         if self.from_logits:  # the op checks the labels' range itself
             return nn_ops.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=y_pred)
         classes = y_pred.shape[-1]
-        _check_labels(op, labels.numpy() if host_values is None else host_values, classes)
+        if host_values is not None:
+            _check_labels(op, host_values, classes)
+        else:  # device labels (or an argument of a tf.function): checked as y_true holds them
+            tracing.host_check(y_true if isinstance(y_true, Tensor) else labels,
+                               lambda values: _check_labels(op, values.astype(np.int32), classes))
         p = ops.clip_by_value(ops.divide(y_pred, ops.reduce_sum(y_pred, axis=-1, keepdims=True)), EPSILON, 1 - EPSILON)
         return ops.negative(ops.reduce_sum(ops.multiply(ops.one_hot(labels, classes), ops.log(p)), axis=-1))
 

@@ -24,6 +24,11 @@ class Metric:
         self._count = 0.0  # a float, or a scalar tensor when the sample weights are device tensors
 
     def update_state(self, y_true, y_pred, sample_weight=None):
+        self.accumulate(*self.batch_totals(y_true, y_pred, sample_weight))
+
+    def batch_totals(self, y_true, y_pred, sample_weight=None):
+        """(sum of the batch's values, their count or total weight): the part of update_state
+        a traced training step computes; ``accumulate`` adds it to the running state."""
         values = ops.reshape(self.values(y_true, y_pred), (-1,))
         if sample_weight is None:
             total, count = ops.reduce_sum(values), float(values.shape[0])
@@ -33,6 +38,9 @@ class Metric:
         else:  # host weights: their sum is known without the device
             weights = np.broadcast_to(np.asarray(sample_weight, np.float32).reshape(-1), values.shape)
             total, count = ops.reduce_sum(ops.multiply(values, weights)), float(weights.sum(dtype=np.float64))
+        return total, count
+
+    def accumulate(self, total, count):
         self._total = total if self._total is None else ops.add(self._total, total)
         if isinstance(count, Tensor) or isinstance(self._count, Tensor):
             self._count = ops.add(self._count, count)

@@ -20,6 +20,7 @@ import numpy as np
 from webflow import backends, nest, ops
 from webflow.autodiff import GradientTape
 from webflow.data.dataset import Dataset
+from webflow.graph import function
 from webflow.keras import callbacks as callbacks_module
 from webflow.keras import layers as layers_module
 from webflow.keras import losses, metrics as metrics_module, optimizers
@@ -176,7 +177,8 @@ class Model(Layer):
 
     # --- training ------------------------------------------------------------------
 
-    def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None):
+    def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None, run_eagerly=False,
+                jit_compile=None):
         """Choose the optimizer, the losses and the metrics (names or objects).
 
         Args:
@@ -185,6 +187,10 @@ class Model(Layer):
                 an output without a loss is not trained by a loss of its own).
             metrics: a list used for every output, or a list of lists / a dict of lists per output.
             loss_weights: a list or dict of numbers: the loss is the weighted sum of the outputs' losses.
+            run_eagerly: False (default): fit, evaluate and predict run each step as a traced
+                tf.function (one graph: forward, gradient and optimizer update; one call into the
+                GPU runtime per step on WebGL). True: op by op, for debugging.
+            jit_compile: accepted for compatibility and ignored.
 
         Raises:
             ValueError: a list whose length is not the number of outputs, or dict keys that are not outputs.
@@ -193,6 +199,8 @@ class Model(Layer):
         self.loss = loss if loss is None or isinstance(loss, (list, tuple, dict)) else losses.get(loss)
         self._compile_args = (loss, metrics, loss_weights)
         self._heads, self.compiled_metrics = None, []
+        self.run_eagerly = bool(run_eagerly)
+        self._step_functions = {}
         if self.output_names is not None:  # else (a subclassed model) the first y tells
             self._compile_heads(self.output_names)
 
@@ -257,29 +265,53 @@ class Model(Layer):
             return ops.reshape(loss, (1,))
         return ops.stack([loss, *(value for value in per_output if value is not None)])
 
-    def _update_metrics(self, y, y_pred):
-        for head, target, prediction in zip(self._heads, y, nest.flatten(y_pred)):
-            for m in head.metrics:
-                m.update_state(target, prediction)
-
     def _train_step(self, x, y):
         """One optimizer step on a batch; returns its losses as a device tensor (no read-back)."""
-        trainable = self.trainable_weights
+        return self._run_step("train", x, y)
+
+    def _test_step(self, x, y):
+        return self._run_step("test", x, y)
+
+    def _run_step(self, kind, x, y):
+        """The train or test step, traced once per batch shape unless compiled with run_eagerly;
+        the metrics' running totals are added outside the step."""
+        step = self._train_step_body if kind == "train" else self._test_step_body
+        losses, totals = (step if self.run_eagerly else self._step_function(kind))(x, y)
+        for metric, (total, count) in zip(self.compiled_metrics, totals):
+            metric.accumulate(total, count)
+        return losses
+
+    def _step_function(self, kind):
+        """The tf.function of a step ("train", "test", "predict"), made on first use; compile() starts anew."""
+        functions = self.__dict__.setdefault("_step_functions", {})
+        if kind not in functions:
+            body = {"train": self._train_step_body, "test": self._test_step_body, "predict": self._predict_step}[kind]
+            functions[kind] = function(body)
+        return functions[kind]
+
+    def _predict_step(self, x):
+        return self(x, training=False)
+
+    def _train_step_body(self, x, y):
         with GradientTape() as tape:
             y_pred = self(x, training=True)
             loss, per_output = self._compute_loss(y, y_pred)
             for penalty in self.losses:  # regularization penalties of the current weights
                 loss = ops.add(loss, penalty)
+        trainable = self.trainable_weights  # after the call: a subclassed model builds its layers there
         grads = tape.gradient(loss, trainable)
         self.optimizer.apply_gradients(zip(grads, trainable))
-        self._update_metrics(y, y_pred)
-        return self._loss_vector(loss, per_output)
+        return self._loss_vector(loss, per_output), self._metric_totals(y, y_pred)
 
-    def _test_step(self, x, y):
+    def _test_step_body(self, x, y):
         y_pred = self(x, training=False)
         loss, per_output = self._compute_loss(y, y_pred)
-        self._update_metrics(y, y_pred)
-        return self._loss_vector(loss, per_output)
+        return self._loss_vector(loss, per_output), self._metric_totals(y, y_pred)
+
+    def _metric_totals(self, y, y_pred):
+        """Each compiled metric's (total, count) for this batch, in compiled_metrics' order."""
+        return [m.batch_totals(target, prediction) for head, target, prediction
+                in zip(self._heads, y, nest.flatten(y_pred)) for m in head.metrics]
 
     def _reset_metrics(self):
         for m in self.compiled_metrics:
@@ -424,8 +456,9 @@ class Model(Layer):
             size = batch_size or 32
             batches = (nest.map_structure(lambda a: a[i:i + size], data) for i in range(0, n, size))
         structure, parts = None, []
+        run = self._predict_step if getattr(self, "run_eagerly", False) else self._step_function("predict")
         for xb in batches:
-            structure = self(xb, training=False)
+            structure = run(xb)
             parts.append([t.numpy() for t in nest.flatten(structure)])
         if structure is None:
             return np.zeros((0,), np.float32)

@@ -15,7 +15,8 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from webflow import backends, ops
+from webflow import backends, dtypes, ops
+from webflow.graph import tracing
 from webflow.tensor import Tensor, Variable
 
 # --- fused elementwise updates ----------------------------------------------------------------
@@ -89,7 +90,8 @@ class Optimizer:
     def slot(self, var, name, initial=0.0):
         key = (id(var), name)
         if key not in self._slots:
-            self._slots[key] = Variable(ops.fill(var.shape, initial), trainable=False, name=f"{var.name}/{name}")
+            with tracing.init_scope():  # made on the first step, also when that step is being traced
+                self._slots[key] = Variable(ops.fill(var.shape, initial), trainable=False, name=f"{var.name}/{name}")
         return self._slots[key]
 
     def slot_variables(self, var):
@@ -111,11 +113,11 @@ class Optimizer:
         if self.global_clipnorm is not None and grads:
             total = ops.sqrt(sum(ops.reduce_sum(ops.square(g)) for g in grads))
             grads = [_clip_norm(g, self.global_clipnorm, total) for g in grads]
-        lr = self._lr()  # the schedule's value at the step about to be taken (counting from 0)
-        self.iterations += 1
         # NOTE: per-step scalars (learning rate, bias corrections) become tensors once per step,
-        # shared by every variable, not once per variable and op.
-        scalars = {name: ops.constant(value, dtype="float32") for name, value in self.step_scalars(lr).items()}
+        # shared by every variable, not once per variable and op. They are host values: inside
+        # tf.function the step count and the schedule advance on every call, not once at trace time.
+        values = tracing.host_values(self._next_step, [((), dtypes.float32)] * len(self.STEP_SCALARS), self.name)
+        scalars = dict(zip(self.STEP_SCALARS, values))
         for g, (_, var) in zip(grads, pairs):
             self.update(var, g, scalars)
         return self.iterations
@@ -124,8 +126,17 @@ class Optimizer:
         grads = tape.gradient(loss, var_list)
         return self.apply_gradients(zip(grads, var_list))
 
+    STEP_SCALARS = ("lr",)
+
+    def _next_step(self):
+        """Count the step; the values of STEP_SCALARS for it."""
+        lr = self._lr()  # the schedule's value at the step about to be taken (counting from 0)
+        self.iterations += 1
+        scalars = self.step_scalars(lr)
+        return [scalars[name] for name in self.STEP_SCALARS]
+
     def step_scalars(self, lr):
-        """{name: float} for this step (``self.iterations`` already counts it)."""
+        """{name: float} for this step (``self.iterations`` already counts it): one per STEP_SCALARS."""
         return {"lr": lr}
 
     def update(self, var, g, scalars):
@@ -186,6 +197,8 @@ class Adam(Optimizer):
         super().__init__(learning_rate, **kwargs)
         self.beta_1, self.beta_2, self.epsilon, self.amsgrad = float(beta_1), float(beta_2), float(epsilon), amsgrad
 
+    STEP_SCALARS = ("lr", "step")
+
     def step_scalars(self, lr):
         t = self.iterations
         return {"lr": lr, "step": lr * math.sqrt(1 - self.beta_2**t) / (1 - self.beta_1**t)}
@@ -210,6 +223,8 @@ class AdamW(Adam):
                  amsgrad=False, **kwargs):
         super().__init__(learning_rate, beta_1, beta_2, epsilon, amsgrad, **kwargs)
         self.weight_decay = weight_decay
+
+    STEP_SCALARS = ("lr", "step", "decay")
 
     def step_scalars(self, lr):
         return {**super().step_scalars(lr), "decay": lr * self.weight_decay}

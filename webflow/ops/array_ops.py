@@ -12,6 +12,7 @@ import math
 import numpy as np
 
 from webflow import autodiff, backends, dtypes
+from webflow.graph import tracing
 from webflow.ops.dispatch import apply, broadcast_shape, convert_to_tensor_for
 from webflow.tensor import Tensor, convert_to_tensor
 
@@ -653,11 +654,17 @@ def pad(tensor, paddings, mode="CONSTANT", constant_values=0, name=None):
 def _check_indices(op, indices, limit, arg):
     """Every index in [0, limit), or a ValueError. NOTE: on WebGL this reads the
     indices back to Python (one sync readback; small next to an embedding table)."""
-    values = indices.numpy().reshape(-1) if indices.shape.num_elements() else np.zeros(0, np.int32)
-    bad = np.flatnonzero((values < 0) | (values >= limit))
-    if bad.size:
-        where = np.unravel_index(bad[0], tuple(indices.shape))
-        raise ValueError(f"{op}: {arg}{list(map(int, where))} = {values[bad[0]]} is not in [0, {limit})")
+    shape = tuple(indices.shape)
+
+    def check(values):
+        values = values.reshape(-1)
+        bad = np.flatnonzero((values < 0) | (values >= limit))
+        if bad.size:
+            where = np.unravel_index(bad[0], shape)
+            raise ValueError(f"{op}: {arg}{list(map(int, where))} = {values[bad[0]]} is not in [0, {limit})")
+
+    # NOTE: inside tf.function the check runs on every call (on the host array when indices is an argument).
+    tracing.host_check(indices, check)
 
 
 def _gather(params, indices, axis, batch_dims):

@@ -10,6 +10,7 @@ import math
 import numpy as np
 
 from webflow import dtypes
+from webflow.graph import tracing
 from webflow.ops import array_ops, math_ops
 from webflow.ops.dispatch import apply, broadcast_shape, convert_to_tensor_for, normalize_axes, operands, require_float
 
@@ -292,10 +293,12 @@ def sparse_softmax_cross_entropy_with_logits(labels, logits, name=None):
     classes = logits.shape[-1]
     # NOTE: checking the range needs the label values; labels are usually
     # small host data, and a wrong label would otherwise give a silent 0 loss.
-    values = labels.numpy()
-    bad = values[(values < 0) | (values >= classes)]
-    if bad.size:
-        raise ValueError(f"{op}: labels must be in [0, {classes}); received label {int(bad.flat[0])}")
+    def check(values):
+        bad = values[(values < 0) | (values >= classes)]
+        if bad.size:
+            raise ValueError(f"{op}: labels must be in [0, {classes}); received label {int(bad.flat[0])}")
+
+    tracing.host_check(labels, check)
     one_hot = math_ops.cast(
         math_ops.equal(array_ops.reshape(labels, tuple(labels.shape) + (1,)), np.arange(classes, dtype=np.int32)),
         dtypes.float32,

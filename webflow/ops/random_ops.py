@@ -9,6 +9,7 @@ tensors is reproducible; repeated calls with the same op seed still differ.
 import numpy as np
 
 from webflow import backends, dtypes
+from webflow.graph import tracing
 from webflow.ops.array_ops import _shape_arg
 from webflow.tensor import Tensor
 
@@ -39,6 +40,12 @@ def _upload(op, shape, values, dtype):
     return Tensor(backend.from_numpy(array), backend, shape, dtype)
 
 
+def _drawn(op, shape, dtype, draw):
+    """The tensor of ``draw()``'s values: drawn now, or on every call of a tf.function (a host node),
+    so a traced dropout gets a new mask each step."""
+    return tracing.host_values(lambda: [draw()], [(shape, dtype)], op)[0]
+
+
 def uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None, name=None):
     """Uniform samples in [minval, maxval) (maxval defaults to 1 for floats).
 
@@ -57,11 +64,11 @@ def uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None, name=
             raise ValueError("random.uniform: maxval is required for dtype int32")
         if maxval <= minval:
             raise ValueError(f"random.uniform: need minval < maxval; received minval={minval}, maxval={maxval}")
-        return _upload("random.uniform", shape, rng.integers(minval, maxval, size=shape), dtype)
+        return _drawn("random.uniform", shape, dtype, lambda: rng.integers(minval, maxval, size=shape))
     if not dtype.is_floating:
         raise TypeError(f"random.uniform: dtype must be float32 or int32; received {dtype.name}")
     maxval = 1.0 if maxval is None else maxval
-    return _upload("random.uniform", shape, rng.uniform(minval, maxval, size=shape), dtype)
+    return _drawn("random.uniform", shape, dtype, lambda: rng.uniform(minval, maxval, size=shape))
 
 
 def normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=None):
@@ -70,7 +77,8 @@ def normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=No
     dtype = dtypes.as_dtype(dtype)
     if not dtype.is_floating:
         raise TypeError(f"random.normal: dtype must be float32; received {dtype.name}")
-    return _upload("random.normal", shape, _generator(seed).normal(mean, stddev, size=shape), dtype)
+    rng = _generator(seed)
+    return _drawn("random.normal", shape, dtype, lambda: rng.normal(mean, stddev, size=shape))
 
 
 def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=None):
@@ -86,12 +94,16 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=Non
     if not dtype.is_floating:
         raise TypeError(f"random.truncated_normal: dtype must be float32; received {dtype.name}")
     rng = _generator(seed)
-    values = rng.standard_normal(size=shape)
-    outside = np.abs(values) > 2.0
-    while outside.any():  # about 4.6% of draws per round
-        values[outside] = rng.standard_normal(size=int(outside.sum()))
+
+    def draw():
+        values = rng.standard_normal(size=shape)
         outside = np.abs(values) > 2.0
-    return _upload("random.truncated_normal", shape, mean + stddev * values, dtype)
+        while outside.any():  # about 4.6% of draws per round
+            values[outside] = rng.standard_normal(size=int(outside.sum()))
+            outside = np.abs(values) > 2.0
+        return mean + stddev * values
+
+    return _drawn("random.truncated_normal", shape, dtype, draw)
 
 
 def categorical(logits, num_samples, dtype=dtypes.int32, seed=None, name=None):
@@ -178,6 +190,6 @@ def dropout(x, rate, noise_shape=None, seed=None, name=None):
         raise ValueError(f"dropout: noise_shape {shape} does not broadcast to x.shape {tuple(x.shape)}")
     if rate == 0.0:
         return x
-    keep = _generator(seed).uniform(size=shape) >= rate
-    mask = _upload("dropout", shape, keep / (1.0 - rate), x.dtype)
+    rng = _generator(seed)
+    mask = _drawn("dropout", shape, x.dtype, lambda: (rng.uniform(size=shape) >= rate) / (1.0 - rate))
     return math_ops.multiply(x, mask)
