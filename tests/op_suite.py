@@ -819,10 +819,12 @@ def _as64(a):
     return a.astype(np.float64) if a.dtype == np.float32 else a
 
 
-def check_values(tf, row, case, seed=0):
-    """Assert webflow's result equals the NumPy reference for one case."""
+def check_values(tf, row, case, seed=0, graph=False):
+    """Assert webflow's result equals the NumPy reference for one case
+    (graph: with the op called inside a tf.function)."""
     arrays = inputs_for(row, case, seed)
-    out = row.fn(tf, *[tf.constant(a) for a in arrays])
+    fn = lambda *xs: row.fn(tf, *xs)  # noqa: E731
+    out = (tf.function(fn) if graph else fn)(*[tf.constant(a) for a in arrays])
     with np.errstate(all="ignore"):
         expected = np.asarray(row.ref(*[_as64(a) for a in arrays]))
     got = out.numpy()
@@ -848,18 +850,22 @@ def check_special(tf, op, seed=0):
     np.testing.assert_allclose(got, expected.astype(np.float32), rtol=1e-5, equal_nan=True, err_msg=op)
 
 
-def check_gradient(tf, row, case, seed=0, eps=1e-3):
-    """GradientTape's gradient of sum(w * fn(x...)) against central differences of the reference."""
+def check_gradient(tf, row, case, seed=0, eps=1e-3, graph=False):
+    """GradientTape's gradient of sum(w * fn(x...)) against central differences of the reference
+    (graph: the tape and the gradient inside a tf.function)."""
     arrays = inputs_for(row, case, seed)
     with np.errstate(all="ignore"):
         out_shape = np.shape(row.ref(*[_as64(a) for a in arrays]))
     w = np.random.default_rng(seed + 1).uniform(0.5, 1.5, size=out_shape)
-    xs = [tf.constant(a) for a in arrays]
-    with tf.GradientTape() as tape:
-        for x in xs:
-            tape.watch(x)
-        loss = tf.reduce_sum(row.fn(tf, *xs) * tf.constant(w.astype(np.float32)))
-    grads = tape.gradient(loss, xs)
+
+    def gradients(*xs):
+        with tf.GradientTape() as tape:
+            for x in xs:
+                tape.watch(x)
+            loss = tf.reduce_sum(row.fn(tf, *xs) * tf.constant(w.astype(np.float32)))
+        return tape.gradient(loss, list(xs))
+
+    grads = (tf.function(gradients) if graph else gradients)(*[tf.constant(a) for a in arrays])
 
     def objective(values):
         return float(np.sum(w * row.ref(*values)))

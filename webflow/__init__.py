@@ -7,7 +7,7 @@ lives here: every name is defined in a module of the package.
 from types import SimpleNamespace as _Namespace
 
 from webflow import backends as _backends
-from webflow import data, keras, nest, train
+from webflow import data, graph, keras, nest, train
 from webflow.autodiff import GradientTape, custom_gradient
 from webflow.dtypes import DType, as_dtype, bool_ as bool, float32, int32
 from webflow.graph import TracingError, function, init_scope

@@ -22,6 +22,16 @@ def test_gradient(row, case):
     check_gradient(tf, row, case)
 
 
+@pytest.mark.parametrize("row,case", VALUE_CASES, ids=[f"{r.id}-{c}" for r, c in VALUE_CASES])
+def test_values_in_function(row, case):
+    check_values(tf, row, case, graph=True)
+
+
+@pytest.mark.parametrize("row,case", GRAD_CASES, ids=[f"{r.id}-{c}" for r, c in GRAD_CASES])
+def test_gradient_in_function(row, case):
+    check_gradient(tf, row, case, graph=True)
+
+
 @pytest.mark.parametrize("op", sorted(SPECIAL_OPS) + sorted(SPECIAL_BINARY))
 def test_special_values(op):
     check_special(tf, op)

@@ -60,6 +60,10 @@ class Tracer:
         return self.graph.add("fill", [], shape, dtype, {"shape": tuple(shape), "value": value, "dtype": dtype})
 
     def to_numpy(self, handle, dtype):
+        # NOTE: a constant's value is known while tracing (tf.fill([2, 3], 1.5) reads its value).
+        if handle.op == "constant":
+            value = handle.attrs["value"]
+            return np.array(value.numpy() if hasattr(value, "numpy") else value, dtype.as_numpy_dtype)
         raise TracingError(
             "tf.function: the value of a tensor is not known while the function is traced, so Python "
             "cannot branch on it or read it (`if x > 0:`, `float(x)`, `x.numpy()`); use tf.where or "

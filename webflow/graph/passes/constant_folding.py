@@ -5,6 +5,8 @@ run never repeats it: fills, the seeds of gradients, arithmetic on literals.
 Nodes are in execution order, so a chain of foldable nodes folds in one walk.
 """
 
+import numpy as np
+
 SOURCES = ("constant", "fill")
 NEVER = ("placeholder", "variable", "host", "constant")
 
@@ -29,6 +31,8 @@ def run(graph, backend):
         result = getattr(backend, node.op)(*(handle(x, backend) for x in node.inputs), **node.attrs)
         # NOTE: rewritten in place, so every reference to the node (readers, outputs) stays valid.
         node.op, node.inputs = "constant", []
-        node.attrs = {"value": Tensor(result, backend, node.shape, node.dtype)}
+        value = Tensor(result, backend, node.shape, node.dtype)
+        # NOTE: one value is read back once (plan time), so fusion can write it into a kernel as a literal.
+        node.attrs = {"value": np.asarray(value.numpy()).reshape(node.shape) if value.shape.num_elements() == 1 else value}
         folded += 1
     return folded

@@ -1,0 +1,301 @@
+"""Graph mode on the NumPy backend: tracing, retracing, variables, the passes, the IR, Keras steps."""
+
+import json
+
+import numpy as np
+import pytest
+
+import webflow as tf
+from webflow import backends
+from webflow.graph import passes
+from webflow.graph.passes import fusion, memory
+
+
+def _chain(x, y):
+    """Six elementwise ops on two inputs (one broadcast): one fused kernel."""
+    return tf.sigmoid(tf.exp(-tf.abs(x * y + 1.0)) - y) * 3.0
+
+
+def test_chain_of_six_elementwise_ops_is_one_fused_node_equal_to_eager():
+    x = tf.constant(np.linspace(-2, 2, 12, dtype=np.float32).reshape(3, 4))
+    y = tf.constant(np.array([0.5, -1.0, 2.0, 0.0], np.float32))
+    f = tf.function(_chain)
+    graph = f.get_concrete_function(x, y).graph
+    kernels = [n for n in graph.nodes if n.inputs]
+    assert [n.op for n in kernels] == ["fused"]
+    assert [op for op, _, _ in kernels[0].attrs["steps"]] == ["multiply", "add", "abs", "negative", "exp",
+                                                              "subtract", "sigmoid", "multiply"]
+    np.testing.assert_allclose(f(x, y).numpy(), _chain(x, y).numpy(), rtol=1e-6)
+    assert fusion.glsl(kernels[0].attrs["steps"]).count("op_") == 8
+
+
+def test_fused_and_unfused_graphs_give_the_same_gradients(monkeypatch):
+    x = tf.constant(np.linspace(-2, 2, 12, dtype=np.float32).reshape(3, 4))
+    y = tf.constant(np.array([0.5, -1.0, 2.0, 0.0], np.float32))
+
+    def gradients(x, y):
+        with tf.GradientTape() as tape:
+            tape.watch([x, y])
+            loss = tf.reduce_sum(_chain(x, y))
+        return tape.gradient(loss, [x, y])
+
+    fused = tf.function(gradients)
+    assert fused.get_concrete_function(x, y).graph.count("fused") >= 2
+    monkeypatch.setattr(backends.get_backend(), "max_fused_inputs", 0, raising=False)  # no group fits: no fusion
+    unfused = tf.function(gradients)
+    assert unfused.get_concrete_function(x, y).graph.count("fused") == 0
+    for a, b, c in zip(fused(x, y), unfused(x, y), gradients(x, y)):
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-6)
+        np.testing.assert_allclose(a.numpy(), c.numpy(), rtol=1e-6)
+
+
+def test_fusion_respects_the_input_limit_and_keeps_shared_values():
+    def f(a, b, c, d):
+        shared = a * b
+        return shared + c * d, shared  # shared is an output: not absorbed
+
+    args = [tf.constant(np.full(5, v, np.float32)) for v in (1.0, 2.0, 3.0, 4.0)]
+    graph = tf.function(f).get_concrete_function(*args).graph
+    nodes = [n for n in graph.nodes if n.inputs]
+    assert len(nodes) == 2 and nodes[0].op == "multiply"  # the shared product stays its own node
+    assert nodes[1].op == "fused" and len(nodes[1].inputs) == 3
+    out, shared = tf.function(f)(*args)
+    np.testing.assert_array_equal(out.numpy(), np.full(5, 14.0))
+    np.testing.assert_array_equal(shared.numpy(), np.full(5, 2.0))
+    limited = tf.function(lambda a, b, c, d: a * b + c * d)
+    backend = backends.get_backend()
+    backend.max_fused_inputs = 3
+    try:
+        graph = limited.get_concrete_function(*args).graph
+    finally:
+        del backend.max_fused_inputs
+    assert all(len(n.inputs) <= 3 for n in graph.nodes)
+    np.testing.assert_array_equal(limited(*args).numpy(), np.full(5, 14.0))
+
+
+def test_retracing_counts():
+    f = tf.function(lambda x, scale: x * scale)
+    f(tf.zeros([2, 3]), 2.0)
+    f(tf.ones([2, 3]), 2.0)  # same signature: no retrace
+    assert f.experimental_get_tracing_count() == 1
+    f(tf.ones([4, 3]), 2.0)  # a new shape: one retrace
+    assert f.experimental_get_tracing_count() == 2
+    f(tf.ones([4, 3]), 3.0)  # a new Python value: one more
+    assert f.experimental_get_tracing_count() == 3
+    f(np.ones([4, 3], np.float32), 3.0)  # an array of the same spec as a tensor
+    assert f.experimental_get_tracing_count() == 3
+    np.testing.assert_array_equal(f(tf.ones([4, 3]), 3.0).numpy(), np.full((4, 3), 3.0))
+
+
+def test_python_side_effects_run_once_and_tf_print_every_call(capsys):
+    @tf.function
+    def f(x):
+        print("tracing")
+        tf.print("value:", x)
+        return x + 1
+
+    for k in range(3):
+        f(tf.constant(float(k)))
+    assert capsys.readouterr().out.splitlines() == ["tracing", "value: 0.0", "value: 1.0", "value: 2.0"]
+
+
+def test_variables_are_read_and_assigned_by_reference():
+    v = tf.Variable([1.0, 2.0])
+    counter = tf.Variable(0, trainable=False)
+
+    @tf.function
+    def step(x):
+        v.assign_add(x)
+        doubled = v * 2.0  # reads the value just assigned
+        counter.assign_add(1)
+        return doubled
+
+    np.testing.assert_array_equal(step(tf.constant([1.0, 1.0])).numpy(), [4.0, 6.0])
+    np.testing.assert_array_equal(step(tf.constant([1.0, 1.0])).numpy(), [6.0, 8.0])
+    v.assign([0.0, 0.0])  # an eager assign between calls is seen by the next call
+    np.testing.assert_array_equal(step(tf.constant([1.0, 1.0])).numpy(), [2.0, 2.0])
+    assert int(counter.numpy()) == 3 and step.experimental_get_tracing_count() == 1
+    assert not tf.graph.tracing.is_symbolic(v.read_value())
+
+
+def test_a_training_step_with_a_tape_and_an_optimizer_is_one_graph():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(64, 3)).astype(np.float32)
+    y = x @ np.array([[1.0], [-2.0], [0.5]], np.float32) + 0.3
+    results = {}
+    for mode in ("eager", "graph"):
+        w, b = tf.Variable(np.zeros((3, 1), np.float32)), tf.Variable(np.zeros(1, np.float32))
+        opt = tf.keras.optimizers.Adam(0.1)
+
+        def step(x, y):
+            with tf.GradientTape() as tape:
+                loss = tf.reduce_mean(tf.square(tf.matmul(x, w) + b - y))
+            grads = tape.gradient(loss, [w, b])
+            opt.apply_gradients(zip(grads, [w, b]))
+            return loss
+
+        run = tf.function(step) if mode == "graph" else step
+        losses = [float(run(x, y)) for _ in range(50)]
+        results[mode] = (losses, w.numpy(), opt.iterations)
+    assert results["graph"][2] == results["eager"][2] == 50  # the step count advances on every call
+    np.testing.assert_allclose(results["graph"][0], results["eager"][0], rtol=1e-5)
+    np.testing.assert_allclose(results["graph"][1], results["eager"][1], rtol=1e-5)
+    assert results["graph"][0][-1] < 0.05
+
+
+def test_random_ops_draw_anew_on_every_call():
+    f = tf.function(lambda x: tf.nn.dropout(x, 0.5) + tf.random.uniform([64]))
+    a, b = f(tf.ones([64])).numpy(), f(tf.ones([64])).numpy()
+    assert not np.array_equal(a, b)
+    assert f.experimental_get_tracing_count() == 1
+
+
+def test_input_signature():
+    f = tf.function(lambda x: x * 2.0, input_signature=[tf.TensorSpec([None, 3], tf.float32)])
+    np.testing.assert_array_equal(f(tf.ones([2, 3])).numpy(), np.full((2, 3), 2.0))
+    np.testing.assert_array_equal(f(np.ones([5, 3], np.float32)).numpy(), np.full((5, 3), 2.0))
+    with pytest.raises(ValueError, match=r"argument 0 does not match the input_signature: expected "
+                                         r"TensorSpec\(shape=\(None, 3\), dtype=tf.float32.*received "
+                                         r"TensorSpec\(shape=\(2, 4\)"):
+        f(tf.ones([2, 4]))
+    with pytest.raises(ValueError, match="received TensorSpec.*tf.int32"):
+        f(tf.ones([2, 3], tf.int32))
+    with pytest.raises(ValueError, match="has 1 arguments; received 2"):
+        f(tf.ones([2, 3]), tf.ones([2, 3]))
+
+
+def test_data_dependent_python_control_flow_is_a_clear_error():
+    @tf.function
+    def f(x):
+        if tf.reduce_sum(x) > 0:
+            return x
+        return -x
+
+    with pytest.raises(tf.TracingError, match=r"use tf.where"):
+        f(tf.ones([3]))
+    with pytest.raises(tf.TracingError, match=r"float\(x\)"):
+        tf.function(lambda x: float(x))(tf.ones([]))
+
+
+def test_bad_labels_are_refused_on_every_call_before_the_step_runs():
+    w = tf.Variable(np.zeros((2, 3), np.float32))
+
+    @tf.function
+    def step(x, labels):
+        loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels, tf.matmul(x, w)))
+        w.assign_sub(0.1 * tf.ones_like(w))
+        return loss
+
+    x = np.ones((4, 2), np.float32)
+    step(x, np.array([0, 1, 2, 0], np.int32))
+    with pytest.raises(ValueError, match=r"labels must be in \[0, 3\); received label 3"):
+        step(x, np.array([0, 1, 3, 0], np.int32))
+    np.testing.assert_allclose(w.numpy(), np.full((2, 3), -0.1))  # the refused call changed nothing
+
+
+def test_dead_code_common_subexpressions_and_constant_folding():
+    x = tf.constant(np.arange(6, dtype=np.float32).reshape(2, 3))
+    w = tf.Variable(np.ones((3, 2), np.float32))
+
+    def loss_gradient(x):
+        with tf.GradientTape() as tape:
+            tape.watch(x)  # the input's gradient is computed, but nobody returns it
+            y = tf.matmul(x, w)
+            loss = tf.reduce_sum(tf.exp(y) + tf.exp(y)) * (2.0 * 3.0)
+        return tape.gradient(loss, w)
+
+    graph = tf.function(loss_gradient).get_concrete_function(x).graph
+    ops = [n.op for n in graph.nodes if n.inputs]
+    assert ops.count("matmul") == 2  # the forward product and w's gradient: x's gradient is dead code
+    assert sum(1 for n in graph.nodes if n.op == "fused" and any(s[0] == "exp" for s in n.attrs["steps"])) <= 2
+    np.testing.assert_allclose(tf.function(loss_gradient)(x).numpy(), loss_gradient(x).numpy(), rtol=1e-5)
+
+
+def test_passes_one_by_one():
+    graph = tf.graph.Graph("g", backends.get_backend())
+    f32 = tf.float32
+    a = graph.add("placeholder", [], (3,), f32, {"index": 0})
+    two = graph.add("constant", [], (), f32, {"value": np.array(2.0, np.float32)})
+    three = graph.add("constant", [], (), f32, {"value": np.array(3.0, np.float32)})
+    six = graph.add("multiply", [two, three], (), f32)  # folds to a constant
+    p = graph.add("multiply", [a, six], (3,), f32)
+    q = graph.add("multiply", [a, six], (3,), f32)  # the same as p
+    unused = graph.add("exp", [a], (3,), f32)
+    graph.outputs = [graph.add("add", [p, q], (3,), f32)]
+    assert passes.dce.run(graph) == 1 and unused not in graph.nodes
+    assert passes.cse.run(graph) == 1 and graph.outputs[0].inputs == [p, p]
+    assert passes.constant_folding.run(graph, backends.get_backend()) == 1 and six.op == "constant"
+    assert passes.fusion.run(graph) == 1
+    assert passes.dce.run(graph) == 3  # the folded constants, now written into the fused kernel
+    assert [n.op for n in graph.nodes] == ["placeholder", "fused"]
+    release = memory.plan(graph)
+    assert release == [[], [a.id]]  # the input goes once its last reader (the fused node) has run; not the output
+    plan = tf.graph.execute.Plan(graph, backends.get_backend())
+    values = plan.finish(plan.run([np.array([1.0, 2.0, 3.0], np.float32)]))
+    np.testing.assert_array_equal(values[0].numpy(), [12.0, 24.0, 36.0])
+
+
+def test_graph_repr_json_and_dot():
+    v = tf.Variable(np.ones(3, np.float32), name="weights")
+
+    @tf.function
+    def f(x):
+        v.assign(tf.nn.relu(v * x + 1.0))
+        return tf.reduce_sum(v)
+
+    concrete = f.get_concrete_function(tf.ones([3]))
+    text = repr(concrete.graph)
+    assert "fused(" in text and "reduce_sum(" in text and "weights <- %" in text
+    data = json.loads(concrete.graph.to_json())
+    fused = [n for n in data["nodes"] if n["op"] == "fused"]
+    assert fused and fused[0]["fused"] == ["multiply", "add", "relu"]
+    assert data["updates"] == [{"variable": "weights", "node": fused[0]["id"]}]
+    dot = concrete.graph.to_dot()
+    assert dot.startswith('digraph "f"') and "(multiply add relu)" in dot and dot.rstrip().endswith("}")
+
+
+def test_method_decoration_keeps_one_cache_per_instance():
+    class Scaler:
+        def __init__(self, k):
+            self.k = k
+
+        @tf.function
+        def __call__(self, x):
+            return x * self.k
+
+    a, b = Scaler(2.0), Scaler(3.0)
+    assert float(a(tf.constant(1.0))) == 2.0 and float(b(tf.constant(1.0))) == 3.0
+    assert float(a(tf.constant(2.0))) == 4.0
+    assert Scaler.__call__.__get__(a, Scaler).experimental_get_tracing_count() == 1
+
+
+def test_keras_fit_in_graph_mode_matches_eager():
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(100, 4)).astype(np.float32)
+    y = (x[:, :1] - 2 * x[:, 1:2] > 0).astype(np.int32).reshape(-1)
+    results = {}
+    for eager in (True, False):
+        tf.random.set_seed(3)
+        model = tf.keras.Sequential([tf.keras.Input((4,)), tf.keras.layers.Dense(8, "relu"),
+                                     tf.keras.layers.Dense(2, "softmax")])
+        model.compile(tf.keras.optimizers.Adam(0.05), "sparse_categorical_crossentropy", metrics=["accuracy"],
+                      run_eagerly=eager)
+        history = model.fit(x, y, batch_size=32, epochs=5, verbose=0, shuffle=False)
+        results[eager] = (history.history, model.evaluate(x, y, verbose=0), model.predict(x[:5]),
+                          [w.numpy() for w in model.weights])
+        if not eager:  # 100 = 3 x 32 + 4: the short last batch is one more trace
+            assert model._step_function("train").experimental_get_tracing_count() == 2
+    for key in ("loss", "accuracy"):
+        np.testing.assert_allclose(results[False][0][key], results[True][0][key], rtol=1e-4)
+    np.testing.assert_allclose(results[False][1], results[True][1], rtol=1e-4)
+    np.testing.assert_allclose(results[False][2], results[True][2], rtol=1e-4, atol=1e-6)
+    for a, b in zip(results[False][3], results[True][3]):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6)
+    assert results[False][0]["accuracy"][-1] > 0.9
+
+
+def test_keras_fit_in_graph_mode_refuses_bad_labels():
+    model = tf.keras.Sequential([tf.keras.Input((2,)), tf.keras.layers.Dense(3)])
+    model.compile("sgd", tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    with pytest.raises(ValueError, match=r"labels must be in \[0, 3\)"):
+        model.fit(np.ones((4, 2), np.float32), np.array([0, 1, 5, 2]), verbose=0)
