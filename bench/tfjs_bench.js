@@ -248,3 +248,39 @@ export async function train(name, data, settings) {
   model.dispose();
   return { epoch_seconds: epochSeconds, metric: value };
 }
+
+// --- training steps: trainOnBatch on the issue's two models -------------------------------------
+// As bench/webflow_bench.py's train_steps: the MLP 784-128-10 or the CNN (conv 8 5x5, pool, conv 16
+// 5x5, pool, dense 10), Adam, sparse categorical cross-entropy; one MNIST batch (x: [Float32Array,
+// batch], y: Float32Array). Each step awaits trainOnBatch (its loss read back). Returns ms for the
+// first step (compiles included when this runs first) and the median of `steps` more.
+export async function trainSteps(name, x, y, batch, steps) {
+  const layers = name === "mlp"
+    ? [tf.layers.flatten({ inputShape: [28, 28] }), tf.layers.dense({ units: 128, activation: "relu" }),
+      tf.layers.dense({ units: 10, activation: "softmax" })]
+    : [tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 8, kernelSize: 5, activation: "relu" }),
+      tf.layers.maxPooling2d({ poolSize: 2, strides: 2 }),
+      tf.layers.conv2d({ filters: 16, kernelSize: 5, activation: "relu" }),
+      tf.layers.maxPooling2d({ poolSize: 2, strides: 2 }), tf.layers.flatten(),
+      tf.layers.dense({ units: 10, activation: "softmax" })];
+  const model = tf.sequential({ layers });
+  model.compile({ optimizer: tf.train.adam(0.001), loss: "sparseCategoricalCrossentropy" });
+  const xs = tf.tensor(x, name === "mlp" ? [batch, 28, 28] : [batch, 28, 28, 1]);
+  const ys = tf.tensor(y, [batch, 1]);
+  let start = performance.now();
+  const lossFirst = await model.trainOnBatch(xs, ys);
+  const firstMs = performance.now() - start;
+  const times = [];
+  let loss = lossFirst;
+  for (let k = 0; k < steps; k++) {
+    start = performance.now();
+    loss = await model.trainOnBatch(xs, ys);
+    times.push(performance.now() - start);
+  }
+  tf.dispose([xs, ys]);
+  model.dispose();
+  const sorted = [...times].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  const ms = sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  return { first_ms: firstMs, ms, step_ms: times, loss_first: lossFirst, loss_last: loss };
+}

@@ -19,6 +19,7 @@ import time
 import numpy as np
 
 import webflow as tf
+from webflow import backends
 
 MIN_TIME = 0.3  # seconds, at least, per timed batch
 BATCHES = 3
@@ -271,6 +272,81 @@ def versions():
 
     return {"webflow": tf.__version__, "numpy": np.__version__, "python": sys.version.split()[0],
             "backend": tf.config.get_backend()}
+
+
+# --- training steps: graph mode vs eager vs TF.js's trainOnBatch -----------------------------------
+# The issue's two models on one real MNIST batch: the MLP 784-128-10 (batch 128) and the small CNN
+# (conv 8 5x5, pool, conv 16 5x5, pool, dense 10; batch 64), Adam, sparse categorical cross-entropy.
+# Each step is train_on_batch: one optimizer step and its loss read back (TF.js: await
+# trainOnBatch). These run first in the page, so the first step includes every shader compile.
+
+KERNEL_CALLS = ("_elementwise", "_matmul", "_reduce", "_softmax", "_fill", "_concat", "_pad", "_gather",
+                "_segment_sum", "_conv2d", "_pool", "_upload", "_read")
+
+
+def step_data(batch):
+    """The first ``batch`` MNIST training images (flat float32 in [0, 1]) and their labels."""
+    (x, y), _ = tf.keras.datasets.mnist.load_data()
+    return np.ascontiguousarray(x[:batch], np.float32).reshape(-1) / 255.0, y[:batch].astype(np.float32)
+
+
+def _step_model(name):
+    layers = tf.keras.layers
+    if name == "mlp":
+        stack = [tf.keras.Input((28, 28)), layers.Flatten(), layers.Dense(128, "relu"), layers.Dense(10, "softmax")]
+    else:
+        stack = [tf.keras.Input((28, 28, 1)), layers.Conv2D(8, 5, activation="relu"), layers.MaxPooling2D(2),
+                 layers.Conv2D(16, 5, activation="relu"), layers.MaxPooling2D(2), layers.Flatten(),
+                 layers.Dense(10, "softmax")]
+    return tf.keras.Sequential(stack)
+
+
+def train_steps(name, mode, batch, steps):
+    """ms for the first step and the median of ``steps`` more; draws and Python->JS calls per step."""
+    tf.config.set_backend("webgl")
+    tf.random.set_seed(0)
+    x, y = step_data(batch)
+    x = x.reshape((batch, 28, 28) if name == "mlp" else (batch, 28, 28, 1))
+    model = _step_model(name)
+    model.compile(tf.keras.optimizers.Adam(0.001), "sparse_categorical_crossentropy", run_eagerly=mode == "eager")
+    backend = backends.get_backend()
+    calls = [0]
+    originals = {name: getattr(backend, name) for name in KERNEL_CALLS}
+
+    def counting(fn):
+        def call(*args):
+            calls[0] += 1
+            return fn(*args)
+        return call
+
+    start = time.perf_counter()
+    first_loss = model.train_on_batch(x, y)
+    first = time.perf_counter() - start
+    stats = backend.runtime.stats().to_py()
+    runs = _plan_runs(model)
+    for attr, fn in originals.items():
+        setattr(backend, attr, counting(fn))
+    times = []
+    try:
+        for _ in range(steps):
+            start = time.perf_counter()
+            loss = model.train_on_batch(x, y)
+            times.append(time.perf_counter() - start)
+    finally:
+        for attr, fn in originals.items():
+            setattr(backend, attr, fn)
+    after = backend.runtime.stats().to_py()
+    plan_calls = _plan_runs(model) - runs
+    return {"first_ms": first * 1000, "ms": statistics.median(times) * 1000, "step_ms": [t * 1000 for t in times],
+            "draws": (after["draws"] - stats["draws"]) / steps, "crossings": (calls[0] + plan_calls) / steps,
+            "loss_first": float(first_loss), "loss_last": float(loss)}
+
+
+def _plan_runs(model):
+    """runtime.runPlan calls made by the model's traced train steps so far."""
+    functions = model.__dict__.get("_step_functions", {})
+    train = functions.get("train")
+    return sum(c.plan.runs for c in train._concrete.values()) if train is not None else 0
 
 
 # --- training: the examples' models, end to end ------------------------------------------------

@@ -80,3 +80,19 @@ def test_training_rows(quick_results):
         assert row["speedup"] > 0
     assert rows["train-mnist_mlp"]["trainSamples"] == 128 and rows["train-boston"]["trainSamples"] == 404
     assert "| training | webflow WebGL s/epoch |" in quick_results["table"]
+
+
+def test_training_step_rows(quick_results):
+    """Graph mode, eager mode and TF.js's trainOnBatch on the issue's MLP and CNN: positive times,
+    a learning step in each, and graph mode with fewer draws and far fewer Python->JS calls."""
+    rows = {row["id"]: row for row in quick_results["steps"]}
+    assert set(rows) == {"step-mlp", "step-cnn"}
+    for id, row in rows.items():
+        for who in ("graph", "eager", "tfjs"):
+            run = row[who]
+            assert run["ms"] > 0 and run["first_ms"] >= run["ms"] * 0.5 and len(run["step_ms"]) == row["steps"], (id, who)
+            assert run["loss_last"] < run["loss_first"], (id, who, run)  # the same batch: the loss falls
+        assert row["graph"]["draws"] < row["eager"]["draws"], (id, row["graph"]["draws"], row["eager"]["draws"])
+        # graph: uploads of x and y, the optimizer's two step scalars, one runPlan, the loss read back
+        assert row["graph"]["crossings"] <= 6 < row["eager"]["crossings"], (id, row["graph"], row["eager"])
+    assert "| training step | webflow graph ms/step |" in quick_results["table"]

@@ -2,7 +2,7 @@
 
 Same rows, same checks as tests/python/test_ops.py; here every op runs as a
 WebGL2 shader (SwiftShader in headless Chromium) and is compared with the
-NumPy reference computed in the page."""
+NumPy reference computed in the page, called directly and inside a tf.function."""
 
 import pathlib
 
@@ -29,10 +29,10 @@ tf.config.set_backend('webgl')
 def _suite_check(kind, r, c):
     row = op_suite.ROWS[r]
     try:
-        if kind == 'values':
-            op_suite.check_values(tf, row, row.shapes[c])
-        elif kind == 'gradient':
-            op_suite.check_gradient(tf, row, row.shapes[c])
+        if kind in ('values', 'values_graph'):
+            op_suite.check_values(tf, row, row.shapes[c], graph=kind == 'values_graph')
+        elif kind in ('gradient', 'gradient_graph'):
+            op_suite.check_gradient(tf, row, row.shapes[c], graph=kind == 'gradient_graph')
         else:
             op_suite.check_special(tf, kind)
         return ''
@@ -61,6 +61,17 @@ def test_values_webgl(suite, r, c):
 @pytest.mark.parametrize("r,c", GRAD_CASES, ids=_ids(GRAD_CASES))
 def test_gradient_webgl(suite, r, c):
     suite("gradient", r, c)
+
+
+@pytest.mark.parametrize("r,c", VALUE_CASES, ids=_ids(VALUE_CASES))
+def test_values_webgl_in_function(suite, r, c):
+    """The op inside a tf.function: traced, optimized (fused), run as one recorded plan."""
+    suite("values_graph", r, c)
+
+
+@pytest.mark.parametrize("r,c", GRAD_CASES, ids=_ids(GRAD_CASES))
+def test_gradient_webgl_in_function(suite, r, c):
+    suite("gradient_graph", r, c)
 
 
 @pytest.mark.parametrize("op", sorted(SPECIAL_OPS) + sorted(SPECIAL_BINARY))

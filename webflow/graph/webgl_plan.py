@@ -75,6 +75,7 @@ class WebGLPlan(Plan):
         self._run_plan = backend.runtime.runPlan
         self.io = np.zeros(len(self.sources) + len(results), np.int32)
         self.uploads_per_run = sum(1 for n in self.sources if n.op in ("placeholder", "host"))
+        self.runs = 0
         del self.release  # the JS plan frees textures itself
 
     def run(self, args):
@@ -85,6 +86,7 @@ class WebGLPlan(Plan):
         io = self.io
         io[:len(inputs)] = [h.id for h in inputs]
         self._run_plan(self.id, io)
+        self.runs += 1
         values, made = {}, {}
         for node, slot, id in zip(self.graph.results(), self.output_slots, io[len(inputs):].tolist()):
             if slot < len(inputs):  # an input handed back unchanged (or a view of it)
