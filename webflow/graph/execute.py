@@ -37,14 +37,23 @@ class Plan:
     def input_handle(self, node, args, host):
         """The handle for a node without kernel inputs: an argument, a variable, a constant or a host value."""
         backend = self.backend
-        if node.op == "placeholder":
-            return _handle(args[node.attrs["index"]], node, backend)
-        if node.op == "variable":
-            return _handle(node.attrs["variable"], node, backend)
-        if node.op == "host":
+        if node.op in ("placeholder", "variable"):
+            value = args[node.attrs["index"]] if node.op == "placeholder" else node.attrs["variable"]
+            if isinstance(value, Variable):
+                value = value._value
+            if isinstance(value, Tensor):
+                if value._backend is backend:
+                    return value._handle
+                value = value.numpy()
+        elif node.op == "host":
             value = host[id(node.attrs["call"])][node.attrs["index"]]
-            return backend.from_numpy(np.asarray(value, node.dtype.as_numpy_dtype).reshape(node.shape))
-        return self.constants[node.id]
+        else:
+            return self.constants[node.id]
+        return self.upload(np.asarray(value, node.dtype.as_numpy_dtype).reshape(node.shape))
+
+    def upload(self, array):
+        """A host array's handle (arguments given as arrays, host values), on every run."""
+        return self.backend.from_numpy(array)
 
     def run(self, args):
         """Run the graph on ``args`` (one per placeholder); returns {node id: handle} of the results."""
@@ -73,14 +82,3 @@ class Plan:
         for fn, nodes in self.graph.effects:
             fn(*(np.asarray(tensor(n).numpy()) for n in nodes))
         return outputs
-
-
-def _handle(value, node, backend):
-    """An argument or variable's handle on ``backend`` (host arrays are uploaded)."""
-    if isinstance(value, Variable):
-        value = value._value
-    if isinstance(value, Tensor):
-        if value._backend is backend:
-            return value._handle
-        value = value.numpy()
-    return backend.from_numpy(np.asarray(value, node.dtype.as_numpy_dtype).reshape(node.shape))

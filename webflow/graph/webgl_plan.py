@@ -78,6 +78,11 @@ class WebGLPlan(Plan):
         self.runs = 0
         del self.release  # the JS plan frees textures itself
 
+    def upload(self, array):
+        # NOTE: past the backend's cache of one-value tensors: a step size changes every step and
+        # would fill that cache with values never used again.
+        return self.backend._upload_array(array)
+
     def run(self, args):
         """Bind the inputs, run the recorded calls in one call to runtime.js; {node id: handle} of the results."""
         self.check_inputs(args)
