@@ -6,7 +6,7 @@
     python3 build.py serve [--port 8000]              build, then serve dist/site on 127.0.0.1
     python3 build.py run SCRIPT [ARGS...]             run a Python script in headless Chromium
     python3 build.py test [PYTEST ARGS...]            build, then run every test (CPython + browser)
-    python3 build.py bench [--quick]                  webflow vs TensorFlow.js vs NumPy in headless Chromium
+    python3 build.py bench [--quick] [--steps]        webflow vs TensorFlow.js vs NumPy in headless Chromium
 
 Only the standard library is used at the top level, so any python3 >= 3.8 can bootstrap;
 the steps that need NumPy, pyodide-lock or Playwright run under .venv/bin/python.
@@ -575,7 +575,7 @@ def bench(args):
         build(args)
     if not in_venv():  # Playwright lives in .venv
         os.execv(str(VENV_PY), [str(VENV_PY), __file__, "bench", "--no-build"]
-                 + (["--quick"] if args.quick else []))
+                 + (["--quick"] if args.quick else []) + (["--steps"] if args.steps else []))
     from playwright.sync_api import sync_playwright
 
     server, url = start_server(DIST)
@@ -587,7 +587,8 @@ def bench(args):
         page.expose_function("benchEmit", lambda line: say("bench", line))
         say("bench", f"opening bench.html in headless Chromium {browser.version} "
             "(webflow and TensorFlow.js take turns; a minute or more)")
-        page.goto(url + "bench.html" + ("?quick=1" if args.quick else ""))
+        query = "&".join(name + "=1" for name, on in (("quick", args.quick), ("steps", args.steps)) if on)
+        page.goto(url + "bench.html" + ("?" + query if query else ""))
         page.wait_for_function("window.benchResults !== undefined")  # set by bench.js on load
         results = page.evaluate("() => window.benchResults")
         browser.close()
@@ -596,6 +597,9 @@ def bench(args):
     if args.quick:
         say("bench", f"--quick: tiny sizes, {BENCH_RESULTS.relative_to(ROOT)} left as it was")
         return
+    if args.steps and BENCH_RESULTS.exists():  # only the step rows are new: keep the others
+        results = {**json.loads(BENCH_RESULTS.read_text()), "steps": results["steps"],
+                   "stepsEnvironment": results["environment"], "stepsDate": results["date"]}
     BENCH_RESULTS.write_text(json.dumps(results, indent=1) + "\n")
     say("bench", f"wrote {BENCH_RESULTS.relative_to(ROOT)}")
 
@@ -627,6 +631,9 @@ def main():
     bench_parser = commands.add_parser("bench")
     bench_parser.add_argument("--quick", action="store_true",
                               help="tiny sizes, a few seconds; does not write bench/results.json")
+    bench_parser.add_argument("--steps", action="store_true",
+                              help="only the training-step rows (graph vs eager vs TF.js), full size; "
+                                   "updates their part of bench/results.json")
     bench_parser.add_argument("--no-build", action="store_true", help=argparse.SUPPRESS)
 
     argv = sys.argv[1:]

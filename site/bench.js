@@ -6,6 +6,7 @@ import { bootWebflow } from "./boot.js";
 import * as tfjs from "./bench/tfjs_bench.js";
 
 const QUICK = new URLSearchParams(location.search).has("quick");
+const STEPS_ONLY = new URLSearchParams(location.search).has("steps");
 const CONFIG = QUICK
   ? { sizes: [64], elementwise: [256, 256], logits: [16, 100], convBatch: 2, concat: [20, 100], minTime: 0.02, batches: 2 }
   : { sizes: [128, 256, 512, 1024], elementwise: [1024, 1024], logits: [128, 1000], convBatch: 64,
@@ -72,14 +73,49 @@ async function run() {
   // First, before any other kernel runs: training steps, so each library's first step pays its compiles.
   const steps = await stepRows(py, call);
 
+  // ?steps=1 (build.py bench --steps): the training-step rows alone, at full size.
+  const timed = {}; // group -> { webflow, tfjs, numpy }: seconds per op by op name, reps
+  const checks = [];
+  const training = STEPS_ONLY ? [] : (await opRows(call, timed, checks), await trainingRows(py, call));
+
+  const stats = globalThis.webflowRuntime.stats();
+  const chrome = navigator.userAgent.match(/(HeadlessChrome|Chrome|Chromium)\/([\d.]+)/);
+  const results = {
+    date: new Date().toISOString(),
+    quick: QUICK,
+    config: CONFIG,
+    environment: {
+      browser: chrome ? `${chrome[1]} ${chrome[2]}` : navigator.userAgent,
+      userAgent: navigator.userAgent,
+      renderer: stats.renderer,
+      vendor: stats.vendor,
+      tfjs: tfjsInfo.tfjs,
+      tfjsBackend: tfjsInfo.backend,
+      pyodide: pyodide.version,
+      ...call("versions"),
+    },
+    webflowStats: stats,
+    rows: STEPS_ONLY ? [] : tableRows(timed),
+    training,
+    steps,
+    matmulCheck: checks,
+    seconds: ((performance.now() - started) / 1000),
+  };
+  results.notes = notes(results);
+  results.table = markdown(results);
+  showTable(results);
+  emit(`done in ${results.seconds.toFixed(0)} s`);
+  return results;
+}
+
+// The op rows: each group runs webflow, then TF.js, then NumPy on the same inputs; fills timed and checks.
+async function opRows(call, timed, checks) {
   const inputs = {};
   let seed = 1;
   const setInput = (name, [rows, cols]) => {
     inputs[name] = [random(rows * cols, seed++), rows, cols];
     call("set_input", name, ...inputs[name]);
   };
-  const timed = {}; // group -> { webflow, tfjs, numpy }: seconds per op by op name, reps
-  const checks = [];
   const group = async (name, steps) => {
     timed[name] = {};
     for (const [who, step] of Object.entries(steps)) {
@@ -141,42 +177,12 @@ async function run() {
     tfjs: () => tfjs.transfers(inputs),
   });
 
-  const training = await trainingRows(py, call);
-
-  const stats = globalThis.webflowRuntime.stats();
-  const chrome = navigator.userAgent.match(/(HeadlessChrome|Chrome|Chromium)\/([\d.]+)/);
-  const results = {
-    date: new Date().toISOString(),
-    quick: QUICK,
-    config: CONFIG,
-    environment: {
-      browser: chrome ? `${chrome[1]} ${chrome[2]}` : navigator.userAgent,
-      userAgent: navigator.userAgent,
-      renderer: stats.renderer,
-      vendor: stats.vendor,
-      tfjs: tfjsInfo.tfjs,
-      tfjsBackend: tfjsInfo.backend,
-      pyodide: pyodide.version,
-      ...call("versions"),
-    },
-    webflowStats: stats,
-    rows: tableRows(timed),
-    training,
-    steps,
-    matmulCheck: checks,
-    seconds: ((performance.now() - started) / 1000),
-  };
-  results.notes = notes(results);
-  results.table = markdown(results);
-  showTable(results);
-  emit(`done in ${results.seconds.toFixed(0)} s`);
-  return results;
 }
 
 // Training steps (bench/webflow_bench.py train_steps, tfjs_bench.js trainSteps): webflow in graph
 // mode (tf.function, the default), webflow eager (compile(run_eagerly=True)) and TF.js trainOnBatch,
 // on one real MNIST batch; ms per step and for the first step, draws and Python->JS calls per step.
-const STEP_MODELS = QUICK
+const STEP_MODELS = QUICK && !STEPS_ONLY
   ? { mlp: { batch: 128, steps: 3 }, cnn: { batch: 64, steps: 2 } }
   : { mlp: { batch: 128, steps: 30 }, cnn: { batch: 64, steps: 10 } };
 const STEP_LABELS = {

@@ -18,7 +18,6 @@ class Plan:
         self.graph = graph
         self.backend = backend
         self.release = memory.plan(graph)
-        self.peak_values = memory.peak_values(graph, self.release)
         # Constants and fills become handles once, kept by the plan.
         self.constants = {n.id: constant_folding.handle(n, backend) for n in graph.nodes if n.op in ("constant", "fill")}
         self.host_calls = list({id(n.attrs["call"]): n.attrs["call"] for n in graph.nodes if n.op == "host"}.values())

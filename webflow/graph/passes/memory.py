@@ -22,13 +22,3 @@ def plan(graph):
         if node_id not in keep:
             release[k].append(node_id)
     return release
-
-
-def peak_values(graph, release):
-    """The most values alive at once during a run (a measure of the plan's memory)."""
-    alive = peak = 0
-    for node, dead in zip(graph.nodes, release):
-        alive += 1
-        peak = max(peak, alive)
-        alive -= len(dead)
-    return peak
