@@ -48,3 +48,14 @@ def test_bad_arguments_fail_clearly(script, args, message):
     result = subprocess.run([sys.executable, f"examples/{script}", *args], cwd=build.ROOT, env=ENV,
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 1 and message in result.stderr, result.stderr
+
+
+def test_graph_step_prints_the_traced_training_step(tmp_path):
+    dot = tmp_path / "step.dot"
+    output = run_example("graph_step.py", "--dot", str(dot))
+    losses = [float(v) for v in re.search(r"loss over 3 steps on one batch: (.*)", output).group(1).split(", ")]
+    assert losses[0] > losses[1] > losses[2], output  # the traced step trains
+    assert re.search(r"\d+ nodes, \d+ kernels, \d+ of them fused; 12 variable updates", output), output
+    assert "sqrt add divide multiply subtract" in output  # an Adam update, fused into one kernel
+    text = dot.read_text()
+    assert text.startswith('digraph "train_step"') and "fillcolor" in text
