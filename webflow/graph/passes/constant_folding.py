@@ -22,17 +22,25 @@ def handle(node, backend):
 
 
 def run(graph, backend):
+    from webflow import backends
     from webflow.tensor import Tensor
 
     folded = 0
     for node in graph.nodes:
         if node.op in NEVER or not node.inputs or any(x.op not in SOURCES for x in node.inputs):
             continue
-        result = getattr(backend, node.op)(*(handle(x, backend) for x in node.inputs), **node.attrs)
+        if np.prod(node.shape) == 1 and all(x.op == "fill" or isinstance(x.attrs["value"], np.ndarray)
+                                            for x in node.inputs):
+            # NOTE: one value made from host values (1 - beta_1, a gradient's seed) is folded on the
+            # host by the reference backend: fusion writes it into a kernel as a literal, and nothing
+            # is read back from the GPU to learn it.
+            reference = backends._instance("numpy")
+            result = getattr(reference, node.op)(*(handle(x, reference) for x in node.inputs), **node.attrs)
+            value = np.asarray(result, node.dtype.as_numpy_dtype).reshape(node.shape)
+        else:
+            result = getattr(backend, node.op)(*(handle(x, backend) for x in node.inputs), **node.attrs)
+            value = Tensor(result, backend, node.shape, node.dtype)
         # NOTE: rewritten in place, so every reference to the node (readers, outputs) stays valid.
-        node.op, node.inputs = "constant", []
-        value = Tensor(result, backend, node.shape, node.dtype)
-        # NOTE: one value is read back once (plan time), so fusion can write it into a kernel as a literal.
-        node.attrs = {"value": np.asarray(value.numpy()).reshape(node.shape) if value.shape.num_elements() == 1 else value}
+        node.op, node.inputs, node.attrs = "constant", [], {"value": value}
         folded += 1
     return folded
