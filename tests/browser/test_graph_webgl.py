@@ -37,7 +37,7 @@ _before = _stats()
 _out = _f(_x, _y)
 _after = _stats()
 {"draws": _after["draws"] - _before["draws"], "uploads": _after["uploads"] - _before["uploads"],
- "plan_draws": _f.get_concrete_function(_x, _y).plan.draw_calls,
+ "plan_draws": _f.get_concrete_function(_x, _y).plan.kernel_calls,
  "error": float(np.abs(_out.numpy() - _chain(_x, _y).numpy()).max())}
 """)
     assert result["draws"] == 1 and result["plan_draws"] == 1 and result["uploads"] == 0
@@ -102,7 +102,7 @@ def _fit(eager):
            "weights": [w.numpy().tolist() for w in model.weights[-1:]]}
     if not eager:
         plan = next(iter(model._step_function("train")._concrete.values())).plan
-        out["plan_draws"], out["uploads"] = plan.draw_calls, plan.uploads_per_run
+        out["plan_draws"], out["uploads"] = plan.kernel_calls, plan.uploads_per_run
     return out
 
 {"eager": _fit(True), "graph": _fit(False)}

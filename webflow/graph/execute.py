@@ -7,6 +7,8 @@ interpreter is the reference. On WebGL the same kernels are recorded once into
 a plan the JS runtime keeps, so a run is one call into runtime.js (webgl_plan.py).
 """
 
+import functools
+
 import numpy as np
 
 from webflow.graph.passes import constant_folding, memory
@@ -17,12 +19,16 @@ class Plan:
     def __init__(self, graph, backend):
         self.graph = graph
         self.backend = backend
-        self.release = memory.plan(graph)
         # Constants and fills become handles once, kept by the plan.
         self.constants = {n.id: constant_folding.handle(n, backend) for n in graph.nodes if n.op in ("constant", "fill")}
         self.host_calls = list({id(n.attrs["call"]): n.attrs["call"] for n in graph.nodes if n.op == "host"}.values())
         self._input_checks = [(fn, n.attrs["index"]) for fn, n in graph.checks if n.op == "placeholder"]
         self._output_checks = [(fn, n) for fn, n in graph.checks if n.op != "placeholder"]
+
+    @functools.cached_property
+    def release(self):
+        """For each node position, the values dead after it (passes/memory.py); made on the first run."""
+        return memory.plan(self.graph)
 
     def host_values(self):
         """{id(call): its arrays} for this run: each host call's Python runs once, in trace order."""

@@ -69,14 +69,13 @@ class WebGLPlan(Plan):
                 handles[node.id] = getattr(recording, node.op)(*(handles[x.id] for x in node.inputs), **node.attrs)
         results = graph.results()
         self.output_slots = [int(handles[n.id].id) for n in results]
-        self.draw_calls = len(recorder.calls)
+        self.kernel_calls = len(recorder.calls)  # runtime.js calls per run (a matmul is one, of up to 4 draws)
         spec = {"inputs": len(self.sources), "calls": recorder.calls, "outputs": self.output_slots}
         self.id = backend.runtime.createPlan(json.dumps(spec))
         self._run_plan = backend.runtime.runPlan
         self.io = np.zeros(len(self.sources) + len(results), np.int32)
         self.uploads_per_run = sum(1 for n in self.sources if n.op in ("placeholder", "host"))
-        self.runs = 0
-        del self.release  # the JS plan frees textures itself
+        self.runs = 0  # NOTE: no self.release here: runtime.js frees each slot after its last reader
 
     def upload(self, array):
         # NOTE: past the backend's cache of one-value tensors: a step size changes every step and

@@ -13,10 +13,9 @@ variable instead of 12 separate ops; on NumPy the same expressions run op by op.
 import math
 from types import SimpleNamespace
 
-import numpy as np
-
 from webflow import backends, dtypes, ops
 from webflow.graph import tracing
+from webflow.graph.passes import fusion
 from webflow.tensor import Tensor, Variable
 
 # --- fused elementwise updates ----------------------------------------------------------------
@@ -68,9 +67,7 @@ def _glsl(expression):
     if isinstance(expression, float):
         if not math.isfinite(expression):
             raise ValueError(f"optimizer: constants must be finite; received {expression}")
-        # NOTE: the shortest text that reads back as the same float32; it always has a '.' or an
-        # exponent, as a GLSL float literal needs.
-        return f"({str(np.float32(expression))})"
+        return fusion.float_literal(expression)
     op, *operands = expression
     return f"op_{op}({', '.join(_glsl(x) for x in operands)})"
 

@@ -84,7 +84,7 @@ def glsl(steps):
     """
     texts = []
     for op, operands, attrs in steps:
-        args = [f"x{k}" if kind == "x" else texts[k] if kind == "t" else _float_literal(k) for kind, k in operands]
+        args = [f"x{k}" if kind == "x" else texts[k] if kind == "t" else float_literal(k) for kind, k in operands]
         if op == "cast":
             # NOTE: int32 and bool are held as floats, so a cast to float32 is the value itself.
             texts.append(args[0] if attrs["dtype"].is_floating else f"op_cast_{attrs['dtype'].name}({args[0]})")
@@ -93,6 +93,12 @@ def glsl(steps):
     return texts[-1]
 
 
-def _float_literal(value):
-    """A GLSL float literal that reads back as the same float32 (every value is held as a float)."""
+def float_literal(value):
+    """A GLSL float literal that reads back as the same float32 (every value is held as a float).
+
+    NOTE: NumPy's shortest round-trip text always has a '.' or an exponent, as GLSL needs.
+
+    >>> float_literal(0.1), float_literal(3)
+    ('(0.1)', '(3.0)')
+    """
     return f"({str(np.float32(value))})"
