@@ -68,7 +68,7 @@ DATASET_FILES = ["mnist.npz", "boston_housing.npz"]
 # every tarball against the lock) and `build` bundles site/bundle/*.js into dist/site/vendor/.
 SITE_NPM = CACHE / "site-npm"
 SITE_BUNDLE = ROOT / "site" / "bundle"
-SITE_BUNDLE_ENTRIES = ["charts.js", "editor.js"]
+SITE_BUNDLE_ENTRIES = ["charts.js", "editor.js", "cytoscape.js"]
 
 # numpy is pinned to the version Pyodide 0.27.7 ships, so CPython and the browser agree.
 REQUIREMENTS = ["numpy==2.0.2", "pytest==8.4.2", "playwright==1.55.0", "setuptools==80.9.0",
@@ -338,7 +338,7 @@ def setup_site_npm():
     if stamp.exists() and stamp.read_text() == site_npm_stamp():
         say("setup", f"the site's npm packages are in {SITE_NPM.relative_to(ROOT)}")
         return
-    say("setup", f"npm ci (Chart.js, CodeMirror, esbuild) into {SITE_NPM.relative_to(ROOT)}")
+    say("setup", f"npm ci (Chart.js, CodeMirror, Cytoscape.js, esbuild) into {SITE_NPM.relative_to(ROOT)}")
     SITE_NPM.mkdir(parents=True, exist_ok=True)
     for name in ("package.json", "package-lock.json"):
         shutil.copyfile(SITE_BUNDLE / name, SITE_NPM / name)
@@ -429,7 +429,7 @@ def build(args=None):
     say("build", "copying bench/ (the benchmark's Python and JS) and TensorFlow.js")
     vendor = DIST / "bench" / "vendor"
     vendor.mkdir(parents=True)
-    for name in BENCH_FILES:
+    for name in BENCH_FILES + ["results.json"]:  # results.json: the project's last run, shown on the page
         shutil.copyfile(ROOT / "bench" / name, DIST / "bench" / name)
     shutil.copyfile(TFJS_DIR / TFJS_BUNDLE, vendor / TFJS_BUNDLE)
     say("build", "copying the data sets")
@@ -587,9 +587,9 @@ def bench(args):
         page.expose_function("benchEmit", lambda line: say("bench", line))
         say("bench", f"opening bench.html in headless Chromium {browser.version} "
             "(webflow and TensorFlow.js take turns; a minute or more)")
-        query = "&".join(name + "=1" for name, on in (("quick", args.quick), ("steps", args.steps)) if on)
-        page.goto(url + "bench.html" + ("?" + query if query else ""))
-        page.wait_for_function("window.benchResults !== undefined")  # set by bench.js on load
+        mode = "quick" if args.quick else "steps" if args.steps else "full"
+        page.goto(url + f"bench.html?{mode}=1")
+        page.wait_for_function("window.benchResults !== undefined")  # set by bench.js when a run starts
         results = page.evaluate("() => window.benchResults")
         browser.close()
     server.shutdown()

@@ -3,10 +3,14 @@
 // runs first, then TF.js, then NumPy: never interleaved per iteration.
 // window.benchResults resolves to everything `python3 build.py bench` writes to bench/results.json.
 import { bootWebflow } from "./boot.js";
+import { $, renderTopbar } from "./common.js";
 import * as tfjs from "./bench/tfjs_bench.js";
 
-const QUICK = new URLSearchParams(location.search).has("quick");
-const STEPS_ONLY = new URLSearchParams(location.search).has("steps");
+// What runs: ?quick=1 (tiny sizes), ?steps=1 (the training-step rows) or ?full=1; none: the page waits.
+const PARAMS = new URLSearchParams(location.search);
+const MODE = ["quick", "steps", "full"].find((mode) => PARAMS.has(mode)) || null;
+const QUICK = MODE === "quick";
+const STEPS_ONLY = MODE === "steps";
 const CONFIG = QUICK
   ? { sizes: [64], elementwise: [256, 256], logits: [16, 100], convBatch: 2, concat: [20, 100], minTime: 0.02, batches: 2 }
   : { sizes: [128, 256, 512, 1024], elementwise: [1024, 1024], logits: [128, 1000], convBatch: 64,
@@ -103,7 +107,6 @@ async function run() {
   };
   results.notes = notes(results);
   results.table = markdown(results);
-  showTable(results);
   emit(`done in ${results.seconds.toFixed(0)} s`);
   return results;
 }
@@ -416,25 +419,72 @@ function markdown(results) {
   return lines.join("\n") + "\n";
 }
 
-function showTable(results) {
+function htmlTable(head, rows) {
   const table = document.createElement("table");
-  const head = ["benchmark", "unit", "webflow", "TF.js", "Pyodide NumPy", "speedup vs TF.js"];
-  table.innerHTML = "<tr>" + head.map((h) => `<th>${h}</th>`).join("") + "</tr>" +
-    results.rows.map((row) => "<tr>" + [row.label, row.unit, format(row.webflow), format(row.tfjs),
-      format(row.numpy), row.speedup === null ? "—" : `${row.speedup.toFixed(2)}×`]
-      .map((cell) => `<td>${cell}</td>`).join("") + "</tr>").join("");
-  const training = document.createElement("table");
-  const trainingHead = ["training", "webflow s/epoch", "TF.js s/epoch", "Pyodide NumPy s/epoch", "speedup vs TF.js",
-    "test metric: webflow / TF.js / NumPy"];
-  training.innerHTML = "<tr>" + trainingHead.map((h) => `<th>${h}</th>`).join("") + "</tr>" +
-    results.training.map((row) => "<tr>" + [row.label, format(row.webflow), format(row.tfjs), format(row.numpy),
-      `${row.speedup.toFixed(2)}×`, `${row.metricName} ` + ["webflow", "tfjs", "numpy"]
-        .map((who) => row.metric[who].toFixed(4)).join(" / ")]
-      .map((cell) => `<td>${cell}</td>`).join("") + "</tr>").join("");
-  document.getElementById("table").replaceChildren(table, training);
+  const line = (cells, tag) => "<tr>" + cells.map((cell) => `<${tag}>${cell}</${tag}>`).join("") + "</tr>";
+  table.innerHTML = line(head, "th") + rows.map((cells) => line(cells, "td")).join("");
+  return table;
 }
 
-window.benchResults = run().catch((error) => {
-  emit(`benchmark failed: ${(error && error.stack) || error}`);
-  throw error;
-});
+// The three tables (ops, training runs, training steps), for the rows that results has.
+function tables(results) {
+  const shown = [];
+  if (results.rows.length) {
+    shown.push(htmlTable(["benchmark", "unit", "webflow", "TF.js", "Pyodide NumPy", "speedup vs TF.js"],
+      results.rows.map((row) => [row.label, row.unit, format(row.webflow), format(row.tfjs), format(row.numpy),
+        row.speedup === null ? "—" : `${row.speedup.toFixed(2)}×`])));
+  }
+  if (results.training.length) {
+    shown.push(htmlTable(["training", "webflow s/epoch", "TF.js s/epoch", "Pyodide NumPy s/epoch", "speedup vs TF.js",
+      "test metric: webflow / TF.js / NumPy"],
+    results.training.map((row) => [row.label, format(row.webflow), format(row.tfjs), format(row.numpy),
+      `${row.speedup.toFixed(2)}×`, `${row.metricName} ` + ["webflow", "tfjs", "numpy"]
+        .map((who) => row.metric[who].toFixed(4)).join(" / ")])));
+  }
+  if (results.steps.length) {
+    shown.push(htmlTable(["training step", "webflow graph ms", "webflow eager ms", "TF.js ms", "graph vs eager",
+      "graph vs TF.js", "first step ms: graph / eager / TF.js"],
+    results.steps.map(({ label, graph, eager, tfjs: js, speedupVsEager, speedupVsTfjs }) => [label,
+      format(graph.ms), format(eager.ms), format(js.ms), `${speedupVsEager.toFixed(2)}×`, `${speedupVsTfjs.toFixed(2)}×`,
+      [graph, eager, js].map((r) => r.first_ms.toFixed(0)).join(" / ")])));
+  }
+  return shown.map((table) => Object.assign(document.createElement("div"), { className: "table-wrap" }))
+    .map((wrap, k) => (wrap.append(shown[k]), wrap));
+}
+
+// The project's own last run (bench/results.json, shipped with the site), to compare with.
+async function showReference() {
+  const response = await fetch("bench/results.json");
+  if (!response.ok) return; // a build without it: nothing to compare with
+  const results = await response.json();
+  const env = results.environment;
+  $("#reference-environment").textContent = `${results.date.slice(0, 10)} on ${env.browser}, ${env.renderer}; ` +
+    `training steps ${(results.stepsDate || results.date).slice(0, 10)}. A software GPU: yours is likely faster.`;
+  $("#reference-table").replaceChildren(...tables(results));
+  $("#reference").hidden = false;
+}
+
+function setStatus(state, text) {
+  $("#bench-status").dataset.state = state;
+  $("#bench-status").textContent = text;
+}
+
+renderTopbar("bench");
+$("#mode").value = MODE || "quick";
+$("#run").addEventListener("click", () => { location.search = `?${$("#mode").value}=1`; }); // a fresh page per run
+showReference();
+if (MODE) {
+  $("#run").disabled = true;
+  setStatus("running", "Running… (the page pauses while each benchmark runs)");
+  window.benchResults = run().then((results) => {
+    $("#table").replaceChildren(...tables(results));
+    setStatus("done", `Done in ${results.seconds.toFixed(0)} s.`);
+    $("#run").disabled = false;
+    return results;
+  }, (error) => {
+    emit(`benchmark failed: ${(error && error.stack) || error}`);
+    setStatus("error", "The benchmark failed (see the log below).");
+    $("#run").disabled = false;
+    throw error;
+  });
+}

@@ -10,6 +10,8 @@ const PAGES = [
   ["boston.html", "Boston housing", "boston"],
   ["mnist.html", "MNIST", "mnist"],
   ["playground.html", "Playground", "playground"],
+  ["graph.html", "Graph", "graph"],
+  ["bench.html", "Benchmark", "bench"],
 ];
 const STAGES = ["Pyodide", "NumPy", "webflow"];
 
@@ -27,7 +29,7 @@ function el(tag, attributes = {}, ...children) {
   return node;
 }
 
-function renderTopbar(active) {
+export function renderTopbar(active) {
   const nav = el("nav");
   for (const [href, label, name] of PAGES) {
     nav.append(el("a", { href, ...(name === active ? { class: "active", "aria-current": "page" } : {}) }, label));

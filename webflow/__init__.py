@@ -11,6 +11,7 @@ from webflow import data, graph, keras, nest, train
 from webflow.autodiff import GradientTape, custom_gradient
 from webflow.dtypes import DType, as_dtype, bool_ as bool, float32, int32
 from webflow.graph import TracingError, function, init_scope
+from webflow.graph import passes as _graph_passes
 from webflow.graph.function import print_ as print
 from webflow.ops import (
     abs,
@@ -168,6 +169,8 @@ random = _Namespace(
 config = _Namespace(
     get_backend=lambda: _backends.get_backend().name,
     set_backend=_backends.set_backend,
+    optimizer=_Namespace(set_experimental_options=_graph_passes.set_experimental_options,
+                         get_experimental_options=_graph_passes.get_experimental_options),
 )
 
 

@@ -1,10 +1,15 @@
 """The benchmark page (`build.py bench`) in quick mode: complete, sane results, and webflow's
 matmul agrees with TensorFlow.js's and NumPy's on the same inputs. Not a speed check."""
+import json
 import math
+from pathlib import Path
 
 import pytest
 
+import build
 from conftest import BOOT_TIMEOUT_MS, watch
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 
 pytestmark = pytest.mark.browser
 
@@ -14,15 +19,44 @@ OPS4_ROWS = {"conv2d-28x28x1-32-dx", "conv2d-28x28x1-32-dw", "conv2d-14x14x32-64
 
 
 @pytest.fixture(scope="module")
-def quick_results(browser, site_url, browser_problems):
-    page = browser.new_page()
+def bench_page(browser, site_url, browser_problems):
+    """The Benchmark page as a visitor uses it: open it, choose the quick check, press Run."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.set_default_timeout(BOOT_TIMEOUT_MS)
     watch(page, browser_problems)
-    page.goto(site_url + "bench.html?quick=1")
+    page.goto(site_url + "bench.html")
+    # Nothing runs until asked; the project's own last results are shown to compare with.
+    page.wait_for_selector("#reference:not([hidden])")
+    assert page.evaluate("window.benchResults") is None
+    assert page.text_content("#bench-status") == "Choose what to run."
+    page.select_option("#mode", "quick")
+    page.click("#run")
+    page.wait_for_url("**/bench.html?quick=1")
     page.wait_for_function("window.benchResults !== undefined")
-    results = page.evaluate("() => window.benchResults")  # raises with the page's error, if any
-    yield results
+    yield page
     page.close()
+
+
+@pytest.fixture(scope="module")
+def quick_results(bench_page):
+    return bench_page.evaluate("() => window.benchResults")  # raises with the page's error, if any
+
+
+def test_the_page_shows_its_results_beside_the_projects(bench_page, quick_results):
+    assert bench_page.eval_on_selector_all("#topbar nav a.active", "links => links.map((a) => a.textContent)") == ["Benchmark"]
+    bench_page.wait_for_selector("#bench-status[data-state=done]")
+    assert bench_page.is_enabled("#run")
+    shown = bench_page.eval_on_selector_all("#table table", """tables => tables.map((t) =>
+        Array.from(t.rows).slice(1).map((r) => Array.from(r.cells).map((c) => c.textContent)))""")
+    assert [len(rows) for rows in shown] == [len(quick_results[k]) for k in ("rows", "training", "steps")]
+    by_label = {row[0]: row for row in shown[0]}
+    matmul = next(row for row in quick_results["rows"] if row["id"] == "matmul-64-kernel")
+    assert float(by_label[matmul["label"]][2]) == pytest.approx(matmul["webflow"], rel=5e-3, abs=5e-4)
+    reference = json.loads((build.ROOT / "bench" / "results.json").read_text())
+    reference_rows = bench_page.locator("#reference-table tr").count()
+    assert reference_rows == sum(len(reference[k]) + 1 for k in ("rows", "training", "steps"))
+    ARTIFACTS.mkdir(exist_ok=True)
+    bench_page.screenshot(path=str(ARTIFACTS / "benchmark.png"), full_page=True)
 
 
 def test_environment_is_recorded(quick_results):

@@ -290,3 +290,58 @@ def test_playground_runs_snippets_and_shows_output_and_tracebacks(open_site_page
     assert "_run_cell" not in shown  # the traceback starts in the user's code
     assert page.is_enabled("#run")
     screenshot(page, "playground")
+
+
+# ------------------------------------------------------------------------------- Graph
+
+GRAPH_COUNTS = """() => { const cy = window.graphView.cy, ops = cy.nodes('[node]');
+  return { nodes: ops.length, fused: cy.nodes('.fused').length, updates: cy.nodes('.update').length,
+           outputs: cy.nodes('.output').length,
+           matmuls: ops.filter((n) => n.data('node').op === 'matmul').length,
+           convs: ops.filter((n) => n.data('node').op.startsWith('conv2d')).length }; }"""
+
+
+def show_graph(page, function, view):
+    page.select_option("#function", function)
+    page.click(f".segmented label:has(input[value={view}])")
+    expected = "optimized" if view == "optimized" else "as traced"
+    page.wait_for_function(f"""() => document.querySelector('#status').dataset.state === 'shown'
+        && window.graphView.name === {function!r} && window.graphView.optimized === {str(view == 'optimized').lower()}""")
+    assert page.text_content("#status").endswith(expected)
+    return page.evaluate(GRAPH_COUNTS)
+
+
+def test_graph_page_shows_the_mnist_training_step_fused_and_as_traced(open_site_page):
+    page = open_site_page("graph.html")
+    page.wait_for_selector("#status[data-state=shown]")
+    assert ["Graph", "active"] in nav_links(page)
+    optimized = page.evaluate(GRAPH_COUNTS)  # the first choice: the MLP's training step, optimized
+    assert page.evaluate("window.graphView.name") == "mnist_mlp"
+    assert optimized["nodes"] == int(page.text_content("#stat-nodes"))
+    assert optimized["fused"] == int(page.text_content("#stat-fused")) >= 10
+    assert optimized["updates"] == 12  # 2 kernels and 2 biases, each with Adam's m and v
+    assert optimized["outputs"] == 1 and optimized["matmuls"] == 5
+    assert int(page.text_content("#stat-runtime")) == page.evaluate(
+        "code => window.webflowApp.runPython(code)", "graph['trace']('mnist_mlp')['runtime_calls']")
+    screenshot(page, "graph_optimized")
+
+    # Click Adam's fused update of the first kernel: the side panel lists the ops it holds.
+    position = page.evaluate("""() => { const cy = window.graphView.cy;
+        const node = cy.nodes('.fused').filter((n) => n.data('node').fused.includes('sqrt')
+            && n.data('node').shape.join() === '784,128')[0];
+        cy.zoom(1); cy.center(node); return node.renderedPosition(); }""")
+    box = page.locator("#graph").bounding_box()
+    page.mouse.click(box["x"] + position["x"], box["y"] + position["y"])
+    page.wait_for_selector("#fused-ops")
+    ops = page.eval_on_selector_all("#fused-ops li", "items => items.map((li) => li.textContent)")
+    assert "sqrt" in ops and "divide" in ops and len(ops) >= 3
+    assert "float32[784,128]" in page.text_content("#node-details")
+
+    traced = show_graph(page, "mnist_mlp", "traced")
+    assert traced["fused"] == 0 and traced["nodes"] > optimized["nodes"] + 40
+    assert traced["matmuls"] == optimized["matmuls"] + 1  # the images' gradient: dead code, dropped when optimized
+    assert traced["updates"] == 12
+    screenshot(page, "graph_as_traced")
+
+    cnn = show_graph(page, "mnist_cnn", "optimized")
+    assert cnn["convs"] >= 4 and cnn["fused"] > 0 and cnn["updates"] == 18

@@ -235,6 +235,47 @@ def test_passes_one_by_one():
     np.testing.assert_array_equal(values[0].numpy(), [12.0, 24.0, 36.0])
 
 
+def test_optimizer_options_turn_passes_off_and_the_graph_still_runs():
+    x = np.random.default_rng(3).normal(size=(8, 5)).astype(np.float32)
+    w0 = np.random.default_rng(4).normal(size=(5, 2)).astype(np.float32)
+
+    def traced(options):
+        w = tf.Variable(w0)
+        opt = tf.keras.optimizers.Adam(0.1)
+
+        def step(x):
+            with tf.GradientTape() as tape:
+                loss = tf.reduce_mean(tf.nn.relu(tf.matmul(x, w) * 2.0 + 1.0))
+            opt.apply_gradients([(tape.gradient(loss, w), w)])
+            return loss
+
+        before = tf.config.optimizer.get_experimental_options()
+        tf.config.optimizer.set_experimental_options(options)
+        try:
+            function = tf.function(step)
+            graph = function.get_concrete_function(x).graph
+        finally:
+            defaults = {name: not name.startswith("disable") for name in options}
+            tf.config.optimizer.set_experimental_options(defaults)
+        assert tf.config.optimizer.get_experimental_options() == {**before, **defaults}
+        losses = [float(function(x)) for _ in range(3)]
+        return graph, losses, w.numpy()
+
+    optimized, losses, w = traced({})
+    raw, raw_losses, raw_w = traced({"disable_meta_optimizer": True})
+    assert optimized.count("fused") >= 1 and raw.count("fused") == 0
+    assert len(raw.nodes) > len(optimized.nodes)
+    assert raw.count("matmul") == 3  # x's gradient too: dead code stays when no pass runs
+    np.testing.assert_allclose(raw_losses, losses, rtol=1e-5)
+    np.testing.assert_allclose(raw_w, w, rtol=1e-5, atol=1e-6)
+    unfused, _, _ = traced({"remapping": False})
+    assert unfused.count("fused") == 0 and unfused.count("matmul") == 2
+    with pytest.raises(ValueError, match="unknown option 'fusion'; expected one of constant_folding"):
+        tf.config.optimizer.set_experimental_options({"fusion": False})
+    with pytest.raises(TypeError, match="option 'remapping' must be True or False; received 'no'"):
+        tf.config.optimizer.set_experimental_options({"remapping": "no"})
+
+
 def test_graph_repr_json_and_dot():
     v = tf.Variable(np.ones(3, np.float32), name="weights")
 
