@@ -467,6 +467,10 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
 
     def end_headers(self):
         self.send_header("Cache-Control", "no-cache")
+        # Cross-origin isolation: the pages may share memory with their Python worker (a Stop
+        # button's flag). Everything is served from this origin, so nothing is blocked.
+        self.send_header("Cross-Origin-Opener-Policy", "same-origin")
+        self.send_header("Cross-Origin-Embedder-Policy", "require-corp")
         super().end_headers()
 
     def log_message(self, format, *args):  # quiet: tests and `run` own the terminal

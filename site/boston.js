@@ -1,6 +1,6 @@
 // Boston housing: the data (table, feature-vs-price scatters), training and validation loss
 // while fit runs in the worker, then predicted vs actual prices and the test MAE.
-import { $, startPage, loadSource, refreshBackend, showError, clearError } from "./common.js";
+import { $, startPage, loadSource, refreshBackend, showError, clearError, stopTraining } from "./common.js";
 import { lineChart, scatterChart } from "./charts.js";
 
 const SCATTERS = { RM: "rooms per dwelling (RM)", LSTAT: "% lower-status population (LSTAT)", CRIM: "crime rate (CRIM)" };
@@ -62,7 +62,12 @@ async function main() {
     $("#loss").textContent = logs.loss.toFixed(2);
     $("#val-loss").textContent = logs.val_loss.toFixed(2);
     $("#train-bar").style.width = `${(100 * (epoch + 1)) / epochs}%`;
-    setStatus("training", `Training… epoch ${epoch + 1}/${epochs}`);
+    if (status.dataset.state !== "stopping") setStatus("training", `Training… epoch ${epoch + 1}/${epochs}`);
+  });
+  const stop = $("#stop");
+  stop.addEventListener("click", () => {
+    stop.disabled = true;
+    stopTraining(py, setStatus);
   });
 
   let busy = false;
@@ -79,6 +84,7 @@ async function main() {
     }
     busy = true;
     button.disabled = true;
+    stop.disabled = false;
     epochs = settings.epochs;
     losses.reset();
     predictions.setPoints([]);
@@ -92,7 +98,8 @@ async function main() {
       const top = Math.max(...result.actual);
       predictions.setLine([{ x: 0, y: 0 }, { x: top, y: top }]);
       $("#test-mae").textContent = result.test_mae.toFixed(2);
-      setStatus("done", `Done: on the test houses, predictions are off by $${Math.round(result.test_mae * 1000).toLocaleString("en-US")} on average`);
+      const off = `on the test houses, predictions are off by $${Math.round(result.test_mae * 1000).toLocaleString("en-US")} on average`;
+      setStatus(result.stopped ? "stopped" : "done", `${result.stopped ? `Stopped in epoch ${$("#epoch").textContent}` : "Done"}: ${off}`);
       await refreshBackend(py);
     } catch (error) {
       setStatus("error", "Training failed:");
@@ -100,6 +107,7 @@ async function main() {
     } finally {
       busy = false;
       button.disabled = false;
+      stop.disabled = true;
     }
   });
   button.disabled = false;

@@ -106,6 +106,13 @@ export async function refreshBackend(py) {
     + ` · ${programs} shader programs compiled · ${draws} draws`;
 }
 
+// The Stop button: asks the Python worker to stop training (page.stop_requested() in the demo's
+// callback). Where the page cannot share memory with its worker, reloading the page stops it.
+export function stopTraining(py, setStatus) {
+  setStatus("stopping", "Stopping…");
+  if (!py.requestStop()) location.reload();
+}
+
 // A Python error shows as its traceback under `where` (replacing an earlier one there).
 export function showError(where, error) {
   const box = where.querySelector(":scope > .traceback") || el("pre", { class: "traceback", role: "alert" });

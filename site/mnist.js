@@ -1,6 +1,6 @@
 // MNIST: train in the worker with live loss/accuracy, then the confusion matrix and sample
 // predictions; draw a digit and see the class probabilities; save, download and load the model.
-import { $, startPage, loadSource, refreshBackend, showError, clearError } from "./common.js";
+import { $, startPage, loadSource, refreshBackend, showError, clearError, stopTraining } from "./common.js";
 import { lineChart, barChart } from "./charts.js";
 
 const py = startPage("mnist");
@@ -10,6 +10,7 @@ const modelStatus = $("#model-status");
 const canvas = $("#draw");
 const pen = canvas.getContext("2d", { willReadFrequently: true });
 let busy = false; // training, saving or loading: one at a time
+let training = false;
 let hasModel = false;
 let drawn = false;
 
@@ -20,6 +21,7 @@ function setStatus(element, state, text) {
 
 function setButtons() {
   $("#train").disabled = busy;
+  $("#stop").disabled = !training || status.dataset.state === "stopping";
   for (const id of ["#predict", "#save", "#download"]) $(id).disabled = busy || !hasModel;
   $("#load").disabled = busy || !$("#load").dataset.available;
 }
@@ -89,9 +91,15 @@ function setupTraining() {
     $("#accuracy").textContent = `${(100 * logs.accuracy).toFixed(1)}%`;
     $("#epoch").textContent = `${epoch + 1}/${epochs}`;
     $("#train-bar").style.width = `${(100 * x) / epochs}%`;
-    setStatus(status, "training", `Training… epoch ${epoch + 1}/${epochs}, batch ${batch + 1}/${steps}`);
+    if (status.dataset.state !== "stopping") {
+      setStatus(status, "training", `Training… epoch ${epoch + 1}/${epochs}, batch ${batch + 1}/${steps}`);
+    }
   });
   py.on("epoch", (done) => { epoch = done + 1; });
+  $("#stop").addEventListener("click", () => {
+    stopTraining(py, (state, text) => setStatus(status, state, text));
+    setButtons();
+  });
 
   $("#train").addEventListener("click", async () => {
     if (busy) return; // a second press while training changes nothing
@@ -104,7 +112,7 @@ function setupTraining() {
       showError($("#panel"), error);
       return;
     }
-    busy = true;
+    busy = training = true;
     setButtons();
     losses.reset();
     accuracies.reset();
@@ -119,14 +127,16 @@ function setupTraining() {
       $("#test-accuracy").textContent = accuracy;
       showConfusion(report.confusion);
       showSamples(report.samples);
-      setStatus(status, "done", `Done: ${accuracy} of the 2,000 test digits are recognized`);
-      setStatus(modelStatus, "trained", `Trained: ${settings.kind.toUpperCase()}, ${settings.epochs} epoch(s), test accuracy ${accuracy}.`);
+      const trained = report.stopped ? `stopped in epoch ${$("#epoch").textContent}` : `${settings.epochs} epoch(s)`;
+      setStatus(status, report.stopped ? "stopped" : "done",
+        `${report.stopped ? "Stopped" : "Done"}: ${accuracy} of the 2,000 test digits are recognized`);
+      setStatus(modelStatus, "trained", `Trained: ${settings.kind.toUpperCase()}, ${trained}, test accuracy ${accuracy}.`);
       await refreshBackend(py);
     } catch (error) {
       setStatus(status, "error", "Training failed:");
       showError($("#panel"), error);
     } finally {
-      busy = false;
+      busy = training = false;
       setButtons();
     }
     if (drawn) predict();

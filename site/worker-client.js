@@ -4,6 +4,7 @@
 //   const info = await py.ready;          // {backend, renderer, precision, reason}
 //   await py.run("1 + 1");                // 2; rejects with the Python traceback
 //   py.on("epoch", (epoch, logs) => ...)  // page.emit("epoch", epoch, logs) in Python
+//   py.requestStop()                      // page.stop_requested() turns True in Python
 
 export function startWorker({ onProgress = () => {}, onOutput = () => {} } = {}) {
   const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
@@ -35,7 +36,11 @@ export function startWorker({ onProgress = () => {}, onOutput = () => {} } = {})
     settle.reject(new Error(`the Python worker failed: ${event.message || "could not start"}`));
   };
   const params = new URLSearchParams(location.search);
-  worker.postMessage({ type: "boot", webgl: params.get("backend") !== "numpy" });
+  // NOTE: while Python runs, the worker reads no messages, so a stop request is a flag in shared
+  // memory, which needs a cross-origin isolated page (COOP/COEP headers: `build.py serve` sends
+  // them). Elsewhere a stop reloads the page: the worker goes with it.
+  const stopFlag = globalThis.crossOriginIsolated ? new Int32Array(new SharedArrayBuffer(4)) : null;
+  worker.postMessage({ type: "boot", webgl: params.get("backend") !== "numpy", stopFlag });
 
   return {
     ready,
@@ -46,6 +51,13 @@ export function startWorker({ onProgress = () => {}, onOutput = () => {} } = {})
         pending.set(id, { resolve, reject });
         worker.postMessage({ type: "run", id, code, namespace });
       });
+    },
+    // Asks running Python to stop (it polls page.stop_requested()); false: this page cannot share
+    // memory with the worker, so the caller reloads instead.
+    requestStop() {
+      if (!stopFlag) return false;
+      Atomics.store(stopFlag, 0, 1);
+      return true;
     },
     on(name, fn) {
       if (!listeners.has(name)) listeners.set(name, []);

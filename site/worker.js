@@ -2,7 +2,8 @@
 // the WebGL2 runtime on this worker's own OffscreenCanvas. Training here never freezes the page;
 // the page (worker-client.js) draws and handles input.
 //
-// Messages in:   {type: "boot", webgl}                start (webgl: false forces the NumPy backend)
+// Messages in:   {type: "boot", webgl, stopFlag}      start (webgl: false forces the NumPy backend;
+//                                                     stopFlag: shared Int32Array, 1 = stop asked)
 //                {type: "run", id, code, namespace}    run code; reply with its value, converted to JS
 // Messages out:  {type: "progress", stage, loaded, total}   bytes per stage: Pyodide, NumPy, webflow
 //                {type: "ready", info} | {type: "failed", error}
@@ -89,12 +90,18 @@ function toJs(value) {
 }
 
 // The `page` module Python imports: how demo code talks to the page around it.
+let stopFlag = null;
 const pageModule = {
   // page.emit("epoch", epoch, logs): the page's charts receive (epoch, logs) as plain JS values.
   emit: (name, ...args) => postMessage({ type: "event", name, args: args.map(toJs) }),
+  // page.stop_requested(): the Stop button was pressed since page.clear_stop() (a training
+  // callback polls it and sets model.stop_training).
+  stop_requested: () => stopFlag !== null && Atomics.load(stopFlag, 0) === 1,
+  clear_stop: () => { if (stopFlag) Atomics.store(stopFlag, 0, 0); },
 };
 
-async function boot({ webgl }) {
+async function boot({ webgl, stopFlag: flag }) {
+  stopFlag = flag || null;
   manifest = await (await realFetch("boot-manifest.json")).json();
   const gpu = startWebGL(webgl); // shader sources load while Pyodide boots
   const pyodide = await loadPyodide({

@@ -1,7 +1,7 @@
 """Boston housing: predict a house's median price (in $1000s) from 13 features with tf.keras.
 
 Runs in a Web Worker; `page` is the web page around it: page.emit(...) sends each epoch's
-losses to its charts while model.fit runs.
+losses to its charts while model.fit runs; the page's Stop button ends training after the epoch.
 """
 import numpy as np
 
@@ -33,10 +33,17 @@ def build_model(learning_rate):
 
 def train(epochs=40, batch_size=32, learning_rate=0.003):
     tf.random.set_seed(0)
+    page.clear_stop()
     model = build_model(learning_rate)
-    show = tf.keras.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: page.emit("epoch", epoch, logs))
-    model.fit(normalize(x_train), y_train, epochs=epochs, batch_size=batch_size,
-              validation_split=0.2, verbose=0, callbacks=[show])
+
+    def on_epoch_end(epoch, logs):
+        page.emit("epoch", epoch, logs)
+        if page.stop_requested():  # the Stop button: fit ends after this epoch
+            model.stop_training = True
+
+    model.fit(normalize(x_train), y_train, epochs=epochs, batch_size=batch_size, validation_split=0.2,
+              verbose=0, callbacks=[tf.keras.callbacks.LambdaCallback(on_epoch_end=on_epoch_end)])
     test_loss, test_mae = model.evaluate(normalize(x_test), y_test, verbose=0)
     predicted = model.predict(normalize(x_test)).ravel()
-    return {"test_mae": float(test_mae), "predicted": predicted.tolist(), "actual": y_test.tolist()}
+    return {"test_mae": float(test_mae), "predicted": predicted.tolist(), "actual": y_test.tolist(),
+            "stopped": model.stop_training}

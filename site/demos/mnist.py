@@ -1,7 +1,8 @@
 """MNIST: recognize handwritten digits with tf.keras, a small MLP or CNN.
 
 Runs in a Web Worker; `page` is the web page around it: ShowProgress sends each batch's
-loss and accuracy to its charts while model.fit runs, so the page never freezes.
+loss and accuracy to its charts while model.fit runs, so the page never freezes, and stops
+training (model.stop_training) when the page's Stop button is pressed.
 """
 import numpy as np
 
@@ -42,6 +43,8 @@ class ShowProgress(tf.keras.callbacks.Callback):
 
     def on_train_batch_end(self, batch, logs=None):
         page.emit("batch", batch, logs)
+        if page.stop_requested():  # the Stop button: fit ends after this batch
+            self.model.stop_training = True
 
     def on_epoch_end(self, epoch, logs=None):
         page.emit("epoch", epoch, logs)
@@ -50,9 +53,10 @@ class ShowProgress(tf.keras.callbacks.Callback):
 def train(kind="mlp", epochs=1, batch_size=64):
     global model
     tf.random.set_seed(0)
+    page.clear_stop()
     model = build_model(kind)
     model.fit(x_train, y_train, epochs=epochs, batch_size=batch_size, verbose=0, callbacks=[ShowProgress()])
-    return test_report()
+    return {**test_report(), "stopped": model.stop_training}
 
 
 def test_report(samples=24):

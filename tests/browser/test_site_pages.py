@@ -98,6 +98,19 @@ def test_boston_bad_settings_are_shown_not_run(boston):
     boston.fill("#epochs", "40")
 
 
+def test_boston_stop_ends_training_after_the_epoch(boston):
+    boston.fill("#epochs", "500")
+    boston.click("#train")
+    boston.wait_for_function("document.querySelector('#status').textContent.includes('epoch 3/500')")
+    boston.click("#stop")
+    boston.wait_for_selector("#status[data-state=stopped]", timeout=60_000)
+    stopped_at = int(boston.text_content("#epoch").split("/")[0])
+    assert 3 <= stopped_at < 500 and boston.text_content("#status").startswith(f"Stopped in epoch {stopped_at}/500: ")
+    assert float(boston.text_content("#test-mae")) > 0  # the model so far is evaluated
+    assert boston.is_enabled("#train") and boston.is_disabled("#stop")
+    boston.fill("#epochs", "40")
+
+
 # ------------------------------------------------------------------------------- MNIST
 
 def draw_digit(page, image):
@@ -218,6 +231,24 @@ _p = mnist["model"].predict(mnist["x_test"][:100])
     draw_digit(mnist, image)
     again, again_probability = shown_prediction(mnist)
     assert again == digit and again_probability == pytest.approx(probability, abs=1e-5)
+
+
+def test_mnist_stop_ends_training_after_the_batch_and_keeps_the_model(mnist):
+    assert mnist.evaluate("crossOriginIsolated")  # build.py serve's headers: the stop flag is shared memory
+    mnist.select_option("#kind", "mlp")
+    mnist.fill("#epochs", "3")
+    assert mnist.is_disabled("#stop")
+    mnist.click("#train")
+    mnist.wait_for_function("document.querySelector('#status').textContent.includes('batch 3/')")
+    mnist.click("#stop")
+    mnist.wait_for_selector("#status[data-state=stopped]", timeout=60_000)
+    assert mnist.text_content("#status").startswith("Stopped: ")
+    assert mnist.text_content("#epoch") == "1/3" and float(mnist.get_attribute("#train-bar", "style")
+                                                           .split("width:")[1].rstrip("%; ")) < 100 / 3
+    assert "stopped in epoch 1/3" in mnist.text_content("#model-status")
+    assert mnist.is_enabled("#train") and mnist.is_disabled("#stop") and mnist.is_enabled("#predict")
+    steps = mnist.evaluate("code => window.webflowApp.runPython(code)", "int(mnist['model'].optimizer.iterations)")
+    assert 3 <= steps < 8000 // 64, steps  # stopped within the first epoch, after the batch it was in
 
 
 def test_leaving_mnist_mid_training_leaves_nothing_stuck(mnist, site_url):
