@@ -1,7 +1,7 @@
-// elementwise: out[i] = EXPR(x0, x1, x2), four output values per texel.
+// elementwise: out[i] = EXPR(x0, ..., x5), four output values per texel.
 // Inputs are read with arbitrary strides, so this one kernel also does
 // broadcasting, transpose, broadcast_to and (with an offset) slicing.
-// Defines: NUM_INPUTS (1..3); EXPR, an expression over x0..x2 built from ops.glsl;
+// Defines: NUM_INPUTS (1..6); EXPR, an expression over x0..x5 built from ops.glsl;
 //   MODE<k> for each input (a define, not a uniform: SwiftShader evaluates both
 //   sides of a uniform branch, and the strided path is the expensive one):
 //   0: input k has the output's shape: read the same texel;
@@ -14,7 +14,7 @@
 // Uniforms:
 //   u_size, u_outWidth         output value count and texture width (texels)
 //   u_outShape[MAX_RANK]       output shape, left-padded with 1s
-//   u_x<k>                     input k's texture, u_width<k> its width
+//   u_x<k>                     input k's texture
 //   u_offset<k>, u_strides<k>  where a mode-1 input reads (see MODE<k>)
 //   u_inner<k>                 the broadcast period of a mode 3-5 input
 // Output layout: four values per texel, row-major flat (see prelude.glsl).
@@ -23,27 +23,31 @@ uniform int u_size;
 uniform int u_outWidth;
 uniform int u_outShape[MAX_RANK];
 
+// Input k: u_x<k> and where it reads (unused ones are compiled out). NUM_INPUTS > k declares it.
 uniform sampler2D u_x0;
-uniform int u_width0;
-uniform int u_offset0;
-uniform int u_strides0[MAX_RANK];
-uniform int u_inner0;
+uniform int u_offset0, u_inner0, u_strides0[MAX_RANK];
 #if NUM_INPUTS > 1
 uniform sampler2D u_x1;
-uniform int u_width1;
-uniform int u_offset1;
-uniform int u_strides1[MAX_RANK];
-uniform int u_inner1;
+uniform int u_offset1, u_inner1, u_strides1[MAX_RANK];
 #endif
 #if NUM_INPUTS > 2
 uniform sampler2D u_x2;
-uniform int u_width2;
-uniform int u_offset2;
-uniform int u_strides2[MAX_RANK];
-uniform int u_inner2;
+uniform int u_offset2, u_inner2, u_strides2[MAX_RANK];
+#endif
+#if NUM_INPUTS > 3
+uniform sampler2D u_x3;
+uniform int u_offset3, u_inner3, u_strides3[MAX_RANK];
+#endif
+#if NUM_INPUTS > 4
+uniform sampler2D u_x4;
+uniform int u_offset4, u_inner4, u_strides4[MAX_RANK];
+#endif
+#if NUM_INPUTS > 5
+uniform sampler2D u_x5;
+uniform int u_offset5, u_inner5, u_strides5[MAX_RANK];
 #endif
 
-float apply(float x0, float x1, float x2) {
+float apply(float x0, float x1, float x2, float x3, float x4, float x5) {
   return EXPR;
 }
 
@@ -59,7 +63,7 @@ int sourceIndex(int i, int offset, int strides[MAX_RANK]) {
 }
 
 // Four values of an input read with strides (mode 1): one index walk per value.
-vec4 gather(sampler2D x, int width, int offset, int strides[MAX_RANK], int base) {
+vec4 gather(sampler2D x, int offset, int strides[MAX_RANK], int base) {
   vec4 v = vec4(0.0);
   for (int c = 0; c < 4; ++c) {
     if (base + c < u_size) v[c] = fetch(x, sourceIndex(base + c, offset, strides));
@@ -68,7 +72,7 @@ vec4 gather(sampler2D x, int width, int offset, int strides[MAX_RANK], int base)
 }
 
 // Values i / inner for i = base .. base + 3: one or two distinct reads.
-vec4 rowBroadcast(sampler2D x, int width, int inner, int base) {
+vec4 rowBroadcast(sampler2D x, int inner, int base) {
   int j = quotient(base, inner);
   int r = base - j * inner;
   float value = fetch(x, j);
@@ -81,7 +85,7 @@ vec4 rowBroadcast(sampler2D x, int width, int inner, int base) {
 }
 
 // Values i % inner for i = base .. base + 3.
-vec4 columnBroadcast(sampler2D x, int width, int inner, int base) {
+vec4 columnBroadcast(sampler2D x, int inner, int base) {
   int j = base - quotient(base, inner) * inner;
   vec4 v;
   for (int c = 0; c < 4; ++c) {
@@ -91,57 +95,106 @@ vec4 columnBroadcast(sampler2D x, int width, int inner, int base) {
   return v;
 }
 
+// Values i % inner for i = base .. base + 3 when inner % 4 == 0: one whole texel.
+vec4 columnTexel(sampler2D x, int inner, int base) {
+  return texelFetch(x, flatTexel((base - quotient(base, inner) * inner) >> 2), 0);
+}
+
+// Input k is read as its MODE<k> says. NOTE: preprocessor branches, not a function of the mode:
+// a program compiles only the reads it makes (compiling is most of a first step's time).
 void main() {
   int base = 4 * outTexel(u_outWidth);
   if (base >= u_size) { outColor = vec4(0.0); return; }
   ivec2 here = ivec2(gl_FragCoord.xy);
+  vec4 x0 = vec4(0.0), x1 = vec4(0.0), x2 = vec4(0.0), x3 = vec4(0.0), x4 = vec4(0.0), x5 = vec4(0.0);
 #if MODE0 == 0
-  vec4 x0 = texelFetch(u_x0, here, 0);
+  x0 = texelFetch(u_x0, here, 0);
 #elif MODE0 == 2
-  vec4 x0 = vec4(texelFetch(u_x0, ivec2(0, 0), 0).r);
+  x0 = vec4(texelFetch(u_x0, ivec2(0, 0), 0).r);
 #elif MODE0 == 3
-  vec4 x0 = rowBroadcast(u_x0, u_width0, u_inner0, base);
+  x0 = rowBroadcast(u_x0, u_inner0, base);
 #elif MODE0 == 4
-  vec4 x0 = columnBroadcast(u_x0, u_width0, u_inner0, base);
+  x0 = columnBroadcast(u_x0, u_inner0, base);
 #elif MODE0 == 5
-  vec4 x0 = texelFetch(u_x0, flatTexel((base - quotient(base, u_inner0) * u_inner0) >> 2), 0);
+  x0 = columnTexel(u_x0, u_inner0, base);
 #else
-  vec4 x0 = gather(u_x0, u_width0, u_offset0, u_strides0, base);
+  x0 = gather(u_x0, u_offset0, u_strides0, base);
 #endif
 #if NUM_INPUTS > 1
 #if MODE1 == 0
-  vec4 x1 = texelFetch(u_x1, here, 0);
+  x1 = texelFetch(u_x1, here, 0);
 #elif MODE1 == 2
-  vec4 x1 = vec4(texelFetch(u_x1, ivec2(0, 0), 0).r);
+  x1 = vec4(texelFetch(u_x1, ivec2(0, 0), 0).r);
 #elif MODE1 == 3
-  vec4 x1 = rowBroadcast(u_x1, u_width1, u_inner1, base);
+  x1 = rowBroadcast(u_x1, u_inner1, base);
 #elif MODE1 == 4
-  vec4 x1 = columnBroadcast(u_x1, u_width1, u_inner1, base);
+  x1 = columnBroadcast(u_x1, u_inner1, base);
 #elif MODE1 == 5
-  vec4 x1 = texelFetch(u_x1, flatTexel((base - quotient(base, u_inner1) * u_inner1) >> 2), 0);
+  x1 = columnTexel(u_x1, u_inner1, base);
 #else
-  vec4 x1 = gather(u_x1, u_width1, u_offset1, u_strides1, base);
+  x1 = gather(u_x1, u_offset1, u_strides1, base);
 #endif
-#else
-  vec4 x1 = vec4(0.0);
 #endif
 #if NUM_INPUTS > 2
 #if MODE2 == 0
-  vec4 x2 = texelFetch(u_x2, here, 0);
+  x2 = texelFetch(u_x2, here, 0);
 #elif MODE2 == 2
-  vec4 x2 = vec4(texelFetch(u_x2, ivec2(0, 0), 0).r);
+  x2 = vec4(texelFetch(u_x2, ivec2(0, 0), 0).r);
 #elif MODE2 == 3
-  vec4 x2 = rowBroadcast(u_x2, u_width2, u_inner2, base);
+  x2 = rowBroadcast(u_x2, u_inner2, base);
 #elif MODE2 == 4
-  vec4 x2 = columnBroadcast(u_x2, u_width2, u_inner2, base);
+  x2 = columnBroadcast(u_x2, u_inner2, base);
 #elif MODE2 == 5
-  vec4 x2 = texelFetch(u_x2, flatTexel((base - quotient(base, u_inner2) * u_inner2) >> 2), 0);
+  x2 = columnTexel(u_x2, u_inner2, base);
 #else
-  vec4 x2 = gather(u_x2, u_width2, u_offset2, u_strides2, base);
+  x2 = gather(u_x2, u_offset2, u_strides2, base);
 #endif
+#endif
+#if NUM_INPUTS > 3
+#if MODE3 == 0
+  x3 = texelFetch(u_x3, here, 0);
+#elif MODE3 == 2
+  x3 = vec4(texelFetch(u_x3, ivec2(0, 0), 0).r);
+#elif MODE3 == 3
+  x3 = rowBroadcast(u_x3, u_inner3, base);
+#elif MODE3 == 4
+  x3 = columnBroadcast(u_x3, u_inner3, base);
+#elif MODE3 == 5
+  x3 = columnTexel(u_x3, u_inner3, base);
 #else
-  vec4 x2 = vec4(0.0);
+  x3 = gather(u_x3, u_offset3, u_strides3, base);
 #endif
-  outColor = vec4(apply(x0.x, x1.x, x2.x), apply(x0.y, x1.y, x2.y),
-                  apply(x0.z, x1.z, x2.z), apply(x0.w, x1.w, x2.w));
+#endif
+#if NUM_INPUTS > 4
+#if MODE4 == 0
+  x4 = texelFetch(u_x4, here, 0);
+#elif MODE4 == 2
+  x4 = vec4(texelFetch(u_x4, ivec2(0, 0), 0).r);
+#elif MODE4 == 3
+  x4 = rowBroadcast(u_x4, u_inner4, base);
+#elif MODE4 == 4
+  x4 = columnBroadcast(u_x4, u_inner4, base);
+#elif MODE4 == 5
+  x4 = columnTexel(u_x4, u_inner4, base);
+#else
+  x4 = gather(u_x4, u_offset4, u_strides4, base);
+#endif
+#endif
+#if NUM_INPUTS > 5
+#if MODE5 == 0
+  x5 = texelFetch(u_x5, here, 0);
+#elif MODE5 == 2
+  x5 = vec4(texelFetch(u_x5, ivec2(0, 0), 0).r);
+#elif MODE5 == 3
+  x5 = rowBroadcast(u_x5, u_inner5, base);
+#elif MODE5 == 4
+  x5 = columnBroadcast(u_x5, u_inner5, base);
+#elif MODE5 == 5
+  x5 = columnTexel(u_x5, u_inner5, base);
+#else
+  x5 = gather(u_x5, u_offset5, u_strides5, base);
+#endif
+#endif
+  outColor = vec4(apply(x0.x, x1.x, x2.x, x3.x, x4.x, x5.x), apply(x0.y, x1.y, x2.y, x3.y, x4.y, x5.y),
+                  apply(x0.z, x1.z, x2.z, x3.z, x4.z, x5.z), apply(x0.w, x1.w, x2.w, x3.w, x4.w, x5.w));
 }

@@ -40,6 +40,7 @@ export class Programs {
     this.common = Object.entries(common).map(([k, v]) => `#define ${k} ${v}`).join("\n");
     this.cache = new Map();
     this.compiled = 0;
+    this.compileMs = 0; // time spent in build(): compiling, linking, reading uniform locations
     this.vertexShader = this.compileShader(gl.VERTEX_SHADER, VERTEX_SOURCE, "vertex");
   }
 
@@ -71,6 +72,7 @@ export class Programs {
   }
 
   build(kernel, header, vertexKernel) {
+    const started = performance.now();
     const gl = this.gl;
     const includes = kernel === "elementwise" ? this.sources.ops : "";
     const source = ["#version 300 es", this.common, header, this.sources.prelude, includes, this.sources[kernel]].join("\n");
@@ -94,6 +96,7 @@ export class Programs {
       const name = gl.getActiveUniform(program, i).name.replace(/\[0\]$/, "");
       uniforms[name] = gl.getUniformLocation(program, name);
     }
+    this.compileMs += performance.now() - started;
     return { program, uniforms, kernel, values: {} };
   }
 }

@@ -61,6 +61,8 @@ export class Runtime {
       parallelCompile: gl.getExtension("KHR_parallel_shader_compile") !== null,
       floatBlend: gl.getExtension("EXT_float_blend") !== null, // additive scatters (unsortedSegmentSum)
       maxTextureSize: gl.getParameter(gl.MAX_TEXTURE_SIZE),
+      // matmul_packed's block height: 8 rows into 8 render targets where the GPU has them.
+      matmulRows: Math.min(gl.getParameter(gl.MAX_DRAW_BUFFERS), gl.getParameter(gl.MAX_COLOR_ATTACHMENTS)) >= 8 ? 8 : 4,
       renderer: gl.getParameter(debugInfo ? debugInfo.UNMASKED_RENDERER_WEBGL : gl.RENDERER),
       vendor: gl.getParameter(debugInfo ? debugInfo.UNMASKED_VENDOR_WEBGL : gl.VENDOR),
     };
@@ -83,6 +85,7 @@ export class Runtime {
     this.viewport = null;
     this.bound = [];
     this.mrtFramebuffer = gl.createFramebuffer(); // see multipleTargets
+    this.mrtAttached = 0;
     this.plans = []; // graph-mode plans (createPlan)
   }
 
@@ -185,6 +188,7 @@ export class Runtime {
       liveBytes: this.textures.liveBytes,
       texturesAllocated: this.textures.allocated,
       programsCompiled: this.programs.compiled,
+      compileMs: this.programs.compileMs,
       draws: this.counts.draws,
       uploads: this.counts.uploads,
       reads: this.counts.reads,
@@ -276,7 +280,6 @@ export class Runtime {
       if (anyStrided) set("u_outShape", outShape);
       inputs.forEach((input, i) => {
         bind(i, `u_x${i}`, input.record);
-        if (input.mode === 1 || input.mode >= 3) set(`u_width${i}`, input.record.width);
         if (input.mode === 1) {
           set(`u_offset${i}`, input.offset);
           set(`u_strides${i}`, input.strides);
@@ -374,17 +377,18 @@ export class Runtime {
     const a = this.record(idA);
     const b = this.record(idB);
     const kPadded = 4 * Math.ceil(K / 4);
-    const rowGroups = Math.ceil(M / 4);
+    const ROWS = this.caps.matmulRows;
+    const rowGroups = Math.ceil(M / ROWS);
     const limit = this.caps.maxTextureSize;
     // NOTE: packing costs three extra draws, so tiny products (and shapes whose packed
     // operands would not fit one texture) use the one-pass unpacked kernel.
     const packed = M * N * K >= PACKED_MATMUL_MIN_WORK && K > 0 &&
-      batches * Math.max(4 * rowGroups, kPadded) <= limit && Math.ceil(Math.max(K, N) / 4) <= limit;
+      batches * Math.max(ROWS * rowGroups, kPadded) <= limit && Math.ceil(Math.max(K, N) / 4) <= limit;
     if (!packed) return this.adopt(this.matmulUnpacked(a, b, ints));
-    const packA = this.pack(a, M, K, 4 * rowGroups, transposeA ? 1 : K, transposeA ? M : 1, batchShape, ints.slice(12, 16));
+    const packA = this.pack(a, M, K, ROWS * rowGroups, transposeA ? 1 : K, transposeA ? M : 1, batchShape, ints.slice(12, 16));
     const packB = this.pack(b, K, N, kPadded, transposeB ? 1 : N, transposeB ? K : 1, batchShape, ints.slice(16, 20));
-    const targets = [0, 1, 2, 3].map(() => this.textures.acquirePacked(Math.ceil(N / 4), batches * rowGroups));
-    this.draw(this.programs.get("matmul_packed", {}), this.multipleTargets(targets), (set, bind) => {
+    const targets = Array.from({ length: ROWS }, () => this.textures.acquirePacked(Math.ceil(N / 4), batches * rowGroups));
+    this.draw(this.programs.get("matmul_packed", { ROWS }), this.multipleTargets(targets), (set, bind) => {
       bind(0, "u_a", packA);
       bind(1, "u_b", packB);
       set("u_rowGroups", rowGroups);
@@ -393,7 +397,7 @@ export class Runtime {
     });
     this.textures.release(packA);
     this.textures.release(packB);
-    const out = this.draw(this.programs.get("unpack", {}), this.textures.acquire(n), (set, bind) => {
+    const out = this.draw(this.programs.get("unpack", { ROWS }), this.textures.acquire(n), (set, bind) => {
       targets.forEach((target, r) => bind(r, `u_x${r}`, target));
       set("u_M", M);
       set("u_cols", N);
@@ -411,6 +415,12 @@ export class Runtime {
       gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0 + k, gl.TEXTURE_2D, target.texture, 0);
       return gl.COLOR_ATTACHMENT0 + k;
     });
+    // NOTE: attachments a longer list left (matmul's 8 targets, then conv2d's 4) are detached: a
+    // stale one could be an input of this draw (a feedback loop) or shrink the drawn area.
+    for (let k = targets.length; k < this.mrtAttached; k++) {
+      gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0 + k, gl.TEXTURE_2D, null, 0);
+    }
+    this.mrtAttached = targets.length;
     gl.drawBuffers(attachments);
     const { width, height, key } = targets[0];
     return { framebuffer: this.mrtFramebuffer, width, height, key, n: targets[0].n };

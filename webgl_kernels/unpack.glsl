@@ -1,13 +1,21 @@
-// unpack: flatten the four targets of matmul_packed.glsl into the usual flat
-// layout, four values per texel: value i = row * u_cols + col, where row runs
-// over all batches (row = b * u_M + m). Row m of batch b sits in target m % 4
-// at texel (col / 4, b * ceil(u_M / 4) + m / 4), component col % 4.
-// Define CONV_BLOCKS: conv2d.glsl's BLOCK targets (u_cols = Cout, a multiple of 4;
+// unpack: flatten the ROWS targets of matmul_packed.glsl (ROWS: 4 or 8, as there) into the
+// usual flat layout, four values per texel: value i = row * u_cols + col, where row runs
+// over all batches (row = b * u_M + m). Row m of batch b sits in target m % ROWS
+// at texel (col / 4, b * ceil(u_M / ROWS) + m / ROWS), component col % 4.
+// Define CONV_BLOCKS: conv2d.glsl's BLOCK targets (ROWS 4; u_cols = Cout, a multiple of 4;
 // u_M = N * OH * OW; u_rowPixels = OW): pixel m = q * OW + j, channel texel c4 sits
 // in target j % 4 at texel T = (q * ceil(OW / 4) + j / 4) * (Cout / 4) + c4, that is
 // (T % u_targetWidth, T / u_targetWidth).
-// Uniforms: u_x0..u_x3 (the four targets), u_M, u_cols (N); u_size, u_outWidth as every kernel.
+// Uniforms: u_x0..u_x{ROWS-1} (the targets), u_M, u_cols (N); u_size, u_outWidth as every kernel.
 // Output layout: four values per texel, row-major flat.
+#ifndef ROWS
+#define ROWS 4
+#endif
+#if ROWS == 8
+#define ROW_BITS 3
+#else
+#define ROW_BITS 2
+#endif
 
 uniform int u_size;
 uniform int u_outWidth;
@@ -15,18 +23,31 @@ uniform sampler2D u_x0;
 uniform sampler2D u_x1;
 uniform sampler2D u_x2;
 uniform sampler2D u_x3;
+#if ROWS == 8
+uniform sampler2D u_x4;
+uniform sampler2D u_x5;
+uniform sampler2D u_x6;
+uniform sampler2D u_x7;
+#endif
 uniform int u_M;
 uniform int u_cols;
 uniform int u_rowPixels;
 uniform int u_targetWidth;
 
 // Texel (x, y) of target r. NOTE: GLSL ES 3.00 cannot index samplers by a
-// variable, so all four are read and one is kept.
+// variable, so all are read and one is kept (no branches: neighbouring values differ in r).
 vec4 target(int r, ivec2 at) {
   vec4 v0 = texelFetch(u_x0, at, 0);
   vec4 v1 = texelFetch(u_x1, at, 0);
   vec4 v2 = texelFetch(u_x2, at, 0);
   vec4 v3 = texelFetch(u_x3, at, 0);
+#if ROWS == 8
+  vec4 v4 = texelFetch(u_x4, at, 0);
+  vec4 v5 = texelFetch(u_x5, at, 0);
+  vec4 v6 = texelFetch(u_x6, at, 0);
+  vec4 v7 = texelFetch(u_x7, at, 0);
+  if (r >= 4) return r == 4 ? v4 : r == 5 ? v5 : r == 6 ? v6 : v7;
+#endif
   return r == 0 ? v0 : r == 1 ? v1 : r == 2 ? v2 : v3;
 }
 
@@ -54,15 +75,15 @@ void main() {
   int col = base - row * u_cols;
   int b = quotient(row, u_M);
   int m = row - b * u_M;
-  int rowGroups = (u_M + 3) >> 2;
+  int rowGroups = (u_M + ROWS - 1) >> ROW_BITS;
   if ((u_cols & 3) == 0) {
     // NOTE: rows are whole texels when N % 4 == 0: one texel, no per-value division.
-    outColor = target(m & 3, ivec2(col >> 2, b * rowGroups + (m >> 2)));
+    outColor = target(m & (ROWS - 1), ivec2(col >> 2, b * rowGroups + (m >> ROW_BITS)));
     return;
   }
   vec4 v = vec4(0.0);
   for (int k = 0; k < 4; ++k) {
-    if (base + k < u_size) v[k] = target(m & 3, ivec2(col >> 2, b * rowGroups + (m >> 2)))[col & 3];
+    if (base + k < u_size) v[k] = target(m & (ROWS - 1), ivec2(col >> 2, b * rowGroups + (m >> ROW_BITS)))[col & 3];
     col += 1;
     if (col == u_cols) {
       col = 0;

@@ -224,15 +224,36 @@ def test_passes_one_by_one():
     graph.outputs = [graph.add("add", [p, q], (3,), f32)]
     assert passes.dce.run(graph) == 1 and unused not in graph.nodes
     assert passes.cse.run(graph) == 1 and graph.outputs[0].inputs == [p, p]
-    assert passes.constant_folding.run(graph, backends.get_backend()) == 1 and six.op == "constant"
+    # Made of values known while tracing, the same everywhere: a fill, written into kernels as a literal.
+    assert passes.constant_folding.run(graph, backends.get_backend()) == 1
+    assert six.op == "fill" and six.attrs["value"] == 6.0 and six.attrs["shape"] == ()
     assert passes.fusion.run(graph) == 1
-    assert passes.dce.run(graph) == 3  # the folded constants, now written into the fused kernel
+    assert passes.dce.run(graph) == 3  # the folded constant and its two inputs, now a literal in the kernel
     assert [n.op for n in graph.nodes] == ["placeholder", "fused"]
     release = memory.plan(graph)
     assert release == [[], [a.id]]  # the input goes once its last reader (the fused node) has run; not the output
     plan = tf.graph.execute.Plan(graph, backends.get_backend())
     values = plan.finish(plan.run([np.array([1.0, 2.0, 3.0], np.float32)]))
     np.testing.assert_array_equal(values[0].numpy(), [12.0, 24.0, 36.0])
+
+
+def test_fusion_copies_shared_producers_and_writes_uniform_constants_in():
+    graph = tf.graph.Graph("g", backends.get_backend())
+    f32 = tf.float32
+    x = graph.add("placeholder", [], (10,), f32, {"index": 0})
+    e = graph.add("exp", [x], (10,), f32)  # read by two elementwise nodes: computed in each
+    twos = graph.add("constant", [], (4, 10), f32, {"value": np.full((4, 10), 2.0, np.float32)})
+    doubled = graph.add("multiply", [e, twos], (4, 10), f32)  # the constant sets the shape
+    graph.outputs = [graph.add("relu", [doubled], (4, 10), f32), graph.add("add", [e, x], (10,), f32)]
+    assert passes.fusion.run(graph) == 2
+    passes.dce.run(graph)
+    assert [n.op for n in graph.nodes] == ["placeholder", "fused", "fused"]  # no exp pass, no constant read
+    assert [n.inputs for n in graph.nodes[1:]] == [[x], [x]]
+    plan = tf.graph.execute.Plan(graph, backends.get_backend())
+    values = np.arange(10, dtype=np.float32) / 10
+    relu, added = plan.finish(plan.run([values]))
+    np.testing.assert_allclose(relu.numpy(), np.broadcast_to(2 * np.exp(values), (4, 10)), rtol=1e-6)
+    np.testing.assert_allclose(added.numpy(), np.exp(values) + values, rtol=1e-6)
 
 
 def test_optimizer_options_turn_passes_off_and_the_graph_still_runs():

@@ -48,16 +48,18 @@ class Backend:
     ARITHMETIC = ("add", "subtract", "multiply", "divide", "pow", "maximum", "minimum", "floormod", "floordiv")
     COMPARISON = ("equal", "not_equal", "less", "less_equal", "greater", "greater_equal")  # -> bool
 
-    def fused(self, *xs, steps):
+    def fused(self, *xs, steps, shape):
         """A chain of elementwise ops made one node by graph fusion (webflow/graph/passes/fusion.py):
         each step is (op, operands, attrs), an operand ("x", k) input k, ("t", j) step j's result
-        or ("c", array) a one-value constant.
+        or ("c", array) a one-value constant; ``shape`` is the result's.
         This default runs the steps one kernel each; WebGL runs them as one pass."""
         results = []
         for op, operands, attrs in steps:
             args = [xs[k] if kind == "x" else results[k] if kind == "t" else self.from_numpy(k) for kind, k in operands]
             results.append(getattr(self, op)(*args, **attrs))
-        return results[-1]
+        result = results[-1]
+        # NOTE: a literal that stood for a whole constant may have set the shape.
+        return result if tuple(result.shape) == tuple(shape) else self.broadcast_to(result, tuple(shape))
 
     def where(self, condition, x, y):
         """Elementwise select with broadcasting of all three operands."""

@@ -14,7 +14,7 @@ import numpy as np
 from webflow import autodiff, backends, dtypes
 from webflow.graph import tracing
 from webflow.ops.dispatch import apply, broadcast_shape, convert_to_tensor_for
-from webflow.tensor import Tensor, convert_to_tensor
+from webflow.tensor import Tensor, Variable, _host_array, convert_to_tensor
 
 newaxis = None
 
@@ -108,10 +108,14 @@ def fill(dims, value, name=None):
     dims = _shape_arg("fill", dims)
     if any(d < 0 for d in dims):
         raise ValueError(f"fill: dims must be non-negative; received {dims}")
-    value = convert_to_tensor_for("fill", value, arg="value")
-    if value.shape.rank != 0:
-        raise ValueError(f"fill: value must be a scalar; received shape {tuple(value.shape)}")
-    return _filled(dims, value.numpy(), value.dtype)
+    if isinstance(value, (Tensor, Variable)):
+        value = convert_to_tensor_for("fill", value, arg="value")
+        array, dtype = value.numpy(), value.dtype
+    else:  # a host value: no trip to the device and back (optimizer slots are filled this way)
+        array, dtype = _host_array(value, None, "fill")
+    if array.ndim != 0:
+        raise ValueError(f"fill: value must be a scalar; received shape {tuple(array.shape)}")
+    return _filled(dims, array, dtype)
 
 
 def _filled(shape, value, dtype):

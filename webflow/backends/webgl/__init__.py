@@ -69,7 +69,7 @@ def _read_strides(in_shape, out_shape):
 
 class WebGLBackend(Backend):
     name = "webgl"
-    max_fused_inputs = 3  # the elementwise kernel's inputs (elementwise.glsl)
+    max_fused_inputs = 6  # the elementwise kernel's inputs (elementwise.glsl)
 
     def __init__(self, runtime=None):
         if runtime is None:
@@ -177,9 +177,9 @@ class WebGLBackend(Backend):
         args = (math.prod(out_shape), 1, x.id, 1, offset, *_padded(strides, MAX_RANK, 0), *_padded(out_shape, MAX_RANK, 1))
         return GLTensor(self.runtime, self._elementwise("op_identity(x0)", *args), out_shape)
 
-    def fused(self, *xs, steps):
+    def fused(self, *xs, steps, shape):
         # NOTE: graph fusion's steps as one elementwise pass; literals are written into the shader.
-        return self._run(fusion.glsl(steps), list(xs), _broadcast(*(x.shape for x in xs)))
+        return self._run(fusion.glsl(steps), list(xs), tuple(shape))
 
     def where(self, condition, x, y):
         return self._run("op_where(x0, x1, x2)", [condition, x, y], _broadcast(condition.shape, x.shape, y.shape))

@@ -9,6 +9,19 @@ import numpy as np
 
 SOURCES = ("constant", "fill")
 NEVER = ("placeholder", "variable", "host", "constant")
+MOVES = ("broadcast_to", "reshape")  # of a value everywhere the same: that value
+
+
+def uniform_value(node):
+    """The value of a fill, or of a host constant whose elements are all the same, as a 0-d
+    array; None for anything else (an eager Tensor's values are on the device)."""
+    if node.op == "fill":
+        return np.asarray(node.attrs["value"], node.dtype.as_numpy_dtype)
+    value = node.attrs.get("value") if node.op == "constant" else None
+    if not isinstance(value, np.ndarray) or not value.size:
+        return None
+    flat = value.reshape(-1)
+    return flat[0].copy() if (flat == flat[0]).all() else None
 
 
 def handle(node, backend):
@@ -25,9 +38,25 @@ def run(graph, backend):
     from webflow import backends
     from webflow.tensor import Tensor
 
+    from webflow.graph.passes.fusion import ELEMENTWISE
+
     folded = 0
     for node in graph.nodes:
         if node.op in NEVER or not node.inputs or any(x.op not in SOURCES for x in node.inputs):
+            continue
+        uniform = [uniform_value(x) for x in node.inputs]
+        if (node.op in ELEMENTWISE or node.op in MOVES) and all(u is not None for u in uniform):
+            # NOTE: the same value everywhere in, the same value everywhere out: a fill, whose one
+            # value fusion writes into kernels (a gradient's seed spread over a batch, say).
+            if node.op in MOVES:
+                value = uniform[0]
+            else:
+                reference = backends._instance("numpy")
+                value = getattr(reference, node.op)(*uniform, **node.attrs)
+            value = np.asarray(value, node.dtype.as_numpy_dtype).reshape(()).item()
+            node.op, node.inputs, node.attrs = "fill", [], {"shape": tuple(node.shape), "value": value,
+                                                            "dtype": node.dtype}
+            folded += 1
             continue
         if np.prod(node.shape) == 1 and all(x.op == "fill" or isinstance(x.attrs["value"], np.ndarray)
                                             for x in node.inputs):
