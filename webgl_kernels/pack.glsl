@@ -5,6 +5,8 @@
 // Source element (b, r, col) is read at
 //   batch offset(b) + r * u_strideRow + col * u_strideCol
 // which covers transposed operands and broadcast batch dimensions (stride 0).
+// Define CONTIGUOUS when u_strideCol is 1 and u_cols, u_strideRow and the batch strides are
+// multiples of 4: each output texel is then one whole source texel.
 // Uniforms: u_x (flat R32F input), u_width (its texture width), u_rows, u_cols,
 //   u_rowsPadded, u_strideRow, u_strideCol, u_batchShape[4] (left-padded with 1s),
 //   u_batchStrides[4]; u_size/u_outWidth as every kernel (unused here).
@@ -34,9 +36,13 @@ void main() {
   if (r < u_rows) {
     int col = texel.x * 4;
     int base = offset + r * u_strideRow + col * u_strideCol;
+#ifdef CONTIGUOUS
+    v = texelFetch(u_x, flatTexel(base >> 2), 0);  // four values in a row: one source texel
+#else
     for (int t = 0; t < 4; ++t) {
       if (col + t < u_cols) v[t] = fetch(u_x, base + t * u_strideCol);
     }
+#endif
   }
   outColor = v;
 }

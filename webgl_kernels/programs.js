@@ -39,8 +39,9 @@ export class Programs {
     this.sources = sources;
     this.common = Object.entries(common).map(([k, v]) => `#define ${k} ${v}`).join("\n");
     this.cache = new Map();
+    this.started = new Map(); // key -> a program started by warm(), not yet checked
     this.compiled = 0;
-    this.compileMs = 0; // time spent in build(): compiling, linking, reading uniform locations
+    this.compileMs = 0; // time spent compiling, linking (waiting for them) and reading uniform locations
     this.vertexShader = this.compileShader(gl.VERTEX_SHADER, VERTEX_SOURCE, "vertex");
   }
 
@@ -61,29 +62,67 @@ export class Programs {
   // `vertexKernel` names a kernel file holding its own vertex shader (scatter
   // kernels that draw points); by default a full-screen triangle.
   get(kernel, defines, vertexKernel = null) {
-    const header = Object.entries(defines).map(([k, v]) => `#define ${k} ${v}`).join("\n");
-    const key = `${kernel}\n${vertexKernel}\n${header}`;
+    const key = this.key(kernel, defines, vertexKernel);
     let program = this.cache.get(key);
     if (program === undefined) {
-      program = this.build(kernel, header, vertexKernel);
+      const started = this.started.get(key) || this.start(kernel, defines, vertexKernel);
+      this.started.delete(key);
+      program = this.finish(started);
       this.cache.set(key, program);
     }
     return program;
   }
 
-  build(kernel, header, vertexKernel) {
-    const started = performance.now();
+  key(kernel, defines, vertexKernel) {
+    return `${kernel}\n${vertexKernel}\n${Object.entries(defines).map(([k, v]) => `#define ${k} ${v}`).join("\n")}`;
+  }
+
+  // Starts compiling programs that will be needed (the kernels every model uses) without waiting:
+  // the GPU process compiles them while the page does other work (Python booting). get() finishes them.
+  warm(list) {
+    for (const [kernel, defines] of list) {
+      const key = this.key(kernel, defines, null);
+      if (!this.cache.has(key) && !this.started.has(key)) this.started.set(key, this.start(kernel, defines, null));
+    }
+    this.gl.flush(); // sends the commands to the GPU process now
+  }
+
+  // Compile and link, not yet asking how it went (asking waits for the GPU process).
+  start(kernel, defines, vertexKernel) {
+    const began = performance.now();
     const gl = this.gl;
+    const header = Object.entries(defines).map(([k, v]) => `#define ${k} ${v}`).join("\n");
     const includes = kernel === "elementwise" ? this.sources.ops : "";
     const source = ["#version 300 es", this.common, header, this.sources.prelude, includes, this.sources[kernel]].join("\n");
-    const fragment = this.compileShader(gl.FRAGMENT_SHADER, source, kernel);
-    const vertex = vertexKernel === null ? this.vertexShader : this.compileShader(gl.VERTEX_SHADER,
-      ["#version 300 es", header, this.sources[vertexKernel]].join("\n"), vertexKernel);
+    const shader = (type, text) => {
+      const made = gl.createShader(type);
+      gl.shaderSource(made, text);
+      gl.compileShader(made);
+      return made;
+    };
+    const fragment = shader(gl.FRAGMENT_SHADER, source);
+    const vertex = vertexKernel === null ? this.vertexShader
+      : shader(gl.VERTEX_SHADER, ["#version 300 es", header, this.sources[vertexKernel]].join("\n"));
     const program = gl.createProgram();
     gl.attachShader(program, vertex);
     gl.attachShader(program, fragment);
     gl.linkProgram(program);
+    this.compileMs += performance.now() - began;
+    return { kernel, vertexKernel, program, fragment, vertex, source };
+  }
+
+  // Checks a started program (reporting compile errors with the source lines they name) and
+  // reads its uniform locations.
+  finish({ kernel, vertexKernel, program, fragment, vertex, source }) {
+    const started = performance.now();
+    const gl = this.gl;
     if (!gl.getProgramParameter(program, gl.LINK_STATUS) && !gl.isContextLost()) {
+      for (const [shader, name, text] of [[fragment, kernel, source], [vertex, vertexKernel, null]]) {
+        if (!gl.getShaderParameter(shader, gl.COMPILE_STATUS)) {
+          const log = gl.getShaderInfoLog(shader);
+          throw new Error(`webflow: kernel '${name}' failed to compile:\n${log}\n${text ? excerpt(text, log) : ""}`);
+        }
+      }
       throw new Error(`webflow: kernel '${kernel}' failed to link:\n${gl.getProgramInfoLog(program)}`);
     }
     gl.deleteShader(fragment);

@@ -78,6 +78,11 @@ export class Runtime {
     }
     this.textures = new Textures(gl, this.caps.maxTextureSize, this.caps.precision);
     this.programs = new Programs(gl, sources, { ROW_SHIFT: this.textures.rowShift });
+    // The kernels nearly every model runs (dense layers, their gradients, softmax, sums) start
+    // compiling now, while the page boots Python, not during the first training step.
+    const rows = { ROWS: this.caps.matmulRows };
+    this.programs.warm([["pack", {}], ["pack", { CONTIGUOUS: 1 }], ["matmul_packed", rows], ["unpack", rows], ["matmul", {}],
+      ["reduce", { REDUCE_SUM: 1 }], ["softmax", { STATS: 1 }], ["softmax", { SOFTMAX: 1 }]]);
     this.handles = new Map(); // id -> texture record
     this.nextId = 1;
     this.counts = { draws: 0, uploads: 0, reads: 0 };
@@ -429,7 +434,8 @@ export class Runtime {
   // Rows x cols matrices of a flat tensor -> RGBA texture, 4 columns per texel (pack.glsl).
   pack(record, rows, cols, rowsPadded, strideRow, strideCol, batchShape, batchStrides) {
     const batches = batchShape.reduce((x, y) => x * y, 1);
-    return this.draw(this.programs.get("pack", {}),
+    const contiguous = strideCol === 1 && cols % 4 === 0 && strideRow % 4 === 0 && batchStrides.every((s) => s % 4 === 0);
+    return this.draw(this.programs.get("pack", contiguous ? { CONTIGUOUS: 1 } : {}),
       this.textures.acquirePacked(Math.ceil(cols / 4), batches * rowsPadded), (set, bind) => {
         bind(0, "u_x", record);
         set("u_width", record.width);

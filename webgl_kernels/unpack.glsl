@@ -34,21 +34,22 @@ uniform int u_cols;
 uniform int u_rowPixels;
 uniform int u_targetWidth;
 
-// Texel (x, y) of target r. NOTE: GLSL ES 3.00 cannot index samplers by a
-// variable, so all are read and one is kept (no branches: neighbouring values differ in r).
+// Texel (x, y) of target r. NOTE: GLSL ES 3.00 cannot index samplers by a variable; branches,
+// not a read of every target and a select: neighbouring fragments mostly share a row, so a
+// quad of fragments reads one or two targets, not all ROWS.
 vec4 target(int r, ivec2 at) {
-  vec4 v0 = texelFetch(u_x0, at, 0);
-  vec4 v1 = texelFetch(u_x1, at, 0);
-  vec4 v2 = texelFetch(u_x2, at, 0);
-  vec4 v3 = texelFetch(u_x3, at, 0);
 #if ROWS == 8
-  vec4 v4 = texelFetch(u_x4, at, 0);
-  vec4 v5 = texelFetch(u_x5, at, 0);
-  vec4 v6 = texelFetch(u_x6, at, 0);
-  vec4 v7 = texelFetch(u_x7, at, 0);
-  if (r >= 4) return r == 4 ? v4 : r == 5 ? v5 : r == 6 ? v6 : v7;
+  if (r >= 4) {
+    if (r == 4) return texelFetch(u_x4, at, 0);
+    if (r == 5) return texelFetch(u_x5, at, 0);
+    if (r == 6) return texelFetch(u_x6, at, 0);
+    return texelFetch(u_x7, at, 0);
+  }
 #endif
-  return r == 0 ? v0 : r == 1 ? v1 : r == 2 ? v2 : v3;
+  if (r == 0) return texelFetch(u_x0, at, 0);
+  if (r == 1) return texelFetch(u_x1, at, 0);
+  if (r == 2) return texelFetch(u_x2, at, 0);
+  return texelFetch(u_x3, at, 0);
 }
 
 #ifdef CONV_BLOCKS

@@ -233,3 +233,32 @@ for flag in (True, False):
     blend, errors = results
     assert blend, "SwiftShader offers EXT_float_blend; the fast scatter should be in use"
     assert max(errors) < 1e-4, errors
+
+
+def test_common_kernels_compile_at_start_and_matmul_blocks_of_8_and_4_rows_agree(gl):
+    """A new runtime starts compiling the kernels every model uses (finished on first use); a GPU
+    with 8 draw buffers computes matmul in 8-row blocks, one with 4 in 4-row blocks: same values."""
+    started, rows, after, errors = gl("""
+from pyodide.code import run_js
+from webflow.backends.webgl import WebGLBackend
+rt3 = await run_js("import(new URL('webgl_kernels/runtime.js', location.href).href).then((m) => m.createRuntime())")
+started = rt3.programs.started.size
+b3 = WebGLBackend(rt3)
+rng = np.random.default_rng(5)
+a, b = rng.normal(size=(130, 72)).astype(np.float32), rng.normal(size=(36, 72)).astype(np.float32)
+errors = []
+rows = rt3.caps.matmulRows
+for block in (rows, 4):
+    rt3.caps.matmulRows = block
+    for left, transpose in ((a, False), (a.T.copy(), True)):  # a contiguous and a transposed operand
+        got = b3.to_numpy(b3.matmul(b3.from_numpy(left), b3.from_numpy(b), transpose, True), tf.float32)
+        errors.append(float(np.abs(got - a @ b.T).max()))
+    if block == rows:
+        after = [rt3.programs.started.size, rt3.programs.compiled]
+rt3.gl.getExtension('WEBGL_lose_context').loseContext()
+[started, rows, after, errors]
+""")
+    assert started == 8 and rows == 8  # SwiftShader has 8 draw buffers
+    # pack (both variants), 8-row matmul_packed and unpack were finished, not compiled anew
+    assert after == [4, 4], after
+    assert max(errors) < 1e-4, errors
