@@ -1,14 +1,15 @@
-// reduce: one pass of a row reduction. The input is viewed as [outer, R]
-// (the backend first moves reduced axes last); the output is [outer, G]
-// with G = ceil(R / u_chunk), each value combining u_chunk consecutive
-// values of one row. The runtime repeats passes until G == 1, so a sum of a
+// reduce: one pass of a reduction. The input is viewed as [outer, R, inner] and reduced over R
+// (the backend views any contiguous block of axes this way; other axes it first moves last,
+// inner = 1); the output is [outer, G, inner] with G = ceil(R / u_chunk), each value combining
+// u_chunk consecutive values along R. The runtime repeats passes until G == 1, so a sum of a
 // million values adds chunks of partial sums rather than one long run.
-// Defines: REDUCE_SUM, REDUCE_PROD, REDUCE_MAX or ARGMAX. ARGMAX writes the
-// index (as a float) of the first largest value, a NaN counting as largest;
-// indices are only meaningful in one pass, so the runtime sets u_chunk = R.
-// Uniforms: u_size (outer * G), u_outWidth, u_x (input), u_width (its width),
-//           u_rowLength (R), u_groups (G), u_chunk.
-// Output layout: [outer, G], four values per texel, row-major flat.
+// Defines: REDUCE_SUM, REDUCE_PROD, REDUCE_MAX or ARGMAX; COLUMNS when inner > 1 (values
+// along R are u_inner apart). ARGMAX writes the index (as a float) of the first largest value,
+// a NaN counting as largest; indices are only meaningful in one pass, so the runtime sets
+// u_chunk = R.
+// Uniforms: u_size (outer * G * inner), u_outWidth, u_x (input), u_width (its width),
+//           u_rowLength (R), u_groups (G), u_chunk, u_inner.
+// Output layout: [outer, G, inner], four values per texel, row-major flat.
 
 uniform int u_size;
 uniform int u_outWidth;
@@ -17,12 +18,23 @@ uniform int u_width;
 uniform int u_rowLength;
 uniform int u_groups;
 uniform int u_chunk;
+uniform int u_inner;
 
 float reduceOne(int o) {
-  int row = quotient(o, u_groups);
-  int start = (o - row * u_groups) * u_chunk;
+#ifdef COLUMNS
+  int line = quotient(o, u_inner);
+  int column = o - line * u_inner;
+#else
+  int line = o;
+#endif
+  int row = quotient(line, u_groups);
+  int start = (line - row * u_groups) * u_chunk;
   int count = min(u_chunk, u_rowLength - start);
+#ifdef COLUMNS
+  int at0 = (row * u_rowLength + start) * u_inner + column;
+#else
   Cursor c = cursorAt(row * u_rowLength + start, u_width);
+#endif
 #if defined(REDUCE_SUM)
   float acc = 0.0;
 #elif defined(REDUCE_PROD)
@@ -32,7 +44,11 @@ float reduceOne(int o) {
 #endif
   int at = 0;
   for (int r = 0; r < count; ++r) {
+#ifdef COLUMNS
+    float v = fetch(u_x, u_width, at0 + r * u_inner);
+#else
     float v = cursorRead(u_x, c);
+#endif
 #if defined(REDUCE_SUM)
     acc += v;
 #elif defined(REDUCE_PROD)
@@ -43,7 +59,9 @@ float reduceOne(int o) {
     // strictly greater: ties keep the first index; the first NaN is final
     if (!isnan(acc) && (isnan(v) || v > acc)) { acc = v; at = r; }
 #endif
+#ifndef COLUMNS
     c = cursorNext(c, u_width);
+#endif
   }
 #ifdef ARGMAX
   return float(at);

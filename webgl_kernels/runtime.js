@@ -82,7 +82,8 @@ export class Runtime {
     // compiling now, while the page boots Python, not during the first training step.
     const rows = { ROWS: this.caps.matmulRows };
     this.programs.warm([["pack", {}], ["pack", { CONTIGUOUS: 1 }], ["matmul_packed", rows], ["unpack", rows], ["matmul", {}],
-      ["reduce", { REDUCE_SUM: 1 }], ["softmax", { STATS: 1 }], ["softmax", { SOFTMAX: 1 }]]);
+      ["reduce", { REDUCE_SUM: 1 }], ["reduce", { REDUCE_SUM: 1, COLUMNS: 1 }], ["softmax", { STATS: 1 }],
+      ["softmax", { SOFTMAX: 1 }]]);
     this.handles = new Map(); // id -> texture record
     this.nextId = 1;
     this.counts = { draws: 0, uploads: 0, reads: 0 };
@@ -295,9 +296,10 @@ export class Runtime {
     return this.adopt(out);
   }
 
-  // Reduce each row of an [outer, rowLength] tensor to one value: op "sum", "prod", "max" or "argmax".
-  reduce(op, id, outer, rowLength) {
-    const program = this.programs.get("reduce", { [REDUCE_DEFINES[op]]: 1 });
+  // Reduce an [outer, rowLength, inner] tensor over its middle axis to [outer, inner]: op "sum",
+  // "prod", "max" or "argmax" (inner 1: each row to one value).
+  reduce(op, id, outer, rowLength, inner = 1) {
+    const program = this.programs.get("reduce", inner > 1 ? { [REDUCE_DEFINES[op]]: 1, COLUMNS: 1 } : { [REDUCE_DEFINES[op]]: 1 });
     // NOTE: argmax indices only mean something within one pass: one chunk per row.
     const chunk = op === "argmax" ? Math.max(1, rowLength) : REDUCE_CHUNK;
     let record = this.record(id);
@@ -307,12 +309,13 @@ export class Runtime {
       const groups = Math.max(1, Math.ceil(length / chunk));
       const input = record;
       const inputLength = length;
-      const out = this.draw(program, this.textures.acquire(outer * groups), (set, bind) => {
+      const out = this.draw(program, this.textures.acquire(outer * groups * inner), (set, bind) => {
         bind(0, "u_x", input);
         set("u_width", input.width);
         set("u_rowLength", inputLength);
         set("u_groups", groups);
         set("u_chunk", chunk);
+        set("u_inner", inner);
       });
       if (!first) this.textures.release(record);
       record = out;

@@ -258,7 +258,7 @@ for block in (rows, 4):
 rt3.gl.getExtension('WEBGL_lose_context').loseContext()
 [started, rows, after, errors]
 """)
-    assert started == 8 and rows == 8  # SwiftShader has 8 draw buffers
+    assert started == 9 and rows == 8  # SwiftShader has 8 draw buffers
     # pack (both variants), 8-row matmul_packed and unpack were finished, not compiled anew
-    assert after == [4, 4], after
+    assert after == [5, 4], after
     assert max(errors) < 1e-4, errors

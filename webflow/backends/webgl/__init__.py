@@ -235,10 +235,18 @@ class WebGLBackend(Backend):
     def _reduction(self, op, x, axes):
         keep = [i for i in range(len(x.shape)) if i not in axes]
         out_shape = tuple(x.shape[i] for i in keep)
-        if list(axes) != list(range(len(keep), len(x.shape))):
+        if axes and list(axes) == list(range(axes[0], axes[-1] + 1)):
+            # NOTE: a block of neighbouring axes (a bias gradient's batch axis, say): the kernel
+            # steps over the axes after it, no transpose first.
+            outer, inner = math.prod(x.shape[:axes[0]]), math.prod(x.shape[axes[-1] + 1:])
+            length = math.prod(x.shape[axes[0]:axes[-1] + 1])
+        else:
             x = self.transpose(x, tuple(keep) + tuple(axes))  # reduced axes last
-        outer = math.prod(out_shape)
-        return GLTensor(self.runtime, self._reduce(op, x.id, outer, x.size // outer if outer else 0), out_shape)
+            outer, inner = math.prod(out_shape), 1
+            length = x.size // outer if outer else 0
+        if inner == 1:
+            return GLTensor(self.runtime, self._reduce(op, x.id, outer, length), out_shape)
+        return GLTensor(self.runtime, self._reduce(op, x.id, outer, length, inner), out_shape)
 
     def reduce_sum(self, x, axes):
         return self._reduction("sum", x, axes)
