@@ -4,8 +4,9 @@ A node is absorbed into its reader when it is not itself needed after the run (a
 output or a variable update) and the merged tree reads at most ``max_inputs``
 distinct tensors (the WebGL elementwise kernel reads six). A node with several
 readers is copied into each when all of them are elementwise (a few, and it is
-small): each kernel computes it again, and it needs no pass of its own. Operands may broadcast: every leaf is read at the broadcast position
-of the tree's output, which is where each op in between would have read it.
+small): each kernel computes it again, and it needs no pass of its own. Operands
+may broadcast: every leaf is read at the broadcast position of the tree's output,
+which is where each op in between would have read it.
 
 A fused node keeps its ops as ``steps``: (op, operands, attributes), an operand
 ("x", k) the fused node's input k, ("t", j) the result of step j, or ("c", value) a
