@@ -106,6 +106,7 @@ function startView() {
 
 let cy = null;
 let latest = 0; // only the newest choice is drawn
+const detailsIntro = [...$("#details").childNodes].map((node) => node.cloneNode(true)); // hint and legend
 
 async function show() {
   const name = $("#function").value;
@@ -134,6 +135,7 @@ async function show() {
 
   const graph = JSON.parse(result.graph);
   const byId = new Map(graph.nodes.map((node) => [node.id, node]));
+  $("#details").replaceChildren(...detailsIntro.map((node) => node.cloneNode(true))); // no node of the old graph
   cy?.destroy();
   cy = cytoscape({
     container: $("#graph"), elements: elements(graph), style: STYLE,

@@ -369,6 +369,7 @@ def test_graph_page_shows_the_mnist_training_step_fused_and_as_traced(open_site_
     assert "float32[784,128]" in page.text_content("#node-details")
 
     traced = show_graph(page, "mnist_mlp", "traced")
+    assert page.locator("#node-details").count() == 0  # the clicked node was in the other graph
     assert traced["fused"] == 0 and traced["nodes"] > optimized["nodes"] + 40
     assert traced["matmuls"] == optimized["matmuls"] + 1  # the images' gradient: dead code, dropped when optimized
     assert traced["updates"] == 12
