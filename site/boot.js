@@ -20,6 +20,7 @@ async function startWebGLRuntime() {
   try {
     const { createRuntime } = await import("./webgl_kernels/runtime.js");
     globalThis.webflowRuntime = await createRuntime();
+    globalThis.webflowRuntime.warmUp(); // common kernels compile while Pyodide boots
   } catch (error) {
     // NOTE: not fatal: the NumPy backend still works; set_backend("webgl") will say why not.
     globalThis.webflowRuntimeError = String((error && error.message) || error);

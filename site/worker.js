@@ -71,6 +71,7 @@ async function startWebGL(webgl) {
   try {
     const { createRuntime } = await import("./webgl_kernels/runtime.js");
     globalThis.webflowRuntime = await createRuntime(); // an OffscreenCanvas in this worker
+    globalThis.webflowRuntime.warmUp(); // common kernels compile while Pyodide boots
   } catch (error) {
     // NOTE: not fatal: the NumPy backend runs everywhere; the page shows this reason.
     globalThis.webflowRuntimeError = String((error && error.message) || error);

@@ -32,6 +32,26 @@ function excerpt(source, log) {
     .map((n) => `${String(n).padStart(4)} | ${lines[n - 1]}`).join("\n");
 }
 
+// The top-level functions of a GLSL source: name, whole text, body, and a pattern for a call.
+function functionsOf(source) {
+  const functions = [];
+  const lines = source.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const head = lines[i].match(/^\w+ (\w+)\(/);
+    if (!head) continue;
+    let depth = 0;
+    let j = i;
+    do {
+      for (const ch of lines[j]) depth += ch === "{" ? 1 : ch === "}" ? -1 : 0;
+      j += 1;
+    } while (depth > 0 && j < lines.length);
+    const text = lines.slice(i, j).join("\n");
+    functions.push({ name: head[1], text, body: text.slice(text.indexOf("{")), pattern: new RegExp(`\\b${head[1]}\\(`) });
+    i = j - 1;
+  }
+  return functions;
+}
+
 export class Programs {
   // common: #defines every program gets (the device's ROW_SHIFT, see prelude.glsl).
   constructor(gl, sources, common = {}) {
@@ -39,6 +59,7 @@ export class Programs {
     this.sources = sources;
     this.common = Object.entries(common).map(([k, v]) => `#define ${k} ${v}`).join("\n");
     this.cache = new Map();
+    this.opFunctions = functionsOf(sources.ops || "");
     this.started = new Map(); // key -> a program started by warm(), not yet checked
     this.compiled = 0;
     this.compileMs = 0; // time spent compiling, linking (waiting for them) and reading uniform locations
@@ -77,8 +98,8 @@ export class Programs {
     return `${kernel}\n${vertexKernel}\n${Object.entries(defines).map(([k, v]) => `#define ${k} ${v}`).join("\n")}`;
   }
 
-  // Starts compiling programs that will be needed (the kernels every model uses) without waiting:
-  // the GPU process compiles them while the page does other work (Python booting). get() finishes them.
+  // Starts compiling programs that will be needed (Runtime.warmUp) without waiting: the GPU
+  // process compiles them while the page does other work (Python booting). get() finishes them.
   warm(list) {
     for (const [kernel, defines] of list) {
       const key = this.key(kernel, defines, null);
@@ -92,7 +113,7 @@ export class Programs {
     const began = performance.now();
     const gl = this.gl;
     const header = Object.entries(defines).map(([k, v]) => `#define ${k} ${v}`).join("\n");
-    const includes = kernel === "elementwise" ? this.sources.ops : "";
+    const includes = kernel === "elementwise" ? this.opsUsedBy(defines.EXPR || "") : "";
     const source = ["#version 300 es", this.common, header, this.sources.prelude, includes, this.sources[kernel]].join("\n");
     const shader = (type, text) => {
       const made = gl.createShader(type);
@@ -109,6 +130,22 @@ export class Programs {
     gl.linkProgram(program);
     this.compileMs += performance.now() - began;
     return { kernel, vertexKernel, program, fragment, vertex, source };
+  }
+
+  // The functions of ops.glsl an expression calls, with the ones they call, in file order.
+  // NOTE: a program compiles only these (a whole ops.glsl makes each compile about 40% slower).
+  opsUsedBy(expression) {
+    const wanted = new Set();
+    const visit = (text) => {
+      for (const f of this.opFunctions) {
+        if (!wanted.has(f.name) && f.pattern.test(text)) {
+          wanted.add(f.name);
+          visit(f.body);
+        }
+      }
+    };
+    visit(expression);
+    return this.opFunctions.filter((f) => wanted.has(f.name)).map((f) => f.text).join("\n");
   }
 
   // Checks a started program (reporting compile errors with the source lines they name) and
@@ -130,12 +167,15 @@ export class Programs {
     this.compiled += 1;
     // Uniform locations, looked up once; arrays are keyed by their base name.
     const uniforms = {};
+    const samplers = [];
     const count = gl.getProgramParameter(program, gl.ACTIVE_UNIFORMS);
     for (let i = 0; i < count; i++) {
-      const name = gl.getActiveUniform(program, i).name.replace(/\[0\]$/, "");
+      const info = gl.getActiveUniform(program, i);
+      const name = info.name.replace(/\[0\]$/, "");
       uniforms[name] = gl.getUniformLocation(program, name);
+      if (info.type === gl.SAMPLER_2D) samplers.push(name);
     }
     this.compileMs += performance.now() - started;
-    return { program, uniforms, kernel, values: {} };
+    return { program, uniforms, samplers, kernel, values: {} };
   }
 }

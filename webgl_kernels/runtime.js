@@ -78,12 +78,6 @@ export class Runtime {
     }
     this.textures = new Textures(gl, this.caps.maxTextureSize, this.caps.precision);
     this.programs = new Programs(gl, sources, { ROW_SHIFT: this.textures.rowShift });
-    // The kernels nearly every model runs (dense layers, their gradients, softmax, sums) start
-    // compiling now, while the page boots Python, not during the first training step.
-    const rows = { ROWS: this.caps.matmulRows };
-    this.programs.warm([["pack", {}], ["pack", { CONTIGUOUS: 1 }], ["matmul_packed", rows], ["unpack", rows], ["matmul", {}],
-      ["reduce", { REDUCE_SUM: 1 }], ["reduce", { REDUCE_SUM: 1, COLUMNS: 1 }], ["softmax", { STATS: 1 }],
-      ["softmax", { SOFTMAX: 1 }]]);
     this.handles = new Map(); // id -> texture record
     this.nextId = 1;
     this.counts = { draws: 0, uploads: 0, reads: 0 };
@@ -412,6 +406,33 @@ export class Runtime {
     });
     targets.forEach((target) => this.textures.release(target));
     return this.adopt(out);
+  }
+
+  // Gets ready the kernels nearly every model runs (dense layers and their gradients, softmax,
+  // sums) while the page boots Python, not in the first training step: compiling starts now; then,
+  // one per task so the page's own work goes on, each is finished and drawn once into a 1x1
+  // target (SwiftShader builds a program's pipeline at its first draw).
+  warmUp() {
+    const rows = { ROWS: this.caps.matmulRows };
+    const kernels = [["pack", {}], ["pack", { CONTIGUOUS: 1 }], ["matmul_packed", rows], ["unpack", rows],
+      ["matmul", {}], ["reduce", { REDUCE_SUM: 1 }], ["reduce", { REDUCE_SUM: 1, COLUMNS: 1 }],
+      ["softmax", { STATS: 1 }], ["softmax", { SOFTMAX: 1 }]];
+    this.programs.warm(kernels);
+    const next = (k) => {
+      if (k === kernels.length || this.lost || this.gl.isContextLost()) return;
+      this.warmDraw(...kernels[k]);
+      setTimeout(() => next(k + 1), 0);
+    };
+    setTimeout(() => next(0), 0);
+  }
+
+  warmDraw(kernel, defines) {
+    const program = this.programs.get(kernel, defines);
+    const input = this.textures.acquire(4);
+    const targets = Array.from({ length: kernel === "matmul_packed" ? defines.ROWS : 1 }, () => this.textures.acquire(4));
+    this.draw(program, targets.length > 1 ? this.multipleTargets(targets) : targets[0],
+      (set, bind) => program.samplers.forEach((name, unit) => bind(unit, name, input)));
+    for (const record of [input, ...targets]) this.textures.release(record);
   }
 
   // A draw target writing to several textures of one size at once (location k -> targets[k]).
