@@ -16,12 +16,32 @@
 #ifndef ROWS
 #define ROWS 4
 #endif
+// Define A_FLAT (B_FLAT): the operand is read from its own texture instead of a packed copy, when
+// its texels already are the blocks above (one matrix, not transposed, K and, for B, N multiples
+// of 4): row i's texels follow each other in the flat layout. A_FLAT_T (B_FLAT_T): the operand is
+// the transpose of a flat matrix (A = X^T, X [K, M] with M % 4 == 0; B = W^T, W [N, K]): four
+// texels of X (W) are a 4 x 4 block of A (B) transposed. Rows of A past M read whatever follows;
+// their products are never unpacked.
+#ifdef A_FLAT
+#define A_TEXEL(row, kk) flatTexel((row) * u_kGroups + (kk))
+#else
+#define A_TEXEL(row, kk) ivec2(kk, row)
+#endif
+#ifdef B_FLAT
+#define B_TEXEL(k, jj) flatTexel((k) * u_nGroups + (jj))
+#else
+#define B_TEXEL(k, jj) ivec2(jj, k)
+#endif
+#define X_TEXEL(k, group) texelFetch(u_a, flatTexel((k) * u_mGroups + (group)), 0)
+#define W_TEXEL(n, kk) texelFetch(u_b, flatTexel((n) * u_kGroups + (kk)), 0)
 
 uniform sampler2D u_a;
 uniform sampler2D u_b;
 uniform int u_rowGroups;
 uniform int u_kGroups;
 uniform int u_kPadded;
+uniform int u_nGroups;  // N / 4, for B_FLAT
+uniform int u_mGroups;  // M / 4, for A_FLAT_T
 
 layout(location = 1) out vec4 outColor1;
 layout(location = 2) out vec4 outColor2;
@@ -50,17 +70,40 @@ void main() {
   for (int kk = 0; kk < u_kGroups; ++kk) {
     int k = bRow + 4 * kk;
     // Columns of this matrix are B's rows k .. k+3, so b * a = sum_t a[t] * B[k + t, 4jj..4jj+3].
-    mat4 b = mat4(texelFetch(u_b, ivec2(texel.x, k), 0), texelFetch(u_b, ivec2(texel.x, k + 1), 0),
-                  texelFetch(u_b, ivec2(texel.x, k + 2), 0), texelFetch(u_b, ivec2(texel.x, k + 3), 0));
-    acc0 += b * texelFetch(u_a, ivec2(kk, aRow), 0);
-    acc1 += b * texelFetch(u_a, ivec2(kk, aRow + 1), 0);
-    acc2 += b * texelFetch(u_a, ivec2(kk, aRow + 2), 0);
-    acc3 += b * texelFetch(u_a, ivec2(kk, aRow + 3), 0);
+#ifdef B_FLAT_T
+    int n = 4 * texel.x;
+    mat4 b = transpose(mat4(W_TEXEL(n, kk), W_TEXEL(n + 1, kk), W_TEXEL(n + 2, kk), W_TEXEL(n + 3, kk)));
+#else
+    mat4 b = mat4(texelFetch(u_b, B_TEXEL(k, texel.x), 0), texelFetch(u_b, B_TEXEL(k + 1, texel.x), 0),
+                  texelFetch(u_b, B_TEXEL(k + 2, texel.x), 0), texelFetch(u_b, B_TEXEL(k + 3, texel.x), 0));
+#endif
+#ifdef A_FLAT_T
+    // a[r] = A[aRow + r, k .. k + 3]: X's rows k .. k + 3 at columns aRow .. aRow + 3, transposed.
+    int group = aRow >> 2;
+    mat4 a = transpose(mat4(X_TEXEL(k, group), X_TEXEL(k + 1, group), X_TEXEL(k + 2, group), X_TEXEL(k + 3, group)));
+    acc0 += b * a[0];
+    acc1 += b * a[1];
+    acc2 += b * a[2];
+    acc3 += b * a[3];
 #if ROWS == 8
-    acc4 += b * texelFetch(u_a, ivec2(kk, aRow + 4), 0);
-    acc5 += b * texelFetch(u_a, ivec2(kk, aRow + 5), 0);
-    acc6 += b * texelFetch(u_a, ivec2(kk, aRow + 6), 0);
-    acc7 += b * texelFetch(u_a, ivec2(kk, aRow + 7), 0);
+    a = transpose(mat4(X_TEXEL(k, group + 1), X_TEXEL(k + 1, group + 1), X_TEXEL(k + 2, group + 1),
+                       X_TEXEL(k + 3, group + 1)));
+    acc4 += b * a[0];
+    acc5 += b * a[1];
+    acc6 += b * a[2];
+    acc7 += b * a[3];
+#endif
+#else
+    acc0 += b * texelFetch(u_a, A_TEXEL(aRow, kk), 0);
+    acc1 += b * texelFetch(u_a, A_TEXEL(aRow + 1, kk), 0);
+    acc2 += b * texelFetch(u_a, A_TEXEL(aRow + 2, kk), 0);
+    acc3 += b * texelFetch(u_a, A_TEXEL(aRow + 3, kk), 0);
+#if ROWS == 8
+    acc4 += b * texelFetch(u_a, A_TEXEL(aRow + 4, kk), 0);
+    acc5 += b * texelFetch(u_a, A_TEXEL(aRow + 5, kk), 0);
+    acc6 += b * texelFetch(u_a, A_TEXEL(aRow + 6, kk), 0);
+    acc7 += b * texelFetch(u_a, A_TEXEL(aRow + 7, kk), 0);
+#endif
 #endif
   }
   outColor = acc0;

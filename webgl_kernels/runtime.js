@@ -30,6 +30,12 @@ const SOFTMAX_MERGE_CHUNK = 64; // partial statistics per fragment in later pass
 
 let announcedFloat16 = false;
 
+// matmul_packed's #defines: its block height, and how it reads operands in place (A_FLAT,
+// A_FLAT_T, B_FLAT, B_FLAT_T; null: a packed copy).
+function matmulDefines(ROWS, aFlat, bFlat) {
+  return { ROWS, ...(aFlat ? { [aFlat]: 1 } : {}), ...(bFlat ? { [bFlat]: 1 } : {}) };
+}
+
 // options: canvas (default: an OffscreenCanvas); precision: "float16" forces the
 // half-float path (tests use it; it is chosen by itself where float32 cannot be rendered).
 export async function createRuntime(options = {}) {
@@ -387,18 +393,24 @@ export class Runtime {
     const packed = M * N * K >= PACKED_MATMUL_MIN_WORK && K > 0 &&
       batches * Math.max(ROWS * rowGroups, kPadded) <= limit && Math.ceil(Math.max(K, N) / 4) <= limit;
     if (!packed) return this.adopt(this.matmulUnpacked(a, b, ints));
-    const packA = this.pack(a, M, K, ROWS * rowGroups, transposeA ? 1 : K, transposeA ? M : 1, batchShape, ints.slice(12, 16));
-    const packB = this.pack(b, K, N, kPadded, transposeB ? 1 : N, transposeB ? K : 1, batchShape, ints.slice(16, 20));
+    // An operand whose own texels are already the kernel's blocks is read in place (no pack pass).
+    const one = batches === 1 && K % 4 === 0;
+    const aFlat = one && (!transposeA || M % 4 === 0) ? (transposeA ? "A_FLAT_T" : "A_FLAT") : null;
+    const bFlat = one && N % 4 === 0 ? (transposeB ? "B_FLAT_T" : "B_FLAT") : null;
+    const packA = aFlat ? a : this.pack(a, M, K, ROWS * rowGroups, transposeA ? 1 : K, transposeA ? M : 1, batchShape, ints.slice(12, 16));
+    const packB = bFlat ? b : this.pack(b, K, N, kPadded, transposeB ? 1 : N, transposeB ? K : 1, batchShape, ints.slice(16, 20));
     const targets = Array.from({ length: ROWS }, () => this.textures.acquirePacked(Math.ceil(N / 4), batches * rowGroups));
-    this.draw(this.programs.get("matmul_packed", { ROWS }), this.multipleTargets(targets), (set, bind) => {
+    this.draw(this.programs.get("matmul_packed", matmulDefines(ROWS, aFlat, bFlat)), this.multipleTargets(targets), (set, bind) => {
       bind(0, "u_a", packA);
       bind(1, "u_b", packB);
       set("u_rowGroups", rowGroups);
       set("u_kGroups", kPadded / 4);
       set("u_kPadded", kPadded);
+      set("u_nGroups", N / 4);
+      set("u_mGroups", M / 4);
     });
-    this.textures.release(packA);
-    this.textures.release(packB);
+    if (!aFlat) this.textures.release(packA);
+    if (!bFlat) this.textures.release(packB);
     const out = this.draw(this.programs.get("unpack", { ROWS }), this.textures.acquire(n), (set, bind) => {
       targets.forEach((target, r) => bind(r, `u_x${r}`, target));
       set("u_M", M);
@@ -414,7 +426,9 @@ export class Runtime {
   // target (SwiftShader builds a program's pipeline at its first draw).
   warmUp() {
     const rows = { ROWS: this.caps.matmulRows };
-    const kernels = [["pack", {}], ["pack", { CONTIGUOUS: 1 }], ["matmul_packed", rows], ["unpack", rows],
+    const kernels = [["pack", {}], ["pack", { CONTIGUOUS: 1 }],
+      ...[null, "A_FLAT", "A_FLAT_T"].flatMap((a) => [null, "B_FLAT", "B_FLAT_T"].map((b) =>
+        ["matmul_packed", matmulDefines(rows.ROWS, a, b)])), ["unpack", rows],
       ["matmul", {}], ["reduce", { REDUCE_SUM: 1 }], ["reduce", { REDUCE_SUM: 1, COLUMNS: 1 }],
       ["softmax", { STATS: 1 }], ["softmax", { SOFTMAX: 1 }]];
     this.programs.warm(kernels);

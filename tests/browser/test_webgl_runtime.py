@@ -255,14 +255,17 @@ errors, compiled = [], []
 rows = rt3.caps.matmulRows
 for block in (rows, 4):
     rt3.caps.matmulRows = block
-    for left, transpose in ((a, False), (a.T.copy(), True)):  # a contiguous and a transposed operand
+    # A read in place, A packed (transposed, 130 rows), A read in place transposed (128 rows); B^T in place
+    for left, transpose in ((a, False), (a.T.copy(), True), (a[:128].T.copy(), True)):
         got = b3.to_numpy(b3.matmul(b3.from_numpy(left), b3.from_numpy(b), transpose, True), tf.float32)
-        errors.append(float(np.abs(got - a @ b.T).max()))
+        want = (left.T if transpose else left) @ b.T
+        errors.append(float(np.abs(got - want).max()))
     compiled.append(rt3.programs.compiled)
 rt3.gl.getExtension('WEBGL_lose_context').loseContext()
 [warmed, rows, compiled, errors]
 """)
     assert rows == 8  # SwiftShader has 8 draw buffers
-    assert warmed == [9, 0, 9, 9], warmed  # 9 kernels: started, then each finished and drawn once
-    assert compiled == [9, 11], compiled  # 8-row blocks: nothing new to compile; 4-row: matmul_packed, unpack
+    assert warmed == [17, 0, 17, 17], warmed  # 17 kernels: started, then each finished and drawn once
+    # 8-row blocks: nothing new to compile; 4-row: three matmul_packed variants and unpack
+    assert compiled == [17, 21], compiled
     assert max(errors) < 1e-4, errors
