@@ -426,11 +426,14 @@ export class Runtime {
   // target (SwiftShader builds a program's pipeline at its first draw).
   warmUp() {
     const rows = { ROWS: this.caps.matmulRows };
-    const kernels = [["pack", {}], ["pack", { CONTIGUOUS: 1 }],
-      ...[null, "A_FLAT", "A_FLAT_T"].flatMap((a) => [null, "B_FLAT", "B_FLAT_T"].map((b) =>
-        ["matmul_packed", matmulDefines(rows.ROWS, a, b)])), ["unpack", rows],
-      ["matmul", {}], ["reduce", { REDUCE_SUM: 1 }], ["reduce", { REDUCE_SUM: 1, COLUMNS: 1 }],
-      ["softmax", { STATS: 1 }], ["softmax", { SOFTMAX: 1 }]];
+    // Most used first (a dense layer's product and gradients, then its narrow output layer's):
+    // a program not ready yet when Python first needs it is finished then.
+    const products = [["A_FLAT", "B_FLAT"], ["A_FLAT_T", "B_FLAT"], ["A_FLAT", "B_FLAT_T"], ["A_FLAT", null],
+      ["A_FLAT_T", null], [null, null], [null, "B_FLAT"], [null, "B_FLAT_T"], ["A_FLAT_T", "B_FLAT_T"]]
+      .map(([a, b]) => ["matmul_packed", matmulDefines(rows.ROWS, a, b)]);
+    const kernels = [products[0], ["unpack", rows], ["reduce", { REDUCE_SUM: 1, COLUMNS: 1 }], ["softmax", { STATS: 1 }],
+      ["softmax", { SOFTMAX: 1 }], ["reduce", { REDUCE_SUM: 1 }], ...products.slice(1, 6), ["pack", {}],
+      ["pack", { CONTIGUOUS: 1 }], ["matmul", {}], ...products.slice(6)];
     this.programs.warm(kernels);
     const next = (k) => {
       if (k === kernels.length || this.lost || this.gl.isContextLost()) return;
