@@ -32,6 +32,11 @@ function excerpt(source, log) {
     .map((n) => `${String(n).padStart(4)} | ${lines[n - 1]}`).join("\n");
 }
 
+// {NAME: value} -> "#define NAME value" lines.
+function header(defines) {
+  return Object.entries(defines).map(([k, v]) => `#define ${k} ${v}`).join("\n");
+}
+
 // The top-level functions of a GLSL source: name, whole text, body, and a pattern for a call.
 function functionsOf(source) {
   const functions = [];
@@ -57,7 +62,7 @@ export class Programs {
   constructor(gl, sources, common = {}) {
     this.gl = gl;
     this.sources = sources;
-    this.common = Object.entries(common).map(([k, v]) => `#define ${k} ${v}`).join("\n");
+    this.common = header(common);
     this.cache = new Map();
     this.opFunctions = functionsOf(sources.ops || "");
     this.started = new Map(); // key -> a program started by warm(), not yet checked
@@ -95,7 +100,7 @@ export class Programs {
   }
 
   key(kernel, defines, vertexKernel) {
-    return `${kernel}\n${vertexKernel}\n${Object.entries(defines).map(([k, v]) => `#define ${k} ${v}`).join("\n")}`;
+    return `${kernel}\n${vertexKernel}\n${header(defines)}`;
   }
 
   // Starts compiling programs that will be needed (Runtime.warmUp) without waiting: the GPU
@@ -112,9 +117,9 @@ export class Programs {
   start(kernel, defines, vertexKernel) {
     const began = performance.now();
     const gl = this.gl;
-    const header = Object.entries(defines).map(([k, v]) => `#define ${k} ${v}`).join("\n");
     const includes = kernel === "elementwise" ? this.opsUsedBy(defines.EXPR || "") : "";
-    const source = ["#version 300 es", this.common, header, this.sources.prelude, includes, this.sources[kernel]].join("\n");
+    const source = ["#version 300 es", this.common, header(defines), this.sources.prelude, includes,
+      this.sources[kernel]].join("\n");
     const shader = (type, text) => {
       const made = gl.createShader(type);
       gl.shaderSource(made, text);
@@ -123,7 +128,7 @@ export class Programs {
     };
     const fragment = shader(gl.FRAGMENT_SHADER, source);
     const vertex = vertexKernel === null ? this.vertexShader
-      : shader(gl.VERTEX_SHADER, ["#version 300 es", header, this.sources[vertexKernel]].join("\n"));
+      : shader(gl.VERTEX_SHADER, ["#version 300 es", header(defines), this.sources[vertexKernel]].join("\n"));
     const program = gl.createProgram();
     gl.attachShader(program, vertex);
     gl.attachShader(program, fragment);
