@@ -465,21 +465,30 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
                       ".wasm": "application/wasm", ".json": "application/json",
                       ".whl": "application/zip", ".zip": "application/zip"}
 
+    isolated = True
+
     def end_headers(self):
         self.send_header("Cache-Control", "no-cache")
-        # Cross-origin isolation: the pages may share memory with their Python worker (a Stop
-        # button's flag). Everything is served from this origin, so nothing is blocked.
-        self.send_header("Cross-Origin-Opener-Policy", "same-origin")
-        self.send_header("Cross-Origin-Embedder-Policy", "require-corp")
+        if self.isolated:
+            # Cross-origin isolation: the pages may share memory with their Python worker (a Stop
+            # button's flag). Everything is served from this origin, so nothing is blocked.
+            self.send_header("Cross-Origin-Opener-Policy", "same-origin")
+            self.send_header("Cross-Origin-Embedder-Policy", "require-corp")
         super().end_headers()
 
     def log_message(self, format, *args):  # quiet: tests and `run` own the terminal
         pass
 
 
-def start_server(directory=DIST, port=0):
-    """Serve directory on 127.0.0.1 from a daemon thread; returns (server, base_url)."""
-    handler = functools.partial(SiteHandler, directory=str(directory))
+class PlainSiteHandler(SiteHandler):
+    """As a static host that sends no cross-origin isolation headers (tests use it)."""
+    isolated = False
+
+
+def start_server(directory=DIST, port=0, isolated=True):
+    """Serve directory on 127.0.0.1 from a daemon thread; returns (server, base_url).
+    isolated=False: without the COOP/COEP headers, as many static hosts serve a site."""
+    handler = functools.partial(SiteHandler if isolated else PlainSiteHandler, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}/"

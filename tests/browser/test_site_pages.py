@@ -10,7 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import build
 import webflow as tf
+from conftest import BOOT_TIMEOUT_MS, watch
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 pytestmark = pytest.mark.browser
@@ -109,6 +111,30 @@ def test_boston_stop_ends_training_after_the_epoch(boston):
     assert float(boston.text_content("#test-mae")) > 0  # the model so far is evaluated
     assert boston.is_enabled("#train") and boston.is_disabled("#stop")
     boston.fill("#epochs", "40")
+
+
+def test_stop_on_a_host_without_isolation_headers_reloads_the_page(browser, browser_problems):
+    """Without COOP/COEP the page cannot share memory with its worker: Stop reloads the page,
+    which ends the worker and its training; the page comes back ready to train."""
+    server, url = build.start_server(build.DIST, isolated=False)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(BOOT_TIMEOUT_MS)
+    watch(page, browser_problems)
+    try:
+        page.goto(url + "boston.html")
+        page.wait_for_selector("#status[data-state=ready]")
+        assert page.evaluate("crossOriginIsolated") is False
+        page.fill("#epochs", "500")
+        page.click("#train")
+        page.wait_for_function("document.querySelector('#status').textContent.includes('epoch 2/500')")
+        page.evaluate("() => { window.beforeStop = true; }")
+        page.click("#stop")
+        page.wait_for_function("window.beforeStop === undefined && window.webflowApp !== undefined")
+        page.wait_for_selector("#status[data-state=ready]")
+        assert page.text_content("#epoch") == "–" and page.is_enabled("#train") and page.is_disabled("#stop")
+    finally:
+        page.close()
+        server.shutdown()
 
 
 # ------------------------------------------------------------------------------- MNIST
