@@ -246,7 +246,10 @@ from webflow.backends.webgl import WebGLBackend
 rt3 = await run_js("import(new URL('webgl_kernels/runtime.js', location.href).href).then((m) => m.createRuntime())")
 rt3.warmUp()
 started = rt3.programs.started.size  # compiling, not yet checked
-await js.eval("new Promise((resolve) => setTimeout(resolve, 2000))")
+# one kernel a task: wait until all are drawn (at most 20 s on a slow machine)
+await js.eval("(rt, count) => new Promise((resolve) => { const began = performance.now(); "
+              "const check = () => (rt.stats().draws >= count || performance.now() - began > 20000 "
+              "? resolve() : setTimeout(check, 20)); check(); })")(rt3, started)
 warmed = [started, rt3.programs.started.size, rt3.programs.compiled, rt3.stats().draws]
 b3 = WebGLBackend(rt3)
 rng = np.random.default_rng(5)
