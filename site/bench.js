@@ -384,72 +384,52 @@ function format(value) {
   return value.toFixed(digits);
 }
 
+// The three tables (ops, training runs, training steps): header, column alignment (markdown) and
+// rows of cells, shared by the markdown `build.py bench` prints and the page's tables.
+function sections(results) {
+  const times = (value) => `${value.toFixed(2)}×`;
+  return [
+    { head: ["benchmark", "unit", "webflow", "TF.js", "Pyodide NumPy", "webflow speedup vs TF.js"],
+      align: "|---|---|---:|---:|---:|---:|",
+      rows: results.rows.map((row) => [row.label, row.unit, format(row.webflow), format(row.tfjs), format(row.numpy),
+        row.speedup === null ? "—" : times(row.speedup)]) },
+    { head: ["training", "webflow WebGL s/epoch", "TF.js s/epoch", "Pyodide NumPy s/epoch", "webflow speedup vs TF.js",
+      "test metric: webflow / TF.js / NumPy"],
+      align: "|---|---:|---:|---:|---:|---|",
+      rows: results.training.map((row) => [row.label, format(row.webflow), format(row.tfjs), format(row.numpy),
+        times(row.speedup), `${row.metricName} ` + ["webflow", "tfjs", "numpy"]
+          .map((who) => row.metric[who].toFixed(row.metricName === "test MAE" ? 2 : 4)).join(" / ")]) },
+    { head: ["training step", "webflow graph ms/step", "webflow eager ms/step", "TF.js ms/step", "graph vs eager",
+      "graph vs TF.js", "first step ms: graph / eager / TF.js", "draws/step: graph / eager",
+      "Python→JS calls/step: graph / eager"],
+      align: "|---|---:|---:|---:|---:|---:|---|---|---|",
+      rows: results.steps.map(({ label, graph, eager, tfjs: js, speedupVsEager, speedupVsTfjs }) => [label,
+        format(graph.ms), format(eager.ms), format(js.ms), times(speedupVsEager), times(speedupVsTfjs),
+        [graph, eager, js].map((r) => r.first_ms.toFixed(0)).join(" / "), `${graph.draws} / ${eager.draws}`,
+        `${graph.crossings} / ${eager.crossings}`]) },
+  ];
+}
+
 function markdown(results) {
   const env = results.environment;
+  const line = (cells) => `| ${cells.join(" | ")} |`;
   const lines = [
     `webflow ${env.webflow} vs TensorFlow.js ${env.tfjs} (webgl) vs NumPy ${env.numpy} ` +
       `(Pyodide ${env.pyodide}); ${env.browser}, ${env.renderer}; ${results.date.slice(0, 10)}`,
-    "",
-    "| benchmark | unit | webflow | TF.js | Pyodide NumPy | webflow speedup vs TF.js |",
-    "|---|---|---:|---:|---:|---:|",
   ];
-  for (const row of results.rows) {
-    const speedup = row.speedup === null ? "—" : `${row.speedup.toFixed(2)}×`;
-    lines.push(`| ${row.label} | ${row.unit} | ${format(row.webflow)} | ${format(row.tfjs)} | ` +
-      `${format(row.numpy)} | ${speedup} |`);
-  }
-  lines.push("", "| training | webflow WebGL s/epoch | TF.js s/epoch | Pyodide NumPy s/epoch | " +
-    "webflow speedup vs TF.js | test metric: webflow / TF.js / NumPy |", "|---|---:|---:|---:|---:|---|");
-  for (const row of results.training) {
-    const metric = ["webflow", "tfjs", "numpy"].map((who) => row.metric[who].toFixed(row.metricName === "test MAE" ? 2 : 4));
-    lines.push(`| ${row.label} | ${format(row.webflow)} | ${format(row.tfjs)} | ${format(row.numpy)} | ` +
-      `${row.speedup.toFixed(2)}× | ${row.metricName} ${metric.join(" / ")} |`);
-  }
-  lines.push("", "| training step | webflow graph ms/step | webflow eager ms/step | TF.js ms/step | " +
-    "graph vs eager | graph vs TF.js | first step ms: graph / eager / TF.js | draws/step: graph / eager | " +
-    "Python→JS calls/step: graph / eager |", "|---|---:|---:|---:|---:|---:|---|---|---|");
-  for (const row of results.steps) {
-    const { graph, eager, tfjs } = row;
-    lines.push(`| ${row.label} | ${format(graph.ms)} | ${format(eager.ms)} | ${format(tfjs.ms)} | ` +
-      `${row.speedupVsEager.toFixed(2)}× | ${row.speedupVsTfjs.toFixed(2)}× | ` +
-      `${[graph, eager, tfjs].map((r) => r.first_ms.toFixed(0)).join(" / ")} | ${graph.draws} / ${eager.draws} | ` +
-      `${graph.crossings} / ${eager.crossings} |`);
-  }
+  for (const { head, align, rows } of sections(results)) lines.push("", line(head), align, ...rows.map(line));
   lines.push("", ...results.notes.map((note) => `- ${note}`));
   return lines.join("\n") + "\n";
 }
 
-function htmlTable(head, rows) {
-  const table = document.createElement("table");
-  const line = (cells, tag) => "<tr>" + cells.map((cell) => `<${tag}>${cell}</${tag}>`).join("") + "</tr>";
-  table.innerHTML = line(head, "th") + rows.map((cells) => line(cells, "td")).join("");
-  return table;
-}
-
-// The three tables (ops, training runs, training steps), for the rows that results has.
+// The tables that have rows, as HTML (each in a scrolling wrapper).
 function tables(results) {
-  const shown = [];
-  if (results.rows.length) {
-    shown.push(htmlTable(["benchmark", "unit", "webflow", "TF.js", "Pyodide NumPy", "speedup vs TF.js"],
-      results.rows.map((row) => [row.label, row.unit, format(row.webflow), format(row.tfjs), format(row.numpy),
-        row.speedup === null ? "—" : `${row.speedup.toFixed(2)}×`])));
-  }
-  if (results.training.length) {
-    shown.push(htmlTable(["training", "webflow s/epoch", "TF.js s/epoch", "Pyodide NumPy s/epoch", "speedup vs TF.js",
-      "test metric: webflow / TF.js / NumPy"],
-    results.training.map((row) => [row.label, format(row.webflow), format(row.tfjs), format(row.numpy),
-      `${row.speedup.toFixed(2)}×`, `${row.metricName} ` + ["webflow", "tfjs", "numpy"]
-        .map((who) => row.metric[who].toFixed(4)).join(" / ")])));
-  }
-  if (results.steps.length) {
-    shown.push(htmlTable(["training step", "webflow graph ms", "webflow eager ms", "TF.js ms", "graph vs eager",
-      "graph vs TF.js", "first step ms: graph / eager / TF.js"],
-    results.steps.map(({ label, graph, eager, tfjs: js, speedupVsEager, speedupVsTfjs }) => [label,
-      format(graph.ms), format(eager.ms), format(js.ms), `${speedupVsEager.toFixed(2)}×`, `${speedupVsTfjs.toFixed(2)}×`,
-      [graph, eager, js].map((r) => r.first_ms.toFixed(0)).join(" / ")])));
-  }
-  return shown.map((table) => Object.assign(document.createElement("div"), { className: "table-wrap" }))
-    .map((wrap, k) => (wrap.append(shown[k]), wrap));
+  const cells = (values, tag) => "<tr>" + values.map((value) => `<${tag}>${value}</${tag}>`).join("") + "</tr>";
+  return sections(results).filter(({ rows }) => rows.length).map(({ head, rows }) => {
+    const wrap = Object.assign(document.createElement("div"), { className: "table-wrap" });
+    wrap.innerHTML = `<table>${cells(head, "th")}${rows.map((row) => cells(row, "td")).join("")}</table>`;
+    return wrap;
+  });
 }
 
 // The project's own last run (bench/results.json, shipped with the site), to compare with.

@@ -244,8 +244,6 @@ class WebGLBackend(Backend):
             x = self.transpose(x, tuple(keep) + tuple(axes))  # reduced axes last
             outer, inner = math.prod(out_shape), 1
             length = x.size // outer if outer else 0
-        if inner == 1:
-            return GLTensor(self.runtime, self._reduce(op, x.id, outer, length), out_shape)
         return GLTensor(self.runtime, self._reduce(op, x.id, outer, length, inner), out_shape)
 
     def reduce_sum(self, x, axes):

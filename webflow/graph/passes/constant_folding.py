@@ -1,8 +1,10 @@
 """Constant folding: a kernel whose inputs are all constants runs once, at plan time.
 
 Its result (on the backend the graph will run on) becomes a constant node, so a
-run never repeats it: fills, the seeds of gradients, arithmetic on literals.
-Nodes are in execution order, so a chain of foldable nodes folds in one walk.
+run never repeats it: fills, the seeds of gradients, arithmetic on literals. A result
+made of host values that are the same everywhere becomes a fill instead, whose one
+value fusion writes into kernels. Nodes are in execution order, so a chain of
+foldable nodes folds in one walk.
 """
 
 import numpy as np
@@ -40,6 +42,7 @@ def run(graph, backend):
 
     from webflow.graph.passes.fusion import ELEMENTWISE
 
+    reference = backends._instance("numpy")  # host values fold on the host
     folded = 0
     for node in graph.nodes:
         if node.op in NEVER or not node.inputs or any(x.op not in SOURCES for x in node.inputs):
@@ -48,11 +51,7 @@ def run(graph, backend):
         if (node.op in ELEMENTWISE or node.op in MOVES) and all(u is not None for u in uniform):
             # NOTE: the same value everywhere in, the same value everywhere out: a fill, whose one
             # value fusion writes into kernels (a gradient's seed spread over a batch, say).
-            if node.op in MOVES:
-                value = uniform[0]
-            else:
-                reference = backends._instance("numpy")
-                value = getattr(reference, node.op)(*uniform, **node.attrs)
+            value = uniform[0] if node.op in MOVES else getattr(reference, node.op)(*uniform, **node.attrs)
             value = np.asarray(value, node.dtype.as_numpy_dtype).reshape(()).item()
             node.op, node.inputs, node.attrs = "fill", [], {"shape": tuple(node.shape), "value": value,
                                                             "dtype": node.dtype}
@@ -63,7 +62,6 @@ def run(graph, backend):
             # NOTE: one value made from host values (1 - beta_1, a gradient's seed) is folded on the
             # host by the reference backend: fusion writes it into a kernel as a literal, and nothing
             # is read back from the GPU to learn it.
-            reference = backends._instance("numpy")
             result = getattr(reference, node.op)(*(handle(x, reference) for x in node.inputs), **node.attrs)
             value = np.asarray(result, node.dtype.as_numpy_dtype).reshape(node.shape)
         else:

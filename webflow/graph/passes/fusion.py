@@ -77,8 +77,7 @@ def run(graph, max_inputs=None):
     # too), so the leader's readers and output references stay valid.
     for leader, externals, steps in fused:
         leader.op, leader.inputs, leader.attrs = "fused", list(externals), {"steps": steps, "shape": leader.shape}
-    absorbed -= {leader.id for leader, _, _ in fused}  # a node copied into readers keeps its own pass
-    absorbed -= {i for i, (members, _) in groups.items() if len(members) < 2 or members[-1].op in ABSORBED_ONLY}
+    absorbed -= set(groups)  # a node copied into readers that still leads a group keeps its own pass
     graph.nodes = [n for n in graph.nodes if n.id not in absorbed]
     return len(fused)
 
