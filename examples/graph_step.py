@@ -42,13 +42,14 @@ if dot == "-":
     sys.exit(0)
 print(f"backend: {tf.config.get_backend()}; loss over 3 steps on one batch: "
       + ", ".join(f"{v:.4f}" for v in losses))
-kernels = [n for n in graph.nodes if n.inputs]
+kernels = [n for n in graph.nodes if n.inputs and n.op != "item"]  # an item is one result of a fused kernel
 print(f"{len(graph.nodes)} nodes, {len(kernels)} kernels, {graph.count('fused')} of them fused; "
       f"{len(graph.updates)} variable updates")
 print("kernels by op:", dict(collections.Counter(n.op for n in kernels)))
 for node in kernels:
     if node.op == "fused":
-        print(f"  fused %{node.id} {list(node.shape)}: " + " ".join(op for op, _, _ in node.attrs["steps"]))
+        results = f" ({len(node.attrs['outputs'])} results)" if "outputs" in node.attrs else ""
+        print(f"  fused %{node.id} {list(node.shape)}{results}: " + " ".join(op for op, _, _ in node.attrs["steps"]))
 if dot:
     with open(dot, "w") as f:
         f.write(graph.to_dot() + "\n")

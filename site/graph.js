@@ -21,6 +21,7 @@ const STYLE = [
   { selector: "node.fused", style: { "background-color": "#ffe9a8", "border-color": "#e0a800", "border-width": 2 } },
   { selector: "node.input", style: { shape: "ellipse", "background-color": "#e3edff", "border-color": "#2f6fe4" } },
   { selector: "node.constant", style: { "background-color": "#eef0f3", color: "#6b7385" } },
+  { selector: "node.item", style: { "border-style": "dotted", "border-color": "#e0a800", color: "#6b7385" } },
   { selector: "node.output", style: { shape: "rectangle", "border-width": 0, "background-color": "#1d2330", color: "#fff" } },
   { selector: "node.update", style: { "border-style": "dashed", "border-color": "#ff7a1a", "border-width": 2 } },
   { selector: "node:selected", style: { "border-width": 3, "border-color": "#2f6fe4", "border-style": "solid" } },
@@ -30,7 +31,8 @@ const STYLE = [
   { selector: "edge.update", style: { "line-style": "dashed", "line-color": "#ff7a1a", "target-arrow-color": "#ff7a1a" } },
 ];
 
-const KIND = { placeholder: "input", variable: "input", constant: "constant", host: "constant", fill: "constant" };
+const KIND = { placeholder: "input", variable: "input", constant: "constant", host: "constant", fill: "constant",
+  item: "item" };
 const shapeText = (node) => `${node.dtype}[${node.shape.join(",")}]`;
 
 // A box sized to its text (monospace: about 6.2 px a character at 10 px).

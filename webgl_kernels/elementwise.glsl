@@ -1,7 +1,8 @@
 // elementwise: out[i] = EXPR(x0, ..., x5), four output values per texel.
 // Inputs are read with arbitrary strides, so this one kernel also does
 // broadcasting, transpose, broadcast_to and (with an offset) slicing.
-// Defines: NUM_INPUTS (1..6); EXPR, an expression over x0..x5 built from ops.glsl;
+// Defines: NUM_INPUTS (1..6); EXPR, an expression over x0..x5 built from ops.glsl; or, for
+//   NUM_OUTPUTS (2..4) results of one pass into as many targets, BODY (see apply);
 //   MODE<k> for each input (a define, not a uniform: SwiftShader evaluates both
 //   sides of a uniform branch, and the strided path is the expensive one):
 //   0: input k has the output's shape: read the same texel;
@@ -9,7 +10,9 @@
 //   2: input k is a single value;
 //   3: row broadcast, value i / u_inner<k> (an [outer, 1] operand: keepdims reductions);
 //   4: column broadcast, value i % u_inner<k> (an [inner] operand: a bias);
-//   5: column broadcast with u_inner<k> % 4 == 0: whole texels, no per-value index.
+//   5: column broadcast with u_inner<k> % 4 == 0: whole texels, no per-value index;
+//   6 (input 0 only): a matrix product still in matmul_packed.glsl's ROWS targets, read as
+//     blocked.glsl says (included before this file), so it needs no unpack pass of its own.
 // Modes 3-5 need no coordinate walk, so the common broadcasts stay cheap.
 // Uniforms:
 //   u_size, u_outWidth         output value count and texture width (texels)
@@ -47,9 +50,31 @@ uniform sampler2D u_x5;
 uniform int u_offset5, u_inner5, u_strides5[MAX_RANK];
 #endif
 
+#ifndef NUM_OUTPUTS
+#define NUM_OUTPUTS 1
+#endif
+#if NUM_OUTPUTS > 1
+layout(location = 1) out vec4 outColor1;
+#endif
+#if NUM_OUTPUTS > 2
+layout(location = 2) out vec4 outColor2;
+#endif
+#if NUM_OUTPUTS > 3
+layout(location = 3) out vec4 outColor3;
+#endif
+
+#ifdef BODY
+// Several results of the same inputs: BODY, statements over x0..x5, sets y[0] .. y[NUM_OUTPUTS - 1].
+vec4 apply(float x0, float x1, float x2, float x3, float x4, float x5) {
+  vec4 y = vec4(0.0);
+  BODY
+  return y;
+}
+#else
 float apply(float x0, float x1, float x2, float x3, float x4, float x5) {
   return EXPR;
 }
+#endif
 
 // Input value index for output value i, given an input's offset and strides.
 int sourceIndex(int i, int offset, int strides[MAX_RANK]) {
@@ -104,7 +129,19 @@ vec4 columnTexel(sampler2D x, int inner, int base) {
 // a program compiles only the reads it makes (compiling is most of a first step's time).
 void main() {
   int base = 4 * outTexel(u_outWidth);
-  if (base >= u_size) { outColor = vec4(0.0); return; }
+  if (base >= u_size) {
+    outColor = vec4(0.0);
+#if NUM_OUTPUTS > 1
+    outColor1 = vec4(0.0);
+#endif
+#if NUM_OUTPUTS > 2
+    outColor2 = vec4(0.0);
+#endif
+#if NUM_OUTPUTS > 3
+    outColor3 = vec4(0.0);
+#endif
+    return;
+  }
   ivec2 here = ivec2(gl_FragCoord.xy);
   vec4 x0 = vec4(0.0), x1 = vec4(0.0), x2 = vec4(0.0), x3 = vec4(0.0), x4 = vec4(0.0), x5 = vec4(0.0);
 #if MODE0 == 0
@@ -117,6 +154,8 @@ void main() {
   x0 = columnBroadcast(u_x0, u_inner0, base);
 #elif MODE0 == 5
   x0 = columnTexel(u_x0, u_inner0, base);
+#elif MODE0 == 6
+  x0 = blockedTexel(base);
 #else
   x0 = gather(u_x0, u_offset0, u_strides0, base);
 #endif
@@ -195,6 +234,22 @@ void main() {
   x5 = gather(u_x5, u_offset5, u_strides5, base);
 #endif
 #endif
+#ifdef BODY
+  // Row k: result k of the texel's four values.
+  mat4 y = transpose(mat4(apply(x0.x, x1.x, x2.x, x3.x, x4.x, x5.x), apply(x0.y, x1.y, x2.y, x3.y, x4.y, x5.y),
+                          apply(x0.z, x1.z, x2.z, x3.z, x4.z, x5.z), apply(x0.w, x1.w, x2.w, x3.w, x4.w, x5.w)));
+  outColor = y[0];
+#if NUM_OUTPUTS > 1
+  outColor1 = y[1];
+#endif
+#if NUM_OUTPUTS > 2
+  outColor2 = y[2];
+#endif
+#if NUM_OUTPUTS > 3
+  outColor3 = y[3];
+#endif
+#else
   outColor = vec4(apply(x0.x, x1.x, x2.x, x3.x, x4.x, x5.x), apply(x0.y, x1.y, x2.y, x3.y, x4.y, x5.y),
                   apply(x0.z, x1.z, x2.z, x3.z, x4.z, x5.z), apply(x0.w, x1.w, x2.w, x3.w, x4.w, x5.w));
+#endif
 }

@@ -117,7 +117,9 @@ export class Programs {
   start(kernel, defines, vertexKernel) {
     const began = performance.now();
     const gl = this.gl;
-    const includes = kernel === "elementwise" ? this.opsUsedBy(defines.EXPR || "") : "";
+    // elementwise: the ops.glsl functions its expression calls; blocked.glsl where it reads targets.
+    const includes = (kernel === "elementwise" ? this.opsUsedBy(defines.EXPR || defines.BODY || "") : "") +
+      (kernel === "unpack" || (kernel === "elementwise" && defines.MODE0 === 6) ? `\n${this.sources.blocked}` : "");
     const source = ["#version 300 es", this.common, header(defines), this.sources.prelude, includes,
       this.sources[kernel]].join("\n");
     const shader = (type, text) => {

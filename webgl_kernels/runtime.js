@@ -12,7 +12,7 @@
 import { Programs, loadSources } from "./programs.js";
 import { Textures } from "./textures.js";
 
-const KERNELS = ["prelude", "ops", "elementwise", "reduce", "matmul", "pack", "matmul_packed", "unpack", "softmax",
+const KERNELS = ["prelude", "ops", "blocked", "elementwise", "reduce", "matmul", "pack", "matmul_packed", "unpack", "softmax",
   "cumsum", "concat", "pad", "gather", "unsorted_segment_sum", "scatter_add", "scatter_add_vertex", "conv2d", "pool"];
 const MAX_RANK = 6;
 const REDUCE_CHUNK = 64;
@@ -253,20 +253,43 @@ export class Runtime {
     else this.gl.uniform1iv(location, value);
   }
 
-  // out = expr(x0, x1, x2). Arguments (numbers, passed one by one: from Pyodide
-  // that is cheaper than converting a list):
+  // out = expr(x0, ..., x5), one elementwise pass. Arguments (numbers, passed one by one: from
+  // Pyodide that is cheaper than converting a list):
   //   n, k, then per input: id, mode (see elementwise.glsl), then for mode 1
   //   offset, strides x MAX_RANK; for modes 3-5 the broadcast period,
   //   then, if any input is strided, the output shape x MAX_RANK.
   elementwise(expr, ...p) {
+    return this.fused(expr, 1, ...p);
+  }
+
+  // Graph fusion's kernels: as elementwise, with two more powers. outputs > 1: `body`, statements
+  // setting y[0] .. y[outputs - 1], gives that many results of n values from one pass (one
+  // texture each; their handles come back as an array). Input 0 may be a product of two
+  // matrices (mode 6; its arguments: idA, 6, idB, M, N, K, transposeA, transposeB), read from
+  // matmul_packed's targets where it can be, so the product needs no pass of its own to unpack.
+  fused(body, outputs, ...p) {
     const n = p[0];
     const k = p[1];
-    const defines = { NUM_INPUTS: k, EXPR: expr };
+    const defines = outputs > 1 ? { NUM_INPUTS: k, NUM_OUTPUTS: outputs, BODY: body } : { NUM_INPUTS: k, EXPR: body };
     const inputs = [];
     let at = 2;
     let anyStrided = false;
     for (let i = 0; i < k; i++) {
-      const input = { record: this.record(p[at]), mode: p[at + 1], offset: 0, strides: null };
+      const input = { record: null, mode: p[at + 1], offset: 0, strides: null, product: null };
+      if (input.mode === 6) {
+        const [idB, M, N, K, transposeA, transposeB] = p.slice(at + 2, at + 8);
+        const product = this.product([p[at], idB, M, N, K, transposeA, transposeB, M * N, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0]);
+        if (product.record || N % 4 !== 0) { // a flat result: read it like any other (and free it after)
+          input.record = input.made = product.record || this.unpack(product, M * N);
+          input.mode = 0;
+        } else {
+          input.product = product;
+          defines.ROWS = product.targets.length;
+        }
+        at += 6;
+      } else {
+        input.record = this.record(p[at]);
+      }
       defines[`MODE${i}`] = input.mode;
       at += 2;
       if (input.mode === 1) {
@@ -274,7 +297,7 @@ export class Runtime {
         input.strides = p.slice(at + 1, at + 1 + MAX_RANK);
         at += 1 + MAX_RANK;
         anyStrided = true;
-      } else if (input.mode >= 3) {
+      } else if (input.mode >= 3 && input.mode <= 5) {
         input.inner = p[at];
         at += 1;
       }
@@ -282,10 +305,18 @@ export class Runtime {
     }
     const outShape = anyStrided ? p.slice(at, at + MAX_RANK) : null;
     const program = this.programs.get("elementwise", defines);
-    const out = this.draw(program, this.textures.acquire(n), (set, bind) => {
+    const results = Array.from({ length: outputs }, () => this.textures.acquire(n));
+    this.draw(program, outputs > 1 ? this.multipleTargets(results) : results[0], (set, bind) => {
       if (anyStrided) set("u_outShape", outShape);
+      let unit = 0;
       inputs.forEach((input, i) => {
-        bind(i, `u_x${i}`, input.record);
+        if (input.product) {
+          input.product.targets.forEach((target, r) => bind(unit++, `u_t${r}`, target));
+          set("u_M", input.product.M);
+          set("u_cols", input.product.N);
+          return;
+        }
+        bind(unit++, `u_x${i}`, input.record);
         if (input.mode === 1) {
           set(`u_offset${i}`, input.offset);
           set(`u_strides${i}`, input.strides);
@@ -293,7 +324,11 @@ export class Runtime {
         if (input.mode >= 3) set(`u_inner${i}`, input.inner);
       });
     });
-    return this.adopt(out);
+    for (const input of inputs) {
+      if (input.made) this.textures.release(input.made);
+      if (input.product) input.product.targets.forEach((target) => this.textures.release(target));
+    }
+    return outputs > 1 ? results.map((record) => this.adopt(record)) : this.adopt(results[0]);
   }
 
   // Reduce an [outer, rowLength, inner] tensor over its middle axis to [outer, inner]: op "sum",
@@ -379,6 +414,14 @@ export class Runtime {
   // Batched matmul. Arguments: idA, idB, M, N, K, transposeA, transposeB, n,
   //   batchShape x 4, batchStridesA x 4, batchStridesB x 4
   matmul(...ints) {
+    const product = this.product(ints);
+    return this.adopt(product.record || this.unpack(product, ints[7]));
+  }
+
+  // A product (matmul's arguments, as a list): { record }, its flat result, where the one-pass
+  // kernel is used; else { targets, M, N }, matmul_packed's ROWS targets, for unpack or for an
+  // elementwise pass that reads them (fused, mode 6).
+  product(ints) {
     const [idA, idB, M, N, K, transposeA, transposeB, n] = ints;
     const batchShape = ints.slice(8, 12);
     const batches = batchShape.reduce((x, y) => x * y, 1);
@@ -392,7 +435,7 @@ export class Runtime {
     // operands would not fit one texture) use the one-pass unpacked kernel.
     const packed = M * N * K >= PACKED_MATMUL_MIN_WORK && K > 0 &&
       batches * Math.max(ROWS * rowGroups, kPadded) <= limit && Math.ceil(Math.max(K, N) / 4) <= limit;
-    if (!packed) return this.adopt(this.matmulUnpacked(a, b, ints));
+    if (!packed) return { record: this.matmulUnpacked(a, b, ints) };
     // An operand whose own texels are already the kernel's blocks is read in place (no pack pass).
     const one = batches === 1 && K % 4 === 0;
     const aFlat = one && (!transposeA || M % 4 === 0) ? (transposeA ? "A_FLAT_T" : "A_FLAT") : null;
@@ -411,13 +454,18 @@ export class Runtime {
     });
     if (!aFlat) this.textures.release(packA);
     if (!bFlat) this.textures.release(packB);
-    const out = this.draw(this.programs.get("unpack", { ROWS }), this.textures.acquire(n), (set, bind) => {
-      targets.forEach((target, r) => bind(r, `u_x${r}`, target));
+    return { targets, M, N };
+  }
+
+  // A product's targets flattened into a new texture of its n values (the targets are released).
+  unpack({ targets, M, N }, n) {
+    const out = this.draw(this.programs.get("unpack", { ROWS: targets.length }), this.textures.acquire(n), (set, bind) => {
+      targets.forEach((target, r) => bind(r, `u_t${r}`, target));
       set("u_M", M);
       set("u_cols", N);
     });
     targets.forEach((target) => this.textures.release(target));
-    return this.adopt(out);
+    return out;
   }
 
   // Gets ready the kernels nearly every model runs (dense layers and their gradients, softmax,
@@ -670,7 +718,7 @@ export class Runtime {
     else if (cin === 1 && ints[11] === 1) defines.X_ROW = 1;
     this.draw(this.programs.get("conv2d", defines), this.multipleTargets(targets), setInputs);
     const out = this.draw(this.programs.get("unpack", { CONV_BLOCKS: 1 }), this.textures.acquire(n), (set, bind) => {
-      targets.forEach((target, r) => bind(r, `u_x${r}`, target));
+      targets.forEach((target, r) => bind(r, `u_t${r}`, target));
       set("u_M", n / cout);
       set("u_cols", cout);
       set("u_rowPixels", width);
@@ -703,15 +751,16 @@ export class Runtime {
   // --- graph mode ----------------------------------------------------------------------
 
   // Keep a tf.function's kernel calls, recorded once by webflow/graph/webgl_plan.py, so that a
-  // run is one call from Python. spec (JSON): {inputs, calls: [[method, args, slot]], outputs};
+  // run is one call from Python. spec (JSON): {inputs, calls: [[method, args, slot]], outputs}
+  // (a fused kernel with several results has a list of slots);
   // an argument {"slot": k} stands for the handle in slot k, slots below `inputs` are the run's
   // inputs (owned by Python). Every other slot's texture is freed right after its last reader,
   // unless it is an output. Returns the plan's index for runPlan.
   createPlan(json) {
     const { inputs, calls, outputs } = JSON.parse(json);
     const last = new Map();
-    calls.forEach(([, args, slot], k) => {
-      last.set(slot, k); // a result nobody reads is freed right after it is made
+    calls.forEach(([, args, made], k) => {
+      for (const slot of [made].flat()) last.set(slot, k); // a result nobody reads is freed right after it is made
       for (const a of args) if (a !== null && typeof a === "object") last.set(a.slot, k);
     });
     const keep = new Set(outputs);
@@ -721,7 +770,8 @@ export class Runtime {
       method: this[method], args, slot, release: release[k],
       slotArgs: args.flatMap((a, i) => (a !== null && typeof a === "object" ? [i] : [])),
     }));
-    this.plans.push({ inputs, outputs, steps, slots: inputs + calls.length });
+    const slots = Math.max(inputs, ...calls.map(([, , made]) => Math.max(...[made].flat()) + 1));
+    this.plans.push({ inputs, outputs, steps, slots });
     return this.plans.length - 1;
   }
 
@@ -737,7 +787,9 @@ export class Runtime {
       for (const step of plan.steps) {
         const args = step.args.slice();
         for (const i of step.slotArgs) args[i] = slots[args[i].slot];
-        slots[step.slot] = step.method.apply(this, args);
+        const made = step.method.apply(this, args);
+        if (Array.isArray(step.slot)) step.slot.forEach((slot, j) => { slots[slot] = made[j]; });
+        else slots[step.slot] = made;
         for (const slot of step.release) this.free(slots[slot]);
       }
       plan.outputs.forEach((slot, j) => { data[plan.inputs + j] = slots[slot]; });

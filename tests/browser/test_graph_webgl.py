@@ -115,3 +115,45 @@ def _fit(eager):
     assert graph["draws"] < eager["draws"], result
     # One runPlan call plus the uploads of x, y and the optimizer's two step scalars.
     assert graph["uploads"] == 4, result
+
+
+def test_products_and_several_results_fuse_into_one_pass_equal_to_numpy(py):
+    # A dense layer and an Adam-like update: each product is read by one elementwise kernel, which
+    # reads it straight from matmul's blocks (N % 4 == 0) or after an unpack (N = 10, 3); the two
+    # moments a run hands back are results of their reader's pass.
+    result = py("""
+_rng = np.random.default_rng(3)
+def _update(x, w, b, g, m, v):
+    h = tf.nn.relu(tf.matmul(x, w) + b)
+    grad = tf.matmul(x, g, transpose_a=True)
+    m2 = m + (grad - m) * 0.1
+    v2 = v + (grad * grad - v) * 0.001
+    return h, m2, v2, w - 0.01 * m2 / (tf.sqrt(v2) + 1e-7)
+
+_out = []
+for _n in (128, 10, 3):
+    _args = [_rng.standard_normal(s).astype(np.float32) for s in
+             ((64, 96), (96, _n), (_n,), (64, _n), (96, _n), (96, _n))]
+    _args[5] = np.abs(_args[5])
+    _f = tf.function(_update)
+    _graph = _f.get_concrete_function(*[tf.constant(a) for a in _args]).graph
+    _got = [t.numpy() for t in _f(*[tf.constant(a) for a in _args])]
+    tf.config.set_backend("numpy")
+    _want = [t.numpy() for t in _update(*[tf.constant(a) for a in _args])]
+    tf.config.set_backend("webgl")
+    _before = _stats()
+    _f(*[tf.constant(a) for a in _args])
+    _after = _stats()
+    _out.append({"n": _n, "ops": [n.op for n in _graph.nodes if n.inputs], "matmuls": _graph.count("matmul"),
+                "outputs": [len(n.attrs.get("outputs", (0,))) for n in _graph.nodes if n.op == "fused"],
+                "draws": _after["draws"] - _before["draws"],
+                "error": max(float(np.abs(a - b).max() / (np.abs(b).max() + 1e-6)) for a, b in zip(_got, _want))})
+_out
+""")
+    for r in result:
+        assert r["ops"] == ["fused", "fused", "item", "item", "item"] and r["matmuls"] == 2, r
+        assert sorted(r["outputs"]) == [1, 3]
+        assert r["error"] < 1e-5, r
+    # 128 columns: each product is one matmul draw and one fused draw (no unpack pass); 10 columns
+    # add a pass to pack B and one to unpack per product; 3 columns is the one-pass matmul kernel.
+    assert [r["draws"] for r in result] == [4, 8, 4], result

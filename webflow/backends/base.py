@@ -48,18 +48,20 @@ class Backend:
     ARITHMETIC = ("add", "subtract", "multiply", "divide", "pow", "maximum", "minimum", "floormod", "floordiv")
     COMPARISON = ("equal", "not_equal", "less", "less_equal", "greater", "greater_equal")  # -> bool
 
-    def fused(self, *xs, steps, shape):
-        """A chain of elementwise ops made one node by graph fusion (webflow/graph/passes/fusion.py):
-        each step is (op, operands, attrs), an operand ("x", k) input k, ("t", j) step j's result
-        or ("c", array) a one-value constant; ``shape`` is the result's.
+    def fused(self, *xs, steps, shape, outputs=None):
+        """Ops merged into one node by graph fusion (webflow/graph/passes/fusion.py): each step is
+        (op, operands, attrs), an operand ("x", k) input k, ("t", j) step j's result or ("c",
+        array) a one-value constant; ``shape`` is the result's. The result is the last step's, or
+        with ``outputs`` (step indices) a tuple of those steps' results.
         This default runs the steps one kernel each; WebGL runs them as one pass."""
         results = []
         for op, operands, attrs in steps:
             args = [xs[k] if kind == "x" else results[k] if kind == "t" else self.from_numpy(k) for kind, k in operands]
             results.append(getattr(self, op)(*args, **attrs))
-        result = results[-1]
+        shape = tuple(shape)
         # NOTE: a literal that stood for a whole constant may have set the shape.
-        return result if tuple(result.shape) == tuple(shape) else self.broadcast_to(result, tuple(shape))
+        full = lambda r: r if tuple(r.shape) == shape else self.broadcast_to(r, shape)  # noqa: E731
+        return full(results[-1]) if outputs is None else tuple(full(results[j]) for j in outputs)
 
     def where(self, condition, x, y):
         """Elementwise select with broadcasting of all three operands."""

@@ -67,7 +67,9 @@ class Plan:
         backend = self.backend
         values = {}
         for node, dead in zip(self.graph.nodes, self.release):
-            if node.inputs:
+            if node.op == "item":  # one result of a several-result fused kernel
+                values[node.id] = values[node.inputs[0].id][node.attrs["index"]]
+            elif node.inputs:
                 values[node.id] = getattr(backend, node.op)(*(values[x.id] for x in node.inputs), **node.attrs)
             else:
                 values[node.id] = self.input_handle(node, args, host)

@@ -1,4 +1,4 @@
-"""The graph IR: a dataflow graph of nodes, each one op with one output.
+"""The graph IR: a dataflow graph of nodes, each one op with one output (a tuple for some fused nodes).
 
 A node's ``op`` is a backend kernel name (``matmul``, ``add``, ...) or one of
 the graph's own kinds:
@@ -9,8 +9,10 @@ the graph's own kinds:
     fill          ``attrs`` shape and value (a creation kernel with no inputs)
     host          a value computed by Python on each run (random draws, optimizer step sizes):
                   output ``index`` of ``attrs["call"]``, a HostCall run once per run
-    fused         elementwise nodes merged by the fusion pass: ``attrs["steps"]`` lists
-                  their ops in order, the last one the result (see passes/fusion.py)
+    fused         elementwise nodes (and a matmul they read) merged by the fusion pass:
+                  ``attrs["steps"]`` lists their ops in order, the last one the result; with
+                  ``attrs["outputs"]`` (step indices) the value is a tuple of several results
+    item          result ``attrs["index"]`` of such a several-result fused node (see passes/fusion.py)
 
 A Graph lists its nodes in execution order (every input before its readers),
 its outputs, and ``updates``: (Variable, node) pairs whose node's value becomes
@@ -93,7 +95,10 @@ class Graph:
         self.checks = [(fn, fix(n)) for fn, n in self.checks]
 
     def count(self, op=None):
-        return sum(1 for n in self.nodes if op is None or n.op == op)
+        """Nodes of ``op`` (None: all nodes), with the ``op`` steps fused kernels hold."""
+        if op is None:
+            return len(self.nodes)
+        return sum((n.op == op) + _fused_ops(n).count(op) for n in self.nodes)
 
     def __repr__(self):
         lines = [f"graph {self.name} ({len(self.nodes)} nodes)"]
@@ -143,6 +148,8 @@ def _label(node):
         return node.attrs["variable"].name
     if node.op == "host":
         return f"{node.attrs['call'].name}[{node.attrs['index']}]"
+    if node.op == "item":
+        return f"result {node.attrs['index']}"
     return node.op
 
 

@@ -4,7 +4,8 @@ Recording runs the WebGL backend's own methods against a ``Recorder`` standing i
 runtime.js: every kernel call (``elementwise``, ``matmul``, ``conv2d``, ...) is noted with its
 arguments instead of being sent, and its result is a *slot*, an int subclass the recording
 writes as ``{"slot": k}``. Slots 0..n-1 are the run's inputs: arguments, variables, host values
-and constants, which Python owns. runtime.js's ``createPlan`` works out when each other slot is
+and constants, which Python owns; a fused kernel with several results makes a slot for each.
+runtime.js's ``createPlan`` works out when each other slot is
 last read and frees its texture right there, so textures return to the pool during the run.
 
 A run uploads the arguments and host values that are not already on the GPU, writes all input
@@ -19,7 +20,7 @@ import numpy as np
 from webflow.backends.webgl import GLTensor, WebGLBackend
 from webflow.graph.execute import Plan
 
-KERNELS = ("elementwise", "matmul", "reduce", "softmax", "fill", "concat", "pad", "gather",
+KERNELS = ("elementwise", "fused", "matmul", "reduce", "softmax", "fill", "concat", "pad", "gather",
            "unsortedSegmentSum", "conv2d", "pool", "cumsum")
 
 
@@ -40,10 +41,13 @@ class Recorder:
 
     def _recording(self, method):
         def record(*args):
-            slot = Slot(self.next_slot)
-            self.next_slot += 1
-            self.calls.append([method, [{"slot": int(a)} if type(a) is Slot else a for a in args], int(slot)])
-            return slot
+            # NOTE: fused with several outputs (args[1]) makes that many slots, handed back as a list.
+            count = args[1] if method == "fused" and args[1] > 1 else 1
+            slots = [Slot(self.next_slot + j) for j in range(count)]
+            self.next_slot += count
+            made = [int(s) for s in slots] if count > 1 else int(slots[0])
+            self.calls.append([method, [{"slot": int(a)} if type(a) is Slot else a for a in args], made])
+            return slots if count > 1 else slots[0]
 
         return record
 
@@ -65,7 +69,9 @@ class WebGLPlan(Plan):
         recording = WebGLBackend(recorder)
         handles = {n.id: GLTensor(recorder, Slot(k), n.shape) for k, n in enumerate(self.sources)}
         for node in graph.nodes:
-            if node.inputs:
+            if node.op == "item":
+                handles[node.id] = handles[node.inputs[0].id][node.attrs["index"]]
+            elif node.inputs:
                 handles[node.id] = getattr(recording, node.op)(*(handles[x.id] for x in node.inputs), **node.attrs)
         results = graph.results()
         self.output_slots = [int(handles[n.id].id) for n in results]

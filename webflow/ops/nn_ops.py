@@ -32,8 +32,10 @@ def relu(features, name=None):
 
 
 def _relu_grad(g, inputs, out):
-    # NOTE: relu'(0) = 0, as in TF.
-    return (math_ops.where(math_ops.greater(inputs[0], 0), g, array_ops.zeros_like(g)),)
+    # NOTE: relu'(0) = 0, as in TF. Read from the output (relu(x) > 0 exactly where x > 0), as TF's
+    # ReluGrad does: the input need not be kept, and in a graph the input's producer (a layer's
+    # product) keeps a single reader, so fusion can take it into the activation's kernel.
+    return (math_ops.where(math_ops.greater(out, 0), g, array_ops.zeros_like(g)),)
 
 
 def _softmax_family(op, logits, axis):

@@ -84,6 +84,7 @@ class WebGLBackend(Backend):
         self.runtime = runtime
         # NOTE: bound once; every `runtime.x` lookup is a JS attribute access (~5 us).
         self._elementwise = runtime.elementwise
+        self._fused = runtime.fused
         self._matmul = runtime.matmul
         self._reduce = runtime.reduce
         self._softmax = runtime.softmax
@@ -153,9 +154,14 @@ class WebGLBackend(Backend):
     # --- elementwise -----------------------------------------------------------------------
 
     def _run(self, expr, inputs, out_shape):
-        # NOTE: numbers go to JS as separate arguments (cheaper than converting a list).
         self._check_size(out_shape)
-        args = [math.prod(out_shape), len(inputs)]
+        return GLTensor(self.runtime, self._elementwise(expr, *self._input_args(inputs, out_shape)), out_shape)
+
+    def _input_args(self, inputs, out_shape, product=()):
+        """runtime.elementwise's arguments after the expression: n, k, how each input is read.
+        ``product``: input 0's arguments when it is a matrix product (runtime.fused's mode 6)."""
+        # NOTE: numbers go to JS as separate arguments (cheaper than converting a list).
+        args = [math.prod(out_shape), len(inputs) + bool(product), *product]
         strided = False
         for x in inputs:
             if x.shape == out_shape:
@@ -169,7 +175,7 @@ class WebGLBackend(Backend):
                 strided = True
         if strided:
             args += _padded(out_shape, MAX_RANK, 1)
-        return GLTensor(self.runtime, self._elementwise(expr, *args), out_shape)
+        return args
 
     def _strided(self, x, out_shape, strides, offset=0):
         """identity(x) read with explicit strides and offset (transpose, broadcast_to, slices)."""
@@ -177,9 +183,22 @@ class WebGLBackend(Backend):
         args = (math.prod(out_shape), 1, x.id, 1, offset, *_padded(strides, MAX_RANK, 0), *_padded(out_shape, MAX_RANK, 1))
         return GLTensor(self.runtime, self._elementwise("op_identity(x0)", *args), out_shape)
 
-    def fused(self, *xs, steps, shape):
+    def fused(self, *xs, steps, shape, outputs=None):
         # NOTE: graph fusion's steps as one elementwise pass; literals are written into the shader.
-        return self._run(fusion.glsl(steps), list(xs), tuple(shape))
+        # A leading matmul step is read from the product's blocks (runtime.fused, mode 6).
+        shape = tuple(shape)
+        self._check_size(shape)
+        product = ()
+        if steps[0][0] == "matmul":
+            a, b, *xs = xs
+            ta, tb = steps[0][2]["transpose_a"], steps[0][2]["transpose_b"]
+            m, k = (a.shape[1], a.shape[0]) if ta else a.shape
+            product = (a.id, 6, b.id, m, b.shape[0] if tb else b.shape[1], k, int(ta), int(tb))
+        count = 1 if outputs is None else len(outputs)
+        ids = self._fused(fusion.glsl(steps, outputs), count, *self._input_args(list(xs), shape, product))
+        if outputs is None:
+            return GLTensor(self.runtime, ids, shape)
+        return tuple(GLTensor(self.runtime, id, shape) for id in (ids if isinstance(ids, list) else ids.to_py()))
 
     def where(self, condition, x, y):
         return self._run("op_where(x0, x1, x2)", [condition, x, y], _broadcast(condition.shape, x.shape, y.shape))

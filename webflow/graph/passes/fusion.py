@@ -8,6 +8,12 @@ small): each kernel computes it again, and it needs no pass of its own. Operands
 may broadcast: every leaf is read at the broadcast position of the tree's output,
 which is where each op in between would have read it.
 
+Two more merges follow. A kernel whose value a run hands back (an optimizer's new moment) and
+whose one reader is a kernel of its shape is computed by that reader's pass as a second result
+(``outputs``; the former nodes become ``item`` nodes of it): Adam's three updates of a
+variable are one pass. A 2-D matmul read only by a kernel of its shape becomes that kernel's
+first step: WebGL reads the product from matmul's blocks, with no pass to unpack it.
+
 A fused node keeps its ops as ``steps``: (op, operands, attributes), an operand
 ("x", k) the fused node's input k, ("t", j) the result of step j, or ("c", value) a
 one-value constant or fill written into the kernel (a literal costs no input). A backend runs
@@ -30,6 +36,8 @@ ABSORBED_ONLY = frozenset(("broadcast_to",))
 # each kernel, which is cheaper than a pass of its own) when it is this small and this widely read.
 MAX_COPIED_STEPS = 8
 MAX_COPIES = 4
+# The most results one fused kernel writes (one render target each; elementwise.glsl writes four).
+MAX_OUTPUTS = 4
 
 
 def run(graph, max_inputs=None):
@@ -79,7 +87,130 @@ def run(graph, max_inputs=None):
         leader.op, leader.inputs, leader.attrs = "fused", list(externals), {"steps": steps, "shape": leader.shape}
     absorbed -= set(groups)  # a node copied into readers that still leads a group keeps its own pass
     graph.nodes = [n for n in graph.nodes if n.id not in absorbed]
+    _merge_results(graph, max_inputs)
+    _absorb_products(graph, max_inputs)
     return len(fused)
+
+
+class _Kernel:
+    """An elementwise or fused node as steps over distinct inputs, with the steps it hands back."""
+
+    def __init__(self, node):
+        if node.op == "fused":
+            self.steps, self.inputs = list(node.attrs["steps"]), list(node.inputs)
+        else:
+            self.inputs = _distinct(node.inputs)
+            slot = {x.id: k for k, x in enumerate(self.inputs)}
+            self.steps = [(node.op, tuple(("x", slot[x.id]) for x in node.inputs), dict(node.attrs))]
+        self.results = [(node, len(self.steps) - 1)]  # (node whose value it is, step)
+
+    def absorb(self, producer, node, steps, inputs):
+        """Run ``steps`` over ``inputs`` first, their step ``producer`` standing for ``node``'s value."""
+        merged = _distinct(inputs + [x for x in self.inputs if x is not node])
+        slot = {x.id: k for k, x in enumerate(merged)}
+        shift = len(steps)
+
+        def operand(kind, k, own, offset):
+            if kind == "x":
+                x = own[k]
+                return ("t", producer) if x is node else ("x", slot[x.id])
+            return ("t", k + offset) if kind == "t" else (kind, k)
+
+        self.steps = [(op, tuple(operand(kind, k, own, offset) for kind, k in operands), attrs)
+                      for own, offset, part in ((inputs, 0, steps), (self.inputs, shift, self.steps))
+                      for op, operands, attrs in part]
+        self.results = [(n, j + shift) for n, j in self.results]
+        self.inputs = merged
+
+
+def _readers(graph):
+    readers = {}
+    for node in graph.nodes:
+        for x in _distinct(node.inputs):
+            readers.setdefault(x.id, []).append(node)
+    return readers
+
+
+def _merge_results(graph, max_inputs):
+    """A kernel whose value a run hands back (an optimizer's new moment) and whose one reader is a
+    kernel of the same shape is merged into that reader: one pass computes both, each written to
+    a target of its own (at most MAX_OUTPUTS). The merged node's value is the tuple of results;
+    each former node becomes an ``item`` of it, so outputs and updates still name it."""
+    readers = _readers(graph)
+    keep = {n.id for n in graph.results()}
+    kernels = {}  # node id -> the _Kernel it leads
+    for node in graph.nodes:
+        if node.op != "fused" and node.op not in ELEMENTWISE:
+            continue
+        kernel = _Kernel(node)
+        for x in _distinct(node.inputs):
+            inner = kernels.get(x.id)
+            if (inner is None or x.id not in keep or readers[x.id] != [node] or x.shape != node.shape
+                    or len(inner.results) + len(kernel.results) > MAX_OUTPUTS):
+                continue
+            inputs = len(_distinct(inner.inputs + [y for y in kernel.inputs if y is not x]))
+            if max_inputs is None or inputs <= max_inputs:
+                kernel.absorb(inner.results[-1][1], x, inner.steps, inner.inputs)
+                kernel.results = inner.results + kernel.results
+                del kernels[x.id]
+        kernels[node.id] = kernel
+    for leader_id, kernel in kernels.items():
+        if len(kernel.results) > 1:
+            _materialize(graph, kernel)
+
+
+def _materialize(graph, kernel):
+    """Put a several-result kernel in the graph where its last result was: the fused node, then
+    its former nodes, rewritten in place as items of it (only the kernel itself read them)."""
+    members = [n for n, _ in kernel.results]
+    last = members[-1]
+    node = graph.add("fused", kernel.inputs, last.shape, last.dtype,
+                     {"steps": tuple(kernel.steps), "shape": last.shape, "outputs": tuple(j for _, j in kernel.results)})
+    graph.nodes.pop()  # placed below
+    for index, member in enumerate(members):
+        member.op, member.inputs, member.attrs = "item", [node], {"index": index}
+    ids = {n.id for n in members}
+    placed = []
+    for n in graph.nodes:
+        if n is last:
+            placed += [node] + members
+        elif n.id not in ids:
+            placed.append(n)
+    graph.nodes = placed
+
+
+def _absorb_products(graph, max_inputs):
+    """A 2-D matmul whose one reader is a fused or elementwise kernel of its shape becomes that
+    kernel's first step: WebGL then reads the product straight from matmul's blocks, with no pass
+    of its own to unpack them (runtime.fused, mode 6)."""
+    readers = _readers(graph)
+    keep = {n.id for n in graph.results()}
+    absorbed = set()
+    for node in graph.nodes:
+        if node.op != "fused" and node.op not in ELEMENTWISE:
+            continue
+        kernel = _Kernel(node)
+        product = next((x for x in kernel.inputs if x.op == "matmul" and x.id not in keep and readers[x.id] == [node]
+                        and x.shape == node.shape and all(len(y.shape) == 2 for y in x.inputs)), None)
+        if product is None or kernel.steps[0][0] == "matmul":
+            continue
+        others = [x for x in kernel.inputs if x is not product]
+        slot = {x.id: k + 2 for k, x in enumerate(others)}
+
+        def operand(kind, k):
+            if kind == "x":
+                x = kernel.inputs[k]
+                return ("t", 0) if x is product else ("x", slot[x.id])
+            return ("t", k + 1) if kind == "t" else (kind, k)
+
+        steps = [("matmul", (("x", 0), ("x", 1)), dict(product.attrs))] + [
+            (op, tuple(operand(kind, k) for kind, k in operands), attrs) for op, operands, attrs in kernel.steps]
+        outputs = node.attrs.get("outputs")
+        node.op, node.inputs = "fused", list(product.inputs) + others
+        node.attrs = {"steps": tuple(steps), "shape": node.shape,
+                      **({"outputs": tuple(j + 1 for j in outputs)} if outputs else {})}
+        absorbed.add(product.id)
+    graph.nodes = [n for n in graph.nodes if n.id not in absorbed]
 
 
 def _distinct(nodes):
@@ -102,23 +233,35 @@ def _operand(x, position, slot):
     return ("c", _literal(x))
 
 
-def glsl(steps):
-    """The fused expression over x0, x1, ... as nested calls of ops.glsl's functions.
+def glsl(steps, outputs=None):
+    """The fused kernel's GLSL over x0, x1, ...: one result, an expression of nested calls of
+    ops.glsl's functions; several (``outputs``: step indices), statements setting y[0], y[1], ...
+    A leading matmul step is the kernel's input x0 (read from the product's blocks); the node's
+    inputs 0 and 1 are its operands, so input k >= 2 is x{k-1}.
 
     >>> glsl((("add", (("x", 0), ("x", 1)), {}), ("relu", (("t", 0),), {})))
     'op_relu(op_add(x0, x1))'
+    >>> glsl((("negative", (("x", 0),), {}), ("exp", (("t", 0),), {})), outputs=(0, 1))
+    'float t0 = op_negative(x0); float t1 = op_exp(t0); y[0] = t0; y[1] = t1;'
     """
+    shift = 1 if steps[0][0] == "matmul" else 0
     texts = []
-    for op, operands, attrs in steps:
-        args = [f"x{k}" if kind == "x" else texts[k] if kind == "t" else float_literal(k) for kind, k in operands]
-        if op == "broadcast_to":  # the operand, read at the output's position like every leaf
-            texts.append(args[0])
+    for j, (op, operands, attrs) in enumerate(steps):
+        args = [f"x{k - shift}" if kind == "x" else (f"t{k}" if outputs else texts[k]) if kind == "t"
+                else float_literal(k) for kind, k in operands]
+        if op == "matmul":
+            text = "x0"
+        elif op == "broadcast_to":  # the operand, read at the output's position like every leaf
+            text = args[0]
         elif op == "cast":
             # NOTE: int32 and bool are held as floats, so a cast to float32 is the value itself.
-            texts.append(args[0] if attrs["dtype"].is_floating else f"op_cast_{attrs['dtype'].name}({args[0]})")
+            text = args[0] if attrs["dtype"].is_floating else f"op_cast_{attrs['dtype'].name}({args[0]})"
         else:
-            texts.append(f"op_{op}({', '.join(args)})")
-    return texts[-1]
+            text = f"op_{op}({', '.join(args)})"
+        texts.append(f"float t{j} = {text};" if outputs else text)
+    if not outputs:
+        return texts[-1]
+    return " ".join(texts + [f"y[{i}] = t{j};" for i, j in enumerate(outputs)])
 
 
 def float_literal(value):
