@@ -175,14 +175,16 @@ export class Programs {
     // Uniform locations, looked up once; arrays are keyed by their base name.
     const uniforms = {};
     const samplers = [];
+    const layeredSamplers = [];
     const count = gl.getProgramParameter(program, gl.ACTIVE_UNIFORMS);
     for (let i = 0; i < count; i++) {
       const info = gl.getActiveUniform(program, i);
       const name = info.name.replace(/\[0\]$/, "");
       uniforms[name] = gl.getUniformLocation(program, name);
       if (info.type === gl.SAMPLER_2D) samplers.push(name);
+      if (info.type === gl.SAMPLER_2D_ARRAY) layeredSamplers.push(name);
     }
     this.compileMs += performance.now() - started;
-    return { program, uniforms, samplers, kernel, values: {} };
+    return { program, uniforms, samplers, layeredSamplers, kernel, values: {} };
   }
 }

@@ -229,10 +229,12 @@ export class Runtime {
     set("u_size", out.n);
     set("u_outWidth", out.width);
     setInputs(set, (unit, name, record) => {
-      if (this.bound[unit] !== record.texture) {
+      // NOTE: a unit holds a 2D and a 2D-array binding apart (layered blocks: sampler2DArray).
+      const at = record.layers ? unit + 16 : unit;
+      if (this.bound[at] !== record.texture) {
         gl.activeTexture(gl.TEXTURE0 + unit);
-        gl.bindTexture(gl.TEXTURE_2D, record.texture);
-        this.bound[unit] = record.texture;
+        gl.bindTexture(record.layers ? gl.TEXTURE_2D_ARRAY : gl.TEXTURE_2D, record.texture);
+        this.bound[at] = record.texture;
       }
       set(name, unit);
     });
@@ -284,7 +286,7 @@ export class Runtime {
           input.mode = 0;
         } else {
           input.product = product;
-          defines.ROWS = product.targets.length;
+          defines.ROWS = product.blocks.layers;
         }
         at += 6;
       } else {
@@ -311,7 +313,7 @@ export class Runtime {
       let unit = 0;
       inputs.forEach((input, i) => {
         if (input.product) {
-          input.product.targets.forEach((target, r) => bind(unit++, `u_t${r}`, target));
+          bind(unit++, "u_blocks", input.product.blocks);
           set("u_M", input.product.M);
           set("u_cols", input.product.N);
           return;
@@ -326,7 +328,7 @@ export class Runtime {
     });
     for (const input of inputs) {
       if (input.made) this.textures.release(input.made);
-      if (input.product) input.product.targets.forEach((target) => this.textures.release(target));
+      if (input.product) this.textures.release(input.product.blocks);
     }
     return outputs > 1 ? results.map((record) => this.adopt(record)) : this.adopt(results[0]);
   }
@@ -419,8 +421,8 @@ export class Runtime {
   }
 
   // A product (matmul's arguments, as a list): { record }, its flat result, where the one-pass
-  // kernel is used; else { targets, M, N }, matmul_packed's ROWS targets, for unpack or for an
-  // elementwise pass that reads them (fused, mode 6).
+  // kernel is used; else { blocks, M, N }, matmul_packed's ROWS targets (the layers of `blocks`),
+  // for unpack or for an elementwise pass that reads them (fused, mode 6).
   product(ints) {
     const [idA, idB, M, N, K, transposeA, transposeB, n] = ints;
     const batchShape = ints.slice(8, 12);
@@ -442,8 +444,8 @@ export class Runtime {
     const bFlat = one && N % 4 === 0 ? (transposeB ? "B_FLAT_T" : "B_FLAT") : null;
     const packA = aFlat ? a : this.pack(a, M, K, ROWS * rowGroups, transposeA ? 1 : K, transposeA ? M : 1, batchShape, ints.slice(12, 16));
     const packB = bFlat ? b : this.pack(b, K, N, kPadded, transposeB ? 1 : N, transposeB ? K : 1, batchShape, ints.slice(16, 20));
-    const targets = Array.from({ length: ROWS }, () => this.textures.acquirePacked(Math.ceil(N / 4), batches * rowGroups));
-    this.draw(this.programs.get("matmul_packed", matmulDefines(ROWS, aFlat, bFlat)), this.multipleTargets(targets), (set, bind) => {
+    const blocks = this.textures.acquireLayers(Math.ceil(N / 4), batches * rowGroups, ROWS);
+    this.draw(this.programs.get("matmul_packed", matmulDefines(ROWS, aFlat, bFlat)), this.multipleTargets(blocks), (set, bind) => {
       bind(0, "u_a", packA);
       bind(1, "u_b", packB);
       set("u_rowGroups", rowGroups);
@@ -454,17 +456,17 @@ export class Runtime {
     });
     if (!aFlat) this.textures.release(packA);
     if (!bFlat) this.textures.release(packB);
-    return { targets, M, N };
+    return { blocks, M, N };
   }
 
-  // A product's targets flattened into a new texture of its n values (the targets are released).
-  unpack({ targets, M, N }, n) {
-    const out = this.draw(this.programs.get("unpack", { ROWS: targets.length }), this.textures.acquire(n), (set, bind) => {
-      targets.forEach((target, r) => bind(r, `u_t${r}`, target));
+  // A product's blocks flattened into a new texture of its n values (the blocks are released).
+  unpack({ blocks, M, N }, n) {
+    const out = this.draw(this.programs.get("unpack", { ROWS: blocks.layers }), this.textures.acquire(n), (set, bind) => {
+      bind(0, "u_blocks", blocks);
       set("u_M", M);
       set("u_cols", N);
     });
-    targets.forEach((target) => this.textures.release(target));
+    this.textures.release(blocks);
     return out;
   }
 
@@ -494,30 +496,37 @@ export class Runtime {
   warmDraw(kernel, defines) {
     const program = this.programs.get(kernel, defines);
     const input = this.textures.acquire(4);
-    const targets = Array.from({ length: kernel === "matmul_packed" ? defines.ROWS : 1 }, () => this.textures.acquire(4));
-    this.draw(program, targets.length > 1 ? this.multipleTargets(targets) : targets[0],
-      (set, bind) => program.samplers.forEach((name, unit) => bind(unit, name, input)));
-    for (const record of [input, ...targets]) this.textures.release(record);
+    const layers = this.textures.acquireLayers(1, 1, defines.ROWS || 4);
+    const target = kernel === "matmul_packed" ? layers : this.textures.acquire(4);
+    this.draw(program, target === layers ? this.multipleTargets(layers) : target, (set, bind) => {
+      program.samplers.forEach((name, unit) => bind(unit, name, input));
+      program.layeredSamplers.forEach((name, k) => bind(program.samplers.length + k, name, layers));
+    });
+    for (const record of new Set([input, layers, target])) this.textures.release(record);
   }
 
-  // A draw target writing to several textures of one size at once (location k -> targets[k]).
+  // A draw target writing to several textures of one size at once (location k -> targets[k]), or
+  // to the layers of one layered texture (location k -> layer k).
   // NOTE: one framebuffer is kept for this and re-pointed at the textures on each use.
   multipleTargets(targets) {
     const gl = this.gl;
     gl.bindFramebuffer(gl.FRAMEBUFFER, this.mrtFramebuffer);
-    const attachments = targets.map((target, k) => {
-      gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0 + k, gl.TEXTURE_2D, target.texture, 0);
-      return gl.COLOR_ATTACHMENT0 + k;
-    });
+    const count = targets.layers || targets.length;
+    const attachments = [];
+    for (let k = 0; k < count; k++) {
+      if (targets.layers) gl.framebufferTextureLayer(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0 + k, targets.texture, 0, k);
+      else gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0 + k, gl.TEXTURE_2D, targets[k].texture, 0);
+      attachments.push(gl.COLOR_ATTACHMENT0 + k);
+    }
     // NOTE: attachments a longer list left (matmul's 8 targets, then conv2d's 4) are detached: a
     // stale one could be an input of this draw (a feedback loop) or shrink the drawn area.
-    for (let k = targets.length; k < this.mrtAttached; k++) {
+    for (let k = count; k < this.mrtAttached; k++) {
       gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0 + k, gl.TEXTURE_2D, null, 0);
     }
-    this.mrtAttached = targets.length;
+    this.mrtAttached = count;
     gl.drawBuffers(attachments);
-    const { width, height, key } = targets[0];
-    return { framebuffer: this.mrtFramebuffer, width, height, key, n: targets[0].n };
+    const { width, height, key, n } = targets.layers ? targets : targets[0];
+    return { framebuffer: this.mrtFramebuffer, width, height, key, n };
   }
 
   // Rows x cols matrices of a flat tensor -> RGBA texture, 4 columns per texel (pack.glsl).
@@ -712,19 +721,19 @@ export class Runtime {
     const texels = rows * Math.ceil(width / 4) * (cout / 4);
     // NOTE: near-square targets (see conv2d.glsl's BLOCK): few fragments still use both cores.
     const side = Math.min(this.textures.rowLimit, Math.ceil(Math.sqrt(texels)));
-    const targets = [0, 1, 2, 3].map(() => this.textures.acquirePacked(side, Math.ceil(texels / side)));
+    const blocks = this.textures.acquireLayers(side, Math.ceil(texels / side), 4);
     const defines = { CONV: 1, BLOCK: 1 };
     if (cin % 4 === 0) defines.X_VEC4 = 1;
     else if (cin === 1 && ints[11] === 1) defines.X_ROW = 1;
-    this.draw(this.programs.get("conv2d", defines), this.multipleTargets(targets), setInputs);
+    this.draw(this.programs.get("conv2d", defines), this.multipleTargets(blocks), setInputs);
     const out = this.draw(this.programs.get("unpack", { CONV_BLOCKS: 1 }), this.textures.acquire(n), (set, bind) => {
-      targets.forEach((target, r) => bind(r, `u_t${r}`, target));
+      bind(0, "u_blocks", blocks);
       set("u_M", n / cout);
       set("u_cols", cout);
       set("u_rowPixels", width);
       set("u_targetWidth", side);
     });
-    targets.forEach((target) => this.textures.release(target));
+    this.textures.release(blocks);
     return out;
   }
 

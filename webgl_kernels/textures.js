@@ -47,33 +47,46 @@ export class Textures {
   }
 
   // A texture of width x height texels (matmul's packed operands).
-  acquirePacked(width, height) {
+  acquirePacked(width, height, layers = 0) {
     if (width > this.maxTextureSize || height > this.maxTextureSize) {
       throw new Error(`webflow: a packed ${width}x${height} texture exceeds MAX_TEXTURE_SIZE ${this.maxTextureSize}`);
     }
-    const record = this.make(width, height);
+    const record = this.make(width, height, layers);
     record.n = width * height * 4;
     return record;
   }
 
-  make(width, height) {
-    const key = `${width}x${height}`;
+  // One texture of `layers` layers of width x height texels, a render target each (matmul's ROWS
+  // blocks, conv2d's four): kernels read it as one sampler2DArray, the layer picked by an index.
+  acquireLayers(width, height, layers) {
+    const record = this.acquirePacked(width, height, layers);
+    record.n = width * height * 4; // values per layer
+    return record;
+  }
+
+  make(width, height, layers = 0) {
+    const key = `${width}x${height}x${layers}`;
     const pooled = this.free.get(key);
     let record = pooled && pooled.pop();
     if (record === undefined) {
       const gl = this.gl;
+      const target = layers ? gl.TEXTURE_2D_ARRAY : gl.TEXTURE_2D;
       const texture = gl.createTexture();
       gl.activeTexture(gl.TEXTURE0 + SCRATCH_UNIT);
-      gl.bindTexture(gl.TEXTURE_2D, texture);
-      gl.texStorage2D(gl.TEXTURE_2D, 1, this.internalFormat, width, height);
-      gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.NEAREST);
-      gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.NEAREST);
-      gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
-      gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
-      const framebuffer = gl.createFramebuffer();
-      gl.bindFramebuffer(gl.FRAMEBUFFER, framebuffer);
-      gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, texture, 0);
-      record = { texture, framebuffer, width, height, key, bytes: width * height * this.bytesPerTexel };
+      gl.bindTexture(target, texture);
+      if (layers) gl.texStorage3D(target, 1, this.internalFormat, width, height, layers);
+      else gl.texStorage2D(target, 1, this.internalFormat, width, height);
+      gl.texParameteri(target, gl.TEXTURE_MIN_FILTER, gl.NEAREST);
+      gl.texParameteri(target, gl.TEXTURE_MAG_FILTER, gl.NEAREST);
+      gl.texParameteri(target, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
+      gl.texParameteri(target, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
+      let framebuffer = null; // a layered texture is drawn through the runtime's MRT framebuffer
+      if (!layers) {
+        framebuffer = gl.createFramebuffer();
+        gl.bindFramebuffer(gl.FRAMEBUFFER, framebuffer);
+        gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, texture, 0);
+      }
+      record = { texture, framebuffer, width, height, layers, key, bytes: width * height * Math.max(1, layers) * this.bytesPerTexel };
       this.allocated += 1;
     }
     this.live += 1;

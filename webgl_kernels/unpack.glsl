@@ -7,7 +7,7 @@
 // in target j % 4 at texel T = (q * ceil(OW / 4) + j / 4) * (Cout / 4) + c4, that is
 // (T % u_targetWidth, T / u_targetWidth).
 // The targets are read as blocked.glsl says (included before this file).
-// Uniforms: u_t0..u_t{ROWS-1} (the targets), u_M, u_cols (N), blocked.glsl's; u_rowPixels,
+// Uniforms: u_blocks (the targets' layers), u_M, u_cols (N), blocked.glsl's; u_rowPixels,
 // u_targetWidth (CONV_BLOCKS); u_size, u_outWidth as every kernel.
 // Output layout: four values per texel, row-major flat.
 uniform int u_size;

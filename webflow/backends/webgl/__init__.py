@@ -423,13 +423,13 @@ def _as_dtype(values, handle, dtype):
 
 def _broadcast_pattern(in_shape, out_shape):
     """(mode, period) when an input broadcasts in one of the cheap ways of
-    elementwise.glsl: [outer, 1]-like (mode 3, value i // inner) or
+    elementwise.glsl: [outer, 1]-like (mode 3, value i // inner, inner >= 4) or
     [inner]-like (modes 4/5, value i % inner); None otherwise."""
     padded = (1,) * (len(out_shape) - len(in_shape)) + tuple(in_shape)
     for k in range(1, len(out_shape)):
         inner = math.prod(out_shape[k:])
-        if padded[:k] == tuple(out_shape[:k]) and all(d == 1 for d in padded[k:]):
-            return 3, inner
+        if padded[:k] == tuple(out_shape[:k]) and all(d == 1 for d in padded[k:]) and inner >= 4:
+            return 3, inner  # NOTE: four values then span two rows at most (elementwise.glsl)
         if all(d == 1 for d in padded[:k]) and padded[k:] == tuple(out_shape[k:]):
             return (5 if inner % 4 == 0 else 4), inner
     return None

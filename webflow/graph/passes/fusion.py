@@ -89,6 +89,9 @@ def run(graph, max_inputs=None):
     graph.nodes = [n for n in graph.nodes if n.id not in absorbed]
     _merge_results(graph, max_inputs)
     _absorb_products(graph, max_inputs)
+    for node in graph.nodes:
+        if node.op == "fused":
+            _canonical(node)
     return len(fused)
 
 
@@ -245,23 +248,37 @@ def glsl(steps, outputs=None):
     'float t0 = op_negative(x0); float t1 = op_exp(t0); y[0] = t0; y[1] = t1;'
     """
     shift = 1 if steps[0][0] == "matmul" else 0
-    texts = []
-    for j, (op, operands, attrs) in enumerate(steps):
-        args = [f"x{k - shift}" if kind == "x" else (f"t{k}" if outputs else texts[k]) if kind == "t"
-                else float_literal(k) for kind, k in operands]
+    texts, statements = [], []
+    for op, operands, attrs in steps:
+        args = [f"x{k - shift}" if kind == "x" else texts[k] if kind == "t" else float_literal(k) for kind, k in operands]
         if op == "matmul":
             text = "x0"
         elif op == "broadcast_to":  # the operand, read at the output's position like every leaf
             text = args[0]
-        elif op == "cast":
-            # NOTE: int32 and bool are held as floats, so a cast to float32 is the value itself.
-            text = args[0] if attrs["dtype"].is_floating else f"op_cast_{attrs['dtype'].name}({args[0]})"
+        elif op == "cast" and attrs["dtype"].is_floating:
+            text = args[0]  # NOTE: int32 and bool are held as floats: a cast to float32 is the value itself
         else:
-            text = f"op_{op}({', '.join(args)})"
-        texts.append(f"float t{j} = {text};" if outputs else text)
+            text = f"op_cast_{attrs['dtype'].name}({args[0]})" if op == "cast" else f"op_{op}({', '.join(args)})"
+            if outputs:  # a statement each, its value named (temporaries are numbered as written)
+                statements.append(f"float t{len(statements)} = {text};")
+                text = f"t{len(statements) - 1}"
+        texts.append(text)
     if not outputs:
         return texts[-1]
-    return " ".join(texts + [f"y[{i}] = t{j};" for i, j in enumerate(outputs)])
+    return " ".join(statements + [f"y[{i}] = {texts[j]};" for i, j in enumerate(outputs)])
+
+
+def _canonical(node):
+    """Number a fused node's inputs in the order its steps first read them, so kernels made of the
+    same steps (Adam's update of each variable) have the same GLSL and share one program."""
+    order = {}
+    for _, operands, _ in node.attrs["steps"]:
+        for kind, k in operands:
+            if kind == "x":
+                order.setdefault(k, len(order))
+    node.inputs = [node.inputs[k] for k in sorted(order, key=order.get)]
+    node.attrs["steps"] = tuple((op, tuple(("x", order[k]) if kind == "x" else (kind, k) for kind, k in operands), attrs)
+                                for op, operands, attrs in node.attrs["steps"])
 
 
 def float_literal(value):
