@@ -203,7 +203,8 @@ class Tensor(_Operators):
     TensorShape([1, 2])
     """
 
-    __slots__ = ("_handle", "_backend", "shape", "dtype", "__weakref__")
+    # NOTE: _logits, set only on a traced softmax's output: the tensor it normalized (see nn_ops.softmax).
+    __slots__ = ("_handle", "_backend", "shape", "dtype", "_logits", "__weakref__")
 
     def __init__(self, handle, backend, shape, dtype):
         self._handle = handle

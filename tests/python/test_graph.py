@@ -363,3 +363,35 @@ def test_keras_fit_in_graph_mode_refuses_bad_labels():
     model.compile("sgd", tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True))
     with pytest.raises(ValueError, match=r"labels must be in \[0, 3\)"):
         model.fit(np.ones((4, 2), np.float32), np.array([0, 1, 5, 2]), verbose=0)
+
+
+def test_traced_cross_entropies_of_a_softmax_read_its_logits_as_tfs_keras_does():
+    # In a graph, Keras's cross-entropy of a softmax output is computed from the logits
+    # (log_softmax): no softmax kernel, no clipping of probabilities at 1e-7.
+    logits = tf.constant(np.array([[0.0, 30.0, -30.0], [1.0, 2.0, 3.0]], np.float32))
+    labels = np.array([2, 0], np.int32)
+    sparse = tf.keras.losses.SparseCategoricalCrossentropy()
+    dense = tf.keras.losses.CategoricalCrossentropy()
+    one_hot = np.eye(3, dtype=np.float32)[labels]
+    exact = -np.log(np.exp(logits.numpy()[[0, 1], labels]) / np.exp(logits.numpy()).sum(-1))
+    traced = tf.function(lambda z: (sparse(labels, tf.nn.softmax(z)), dense(one_hot, tf.nn.softmax(z))))
+    for value in traced(logits):
+        np.testing.assert_allclose(value.numpy(), exact.mean(), rtol=1e-5)  # 60 nats for row 0
+    graph = traced.get_concrete_function(logits).graph
+    assert graph.count("softmax") == 0 and graph.count("log_softmax") == 1  # one, shared by both losses
+    eager = sparse(labels, tf.nn.softmax(logits)).numpy()  # eager clips: -log(1e-7) for row 0
+    np.testing.assert_allclose(eager, (-np.log(1e-7) + exact[1]) / 2, rtol=1e-4)
+    with tf.GradientTape() as tape:  # the gradient reaches the logits through the shortcut
+        tape.watch(logits)
+        loss = sparse(labels, tf.nn.softmax(logits))
+    traced_grad = tf.function(lambda z: _logit_gradient(sparse, labels, z))(logits)
+    softmax = np.exp(logits.numpy()) / np.exp(logits.numpy()).sum(-1, keepdims=True)
+    np.testing.assert_allclose(traced_grad.numpy(), (softmax - one_hot) / 2, atol=1e-6)
+    assert loss.shape == ()
+
+
+def _logit_gradient(loss_fn, labels, z):
+    with tf.GradientTape() as tape:
+        tape.watch(z)
+        loss = loss_fn(labels, tf.nn.softmax(z))
+    return tape.gradient(loss, z)

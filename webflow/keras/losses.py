@@ -98,9 +98,10 @@ class CategoricalCrossentropy(Loss):
         self.from_logits = from_logits
 
     def call(self, y_true, y_pred):
+        logits = _softmax_logits(y_pred, self.from_logits)
         y_true, y_pred = _matched("CategoricalCrossentropy", y_true, y_pred)
-        if self.from_logits:
-            return nn_ops.softmax_cross_entropy_with_logits(labels=y_true, logits=y_pred)
+        if self.from_logits or logits is not None:
+            return nn_ops.softmax_cross_entropy_with_logits(labels=y_true, logits=y_pred if logits is None else logits)
         p = ops.divide(y_pred, ops.reduce_sum(y_pred, axis=-1, keepdims=True))
         return ops.negative(ops.reduce_sum(ops.multiply(y_true, ops.log(ops.clip_by_value(p, EPSILON, 1 - EPSILON))), axis=-1))
 
@@ -125,8 +126,9 @@ class SparseCategoricalCrossentropy(Loss):
                 f"{op}: y_true must hold one label per row of y_pred; received y_true.shape={tuple(labels.shape)}, "
                 f"y_pred.shape={tuple(y_pred.shape)}"
             )
-        if self.from_logits:  # the op checks the labels' range itself
-            return nn_ops.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=y_pred)
+        logits = y_pred if self.from_logits else _softmax_logits(y_pred, False)
+        if logits is not None:  # the op checks the labels' range itself
+            return nn_ops.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits)
         classes = y_pred.shape[-1]
         if host_values is not None:
             _check_labels(op, host_values, classes)
@@ -135,6 +137,16 @@ class SparseCategoricalCrossentropy(Loss):
                                lambda values: _check_labels(op, values.astype(np.int32), classes))
         p = ops.clip_by_value(ops.divide(y_pred, ops.reduce_sum(y_pred, axis=-1, keepdims=True)), EPSILON, 1 - EPSILON)
         return ops.negative(ops.reduce_sum(ops.multiply(ops.one_hot(labels, classes), ops.log(p)), axis=-1))
+
+
+def _softmax_logits(y_pred, from_logits):
+    """The logits a traced softmax output was computed from (None if not that, or if eager).
+
+    As TF's Keras does in a graph (model.fit's step is one): when the scores are a softmax's
+    output, the cross-entropy is computed from its logits with log_softmax, which is stable and
+    needs no clipping at 1e-7; eager mode (run_eagerly=True) clips the probabilities.
+    """
+    return None if from_logits else getattr(y_pred, "_logits", None)
 
 
 def _labels(op, y_true, y_pred):

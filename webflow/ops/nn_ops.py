@@ -13,6 +13,7 @@ from webflow import dtypes
 from webflow.graph import tracing
 from webflow.ops import array_ops, math_ops
 from webflow.ops.dispatch import apply, broadcast_shape, convert_to_tensor_for, normalize_axes, operands, require_float
+from webflow.tensor import Tensor
 
 
 def relu(features, name=None):
@@ -68,7 +69,12 @@ def softmax(logits, axis=-1, name=None):
     >>> tf.nn.softmax([0.0, 0.0]).numpy()
     array([0.5, 0.5], dtype=float32)
     """
-    return _softmax_family("softmax", logits, axis)
+    out = _softmax_family("softmax", logits, axis)
+    if getattr(out._backend, "symbolic", False) and out._handle.attrs["axis"] == out.shape.rank - 1:
+        # NOTE: as TF's Keras does in a graph (the output's op is Softmax), its cross-entropies
+        # read the logits instead: log_softmax is stable, and the step has fewer kernels.
+        out._logits = logits if isinstance(logits, Tensor) else None
+    return out
 
 
 def log_softmax(logits, axis=-1, name=None):
