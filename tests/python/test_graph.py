@@ -194,6 +194,14 @@ def test_bad_labels_are_refused_on_every_call_before_the_step_runs():
     with pytest.raises(ValueError, match=r"labels must be in \[0, 3\); received label 3"):
         step(x, np.array([0, 1, 3, 0], np.int32))
     np.testing.assert_allclose(w.numpy(), np.full((2, 3), -0.1))  # the refused call changed nothing
+    # Float labels (as Keras passes them) are cast in the graph; the check reads the argument,
+    # cast on the host, before the run (no read-back of the cast after it).
+    cast_step = tf.function(lambda x, labels: step.python_function(x, tf.cast(labels, tf.int32)))
+    graph = cast_step.get_concrete_function(x, np.zeros(4, np.float32)).graph
+    assert [n.op for _, n in graph.checks] == ["placeholder"]
+    with pytest.raises(ValueError, match=r"labels must be in \[0, 3\); received label 3"):
+        cast_step(x, np.array([0, 1, 3.0, 0], np.float32))
+    np.testing.assert_allclose(w.numpy(), np.full((2, 3), -0.1))
 
 
 def test_dead_code_common_subexpressions_and_constant_folding():

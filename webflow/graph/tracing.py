@@ -161,7 +161,12 @@ def host_check(t, fn):
     if tracer is None or not is_symbolic(t):
         fn(np.asarray(t.numpy()))
         return
-    tracer.graph.checks.append((fn, t._handle))
+    node = t._handle
+    if node.op == "cast" and node.inputs[0].op == "placeholder":
+        # An argument cast (float labels to int32): its values are checked, cast on the host, before the run.
+        dtype, check = node.attrs["dtype"].as_numpy_dtype, fn
+        node, fn = node.inputs[0], lambda values: check(values.astype(dtype))
+    tracer.graph.checks.append((fn, node))
 
 
 def effect(fn, tensors):
