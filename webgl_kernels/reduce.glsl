@@ -4,7 +4,7 @@
 // u_chunk consecutive values along R. The runtime repeats passes until G == 1, so a sum of a
 // million values adds chunks of partial sums rather than one long run.
 // Defines: REDUCE_SUM, REDUCE_PROD, REDUCE_MAX or ARGMAX; COLUMNS when inner > 1 (values
-// along R are u_inner apart). ARGMAX writes the index (as a float) of the first largest value,
+// along R are u_inner apart), COLUMN_TEXELS too when inner % 4 == 0 (not ARGMAX). ARGMAX writes the index (as a float) of the first largest value,
 // a NaN counting as largest; indices are only meaningful in one pass, so the runtime sets
 // u_chunk = R.
 // Uniforms: u_size (outer * G * inner), u_outWidth, u_x (input), u_width (its width),
@@ -70,6 +70,37 @@ float reduceOne(int o) {
 #endif
 }
 
+#ifdef COLUMN_TEXELS
+// inner % 4 == 0: the four values of an output texel are four neighbouring columns of one line,
+// so each step reads one whole texel of the input (no per-value index arithmetic).
+void main() {
+  int o = 4 * outTexel(u_outWidth);
+  int line = quotient(o, u_inner);
+  int row = quotient(line, u_groups);
+  int start = (line - row * u_groups) * u_chunk;
+  int count = o < u_size ? min(u_chunk, u_rowLength - start) : 0;
+  int at = ((row * u_rowLength + start) * u_inner + o - line * u_inner) >> 2;
+  int step = u_inner >> 2;
+#if defined(REDUCE_SUM)
+  vec4 acc = vec4(0.0);
+#elif defined(REDUCE_PROD)
+  vec4 acc = vec4(1.0);
+#else
+  vec4 acc = vec4(-INF);
+#endif
+  for (int r = 0; r < count; ++r) {
+    vec4 v = texelFetch(u_x, flatTexel(at + r * step), 0);
+#if defined(REDUCE_SUM)
+    acc += v;
+#elif defined(REDUCE_PROD)
+    acc *= v;
+#else
+    acc = mix(acc, v, bvec4(max(vec4(isnan(v)), vec4(greaterThan(v, acc)))));  // NaN wins, as in NumPy
+#endif
+  }
+  outColor = o < u_size ? acc : vec4(0.0);
+}
+#else
 void main() {
   int base = 4 * outTexel(u_outWidth);
   vec4 v = vec4(0.0);
@@ -78,3 +109,4 @@ void main() {
   }
   outColor = v;
 }
+#endif

@@ -16,6 +16,7 @@ const KERNELS = ["prelude", "ops", "blocked", "elementwise", "reduce", "matmul",
   "cumsum", "concat", "pad", "gather", "unsorted_segment_sum", "scatter_add", "scatter_add_vertex", "conv2d", "pool"];
 const MAX_RANK = 6;
 const REDUCE_CHUNK = 64;
+const REDUCE_TEXEL_CHUNK = 256; // rows per fragment when each step reads a whole texel (COLUMN_TEXELS)
 const REDUCE_DEFINES = { sum: "REDUCE_SUM", prod: "REDUCE_PROD", max: "REDUCE_MAX", argmax: "ARGMAX" };
 const CONCAT_INPUTS = 8; // samplers per concat pass (concat.glsl)
 const PACKED_MATMUL_MIN_WORK = 32 * 32 * 32; // M * N * K
@@ -336,9 +337,14 @@ export class Runtime {
   // Reduce an [outer, rowLength, inner] tensor over its middle axis to [outer, inner]: op "sum",
   // "prod", "max" or "argmax" (inner 1: each row to one value).
   reduce(op, id, outer, rowLength, inner = 1) {
-    const program = this.programs.get("reduce", inner > 1 ? { [REDUCE_DEFINES[op]]: 1, COLUMNS: 1 } : { [REDUCE_DEFINES[op]]: 1 });
-    // NOTE: argmax indices only mean something within one pass: one chunk per row.
-    const chunk = op === "argmax" ? Math.max(1, rowLength) : REDUCE_CHUNK;
+    const defines = { [REDUCE_DEFINES[op]]: 1 };
+    if (inner > 1) defines.COLUMNS = 1;
+    const texels = inner % 4 === 0 && op !== "argmax";
+    if (texels) defines.COLUMN_TEXELS = 1;
+    const program = this.programs.get("reduce", defines);
+    // NOTE: argmax indices only mean something within one pass: one chunk per row. Whole-texel
+    // columns take longer chunks (a dense layer's bias gradient over a batch: one pass).
+    const chunk = op === "argmax" ? Math.max(1, rowLength) : texels ? REDUCE_TEXEL_CHUNK : REDUCE_CHUNK;
     let record = this.record(id);
     let length = rowLength;
     let first = true;
@@ -481,7 +487,8 @@ export class Runtime {
     const products = [["A_FLAT", "B_FLAT"], ["A_FLAT_T", "B_FLAT"], ["A_FLAT", "B_FLAT_T"], ["A_FLAT", null],
       ["A_FLAT_T", null], [null, null], [null, "B_FLAT"], [null, "B_FLAT_T"], ["A_FLAT_T", "B_FLAT_T"]]
       .map(([a, b]) => ["matmul_packed", matmulDefines(rows.ROWS, a, b)]);
-    const kernels = [products[0], ["unpack", rows], ["reduce", { REDUCE_SUM: 1, COLUMNS: 1 }], ["softmax", { STATS: 1 }],
+    const kernels = [products[0], ["unpack", rows], ["reduce", { REDUCE_SUM: 1, COLUMNS: 1, COLUMN_TEXELS: 1 }],
+      ["reduce", { REDUCE_SUM: 1, COLUMNS: 1 }], ["softmax", { STATS: 1 }], ["softmax", { LOG_SOFTMAX: 1 }],
       ["softmax", { SOFTMAX: 1 }], ["reduce", { REDUCE_SUM: 1 }], ...products.slice(1, 6), ["pack", {}],
       ["pack", { CONTIGUOUS: 1 }], ["matmul", {}], ...products.slice(6)];
     this.programs.warm(kernels);
