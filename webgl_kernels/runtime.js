@@ -15,8 +15,8 @@ import { Textures } from "./textures.js";
 const KERNELS = ["prelude", "ops", "blocked", "elementwise", "reduce", "matmul", "pack", "matmul_packed", "unpack", "softmax",
   "cumsum", "concat", "pad", "gather", "unsorted_segment_sum", "scatter_add", "scatter_add_vertex", "conv2d", "pool"];
 const MAX_RANK = 6;
-const REDUCE_CHUNK = 64;
-const REDUCE_TEXEL_CHUNK = 256; // rows per fragment when each step reads a whole texel (COLUMN_TEXELS)
+const REDUCE_CHUNK = 128; // values per fragment in a pass (a batch of 128 per-example losses: one pass)
+const REDUCE_COLUMN_CHUNK = 256; // rows per fragment for columns (inner > 1: fewer values in flight)
 const REDUCE_DEFINES = { sum: "REDUCE_SUM", prod: "REDUCE_PROD", max: "REDUCE_MAX", argmax: "ARGMAX" };
 const CONCAT_INPUTS = 8; // samplers per concat pass (concat.glsl)
 const PACKED_MATMUL_MIN_WORK = 32 * 32 * 32; // M * N * K
@@ -342,9 +342,9 @@ export class Runtime {
     const texels = inner % 4 === 0 && op !== "argmax";
     if (texels) defines.COLUMN_TEXELS = 1;
     const program = this.programs.get("reduce", defines);
-    // NOTE: argmax indices only mean something within one pass: one chunk per row. Whole-texel
-    // columns take longer chunks (a dense layer's bias gradient over a batch: one pass).
-    const chunk = op === "argmax" ? Math.max(1, rowLength) : texels ? REDUCE_TEXEL_CHUNK : REDUCE_CHUNK;
+    // NOTE: argmax indices only mean something within one pass: one chunk per row. Columns take
+    // longer chunks (a dense layer's bias gradient over a batch: one pass).
+    const chunk = op === "argmax" ? Math.max(1, rowLength) : inner > 1 ? REDUCE_COLUMN_CHUNK : REDUCE_CHUNK;
     let record = this.record(id);
     let length = rowLength;
     let first = true;

@@ -98,7 +98,7 @@ class CategoricalCrossentropy(Loss):
         self.from_logits = from_logits
 
     def call(self, y_true, y_pred):
-        logits = _softmax_logits(y_pred, self.from_logits)
+        logits = None if self.from_logits else _softmax_logits(y_pred)
         y_true, y_pred = _matched("CategoricalCrossentropy", y_true, y_pred)
         if self.from_logits or logits is not None:
             return nn_ops.softmax_cross_entropy_with_logits(labels=y_true, logits=y_pred if logits is None else logits)
@@ -126,7 +126,7 @@ class SparseCategoricalCrossentropy(Loss):
                 f"{op}: y_true must hold one label per row of y_pred; received y_true.shape={tuple(labels.shape)}, "
                 f"y_pred.shape={tuple(y_pred.shape)}"
             )
-        logits = y_pred if self.from_logits else _softmax_logits(y_pred, False)
+        logits = y_pred if self.from_logits else _softmax_logits(y_pred)
         if logits is not None:  # the op checks the labels' range itself
             return nn_ops.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits)
         classes = y_pred.shape[-1]
@@ -139,14 +139,14 @@ class SparseCategoricalCrossentropy(Loss):
         return ops.negative(ops.reduce_sum(ops.multiply(ops.one_hot(labels, classes), ops.log(p)), axis=-1))
 
 
-def _softmax_logits(y_pred, from_logits):
+def _softmax_logits(y_pred):
     """The logits a traced softmax output was computed from (None if not that, or if eager).
 
     As TF's Keras does in a graph (model.fit's step is one): when the scores are a softmax's
     output, the cross-entropy is computed from its logits with log_softmax, which is stable and
     needs no clipping at 1e-7; eager mode (run_eagerly=True) clips the probabilities.
     """
-    return None if from_logits else getattr(y_pred, "_logits", None)
+    return getattr(y_pred, "_logits", None)
 
 
 def _labels(op, y_true, y_pred):

@@ -88,7 +88,7 @@ def run(graph, max_inputs=None):
     absorbed -= set(groups)  # a node copied into readers that still leads a group keeps its own pass
     graph.nodes = [n for n in graph.nodes if n.id not in absorbed]
     _merge_results(graph, max_inputs)
-    _absorb_products(graph, max_inputs)
+    _absorb_products(graph)
     for node in graph.nodes:
         if node.op == "fused":
             _canonical(node)
@@ -157,7 +157,7 @@ def _merge_results(graph, max_inputs):
                 kernel.results = inner.results + kernel.results
                 del kernels[x.id]
         kernels[node.id] = kernel
-    for leader_id, kernel in kernels.items():
+    for kernel in kernels.values():
         if len(kernel.results) > 1:
             _materialize(graph, kernel)
 
@@ -182,7 +182,7 @@ def _materialize(graph, kernel):
     graph.nodes = placed
 
 
-def _absorb_products(graph, max_inputs):
+def _absorb_products(graph):
     """A 2-D matmul whose one reader is a fused or elementwise kernel of its shape becomes that
     kernel's first step: WebGL then reads the product straight from matmul's blocks, with no pass
     of its own to unpack them (runtime.fused, mode 6)."""
@@ -197,6 +197,8 @@ def _absorb_products(graph, max_inputs):
                         and x.shape == node.shape and all(len(y.shape) == 2 for y in x.inputs)), None)
         if product is None or kernel.steps[0][0] == "matmul":
             continue
+        # NOTE: the other inputs keep their own slots even when one is also an operand of the
+        # product: glsl() reads the kernel's input k >= 2 as x{k-1}, inputs 0 and 1 never.
         others = [x for x in kernel.inputs if x is not product]
         slot = {x.id: k + 2 for k, x in enumerate(others)}
 
