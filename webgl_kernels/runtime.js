@@ -490,7 +490,10 @@ export class Runtime {
     const kernels = [products[0], ["unpack", rows], ["reduce", { REDUCE_SUM: 1, COLUMNS: 1, COLUMN_TEXELS: 1 }],
       ["reduce", { REDUCE_SUM: 1, COLUMNS: 1 }], ["softmax", { STATS: 1 }], ["softmax", { LOG_SOFTMAX: 1 }],
       ["softmax", { SOFTMAX: 1 }], ["reduce", { REDUCE_SUM: 1 }], ...products.slice(1, 6), ["pack", {}],
-      ["pack", { CONTIGUOUS: 1 }], ["matmul", {}], ...products.slice(6)];
+      ["pack", { CONTIGUOUS: 1 }], ["matmul", {}], ...products.slice(6),
+      // A training step's small passes: integer labels, the loss's sign and mean.
+      ...["op_cast_int32(x0)", "op_negative(x0)", "op_divide(x0, x1)"].map((expr) => ["elementwise",
+        { NUM_INPUTS: expr.includes("x1") ? 2 : 1, EXPR: expr, MODE0: 0, ...(expr.includes("x1") ? { MODE1: 0 } : {}) }])];
     this.programs.warm(kernels);
     const next = (k) => {
       if (k === kernels.length || this.lost || this.gl.isContextLost()) return;
