@@ -20,6 +20,7 @@
 //   u_x<k>                     input k's texture
 //   u_offset<k>, u_strides<k>  where a mode-1 input reads (see MODE<k>)
 //   u_inner<k>                 the broadcast period of a mode 3-5 input
+//   u_blocks, u_M, u_cols      a mode-6 input 0 (blocked.glsl)
 // Output layout: four values per texel, row-major flat (see prelude.glsl).
 
 uniform int u_size;

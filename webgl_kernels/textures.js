@@ -58,10 +58,9 @@ export class Textures {
 
   // One texture of `layers` layers of width x height texels, a render target each (matmul's ROWS
   // blocks, conv2d's four): kernels read it as one sampler2DArray, the layer picked by an index.
+  // Its n is the values of one layer.
   acquireLayers(width, height, layers) {
-    const record = this.acquirePacked(width, height, layers);
-    record.n = width * height * 4; // values per layer
-    return record;
+    return this.acquirePacked(width, height, layers);
   }
 
   make(width, height, layers = 0) {
