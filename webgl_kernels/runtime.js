@@ -491,9 +491,11 @@ export class Runtime {
       ["reduce", { REDUCE_SUM: 1, COLUMNS: 1 }], ["softmax", { STATS: 1 }], ["softmax", { LOG_SOFTMAX: 1 }],
       ["softmax", { SOFTMAX: 1 }], ["reduce", { REDUCE_SUM: 1 }], ...products.slice(1, 6), ["pack", {}],
       ["pack", { CONTIGUOUS: 1 }], ["matmul", {}], ...products.slice(6),
-      // A training step's small passes: integer labels, the loss's sign and mean.
-      ...["op_cast_int32(x0)", "op_negative(x0)", "op_divide(x0, x1)"].map((expr) => ["elementwise",
-        { NUM_INPUTS: expr.includes("x1") ? 2 : 1, EXPR: expr, MODE0: 0, ...(expr.includes("x1") ? { MODE1: 0 } : {}) }])];
+      // A training step's small passes: integer labels, the loss's sign and mean (defines in the
+      // order fused() writes them, so the keys match).
+      ["elementwise", { NUM_INPUTS: 1, EXPR: "op_cast_int32(x0)", MODE0: 0 }],
+      ["elementwise", { NUM_INPUTS: 1, EXPR: "op_negative(x0)", MODE0: 0 }],
+      ["elementwise", { NUM_INPUTS: 2, EXPR: "op_divide(x0, x1)", MODE0: 0, MODE1: 0 }]];
     this.programs.warm(kernels);
     const next = (k) => {
       if (k === kernels.length || this.lost || this.gl.isContextLost()) return;
