@@ -266,6 +266,53 @@ def test_fusion_copies_shared_producers_and_writes_uniform_constants_in():
     np.testing.assert_allclose(added.numpy(), np.exp(values) + values, rtol=1e-6)
 
 
+def test_arithmetic_moves_casts_past_reshapes_and_signs_into_sums():
+    graph = tf.graph.Graph("g", backends.get_backend())
+    f32 = tf.float32
+    labels = graph.add("placeholder", [], (4,), f32, {"index": 0})
+    x = graph.add("placeholder", [], (4, 3), f32, {"index": 1})
+    cast = graph.add("cast", [labels], (4,), tf.int32, {"dtype": tf.int32})
+    column = graph.add("reshape", [cast], (4, 1), tf.int32, {"shape": (4, 1)})
+    product = graph.add("multiply", [x, column], (4, 3), f32)
+    total = graph.add("reduce_sum", [product], (4,), f32, {"axes": (1,)})
+    graph.outputs = [graph.add("negative", [total], (4,), f32)]
+    assert passes.arithmetic.run(graph) == 2
+    # reshape(cast(labels)) -> cast(reshape(labels)); negative(sum(x * c)) -> sum(negative(x * c)).
+    assert column.op == "cast" and column.inputs[0].op == "reshape" and column.inputs[0].inputs == [labels]
+    assert graph.outputs[0].op == "reduce_sum" and graph.outputs[0].inputs[0].op == "negative"
+    assert total not in graph.nodes
+    passes.dce.run(graph)
+    assert passes.fusion.run(graph) == 1
+    assert [n.op for n in graph.nodes if n.inputs] == ["reshape", "fused", "reduce_sum"]  # no cast, no sign pass
+    plan = tf.graph.execute.Plan(graph, backends.get_backend())
+    values = np.arange(12, dtype=np.float32).reshape(4, 3)
+    (result,) = plan.finish(plan.run([np.array([1.0, 2.0, 0.0, 3.0], np.float32), values]))
+    np.testing.assert_array_equal(result.numpy(), -(values * np.array([[1], [2], [0], [3]])).sum(1))
+
+
+def test_sibling_kernels_of_one_shape_are_one_pass_with_two_results():
+    def f(x, y, z):
+        a = tf.exp(x) * y  # a and b read x and y; neither needs the other
+        b = tf.exp(x) - y
+        return tf.reduce_sum(a, axis=1) + tf.reduce_sum(b * z, axis=1)
+
+    args = [tf.constant(np.random.default_rng(k).normal(size=(3, 4)).astype(np.float32)) for k in range(3)]
+    graph = tf.function(f).get_concrete_function(*args).graph
+    kernels = [n for n in graph.nodes if n.op == "fused"]
+    assert len(kernels) == 1 and len(kernels[0].attrs["outputs"]) == 2  # a and b * z
+    # exp(x), copied into both before they merged, is one step of the merged kernel.
+    assert sorted(op for op, _, _ in kernels[0].attrs["steps"]) == ["exp", "multiply", "multiply", "subtract"]
+    np.testing.assert_allclose(tf.function(f)(*args).numpy(), f(*args).numpy(), rtol=1e-6)
+
+    def chained(x, y):
+        a = tf.exp(x) * y
+        return tf.reduce_sum(a, axis=1, keepdims=True) * (x - y)  # reads x and y too, but needs a: kept apart
+
+    graph = tf.function(chained).get_concrete_function(*args[:2]).graph
+    assert [n.op for n in graph.nodes if n.inputs] == ["fused", "reduce_sum", "reshape", "fused"]
+    np.testing.assert_allclose(tf.function(chained)(*args[:2]).numpy(), chained(*args[:2]).numpy(), rtol=1e-6)
+
+
 def test_optimizer_options_turn_passes_off_and_the_graph_still_runs():
     x = np.random.default_rng(3).normal(size=(8, 5)).astype(np.float32)
     w0 = np.random.default_rng(4).normal(size=(5, 2)).astype(np.float32)

@@ -1,19 +1,19 @@
 """Graph passes, each a function of a Graph that rewrites it in place.
 
-``optimize`` runs them in order: dead code, common subexpressions, constant
-folding, elementwise fusion, dead code again (folded and inlined constants
-leave unread nodes).
+``optimize`` runs them in order: dead code, common subexpressions and
+arithmetic rewrites, constant folding, elementwise fusion, dead code again
+(folded and inlined constants and rewritten ops leave unread nodes).
 ``memory.plan`` then says when each value's storage can be released.
 
 Which passes run is set as in TF's graph optimizer (Grappler), with
 ``tf.config.optimizer.set_experimental_options``; the options are read when a
 function is traced. The option names are TF's: ``constant_folding``,
-``arithmetic_optimization`` (common subexpressions), ``remapping`` (fusion),
+``arithmetic_optimization`` (common subexpressions and arithmetic rewrites), ``remapping`` (fusion),
 ``disable_model_pruning`` (True keeps dead code) and ``disable_meta_optimizer``
 (True: no pass at all; the graph runs as traced).
 """
 
-from webflow.graph.passes import constant_folding, cse, dce, fusion, memory
+from webflow.graph.passes import arithmetic, constant_folding, cse, dce, fusion, memory
 
 _SWITCHES = ("constant_folding", "arithmetic_optimization", "remapping")  # True runs the pass
 _DISABLES = ("disable_model_pruning", "disable_meta_optimizer")           # True turns passes off
@@ -49,6 +49,7 @@ def optimize(graph, backend, max_inputs):
         dce.run(graph)
     if _options.get("arithmetic_optimization", True):
         cse.run(graph)
+        arithmetic.run(graph)
     if _options.get("constant_folding", True):
         constant_folding.run(graph, backend)
     if _options.get("remapping", True):
@@ -58,5 +59,5 @@ def optimize(graph, backend, max_inputs):
     return graph
 
 
-__all__ = ["constant_folding", "cse", "dce", "fusion", "memory", "optimize",
+__all__ = ["arithmetic", "constant_folding", "cse", "dce", "fusion", "memory", "optimize",
            "set_experimental_options", "get_experimental_options"]

@@ -8,11 +8,13 @@ small): each kernel computes it again, and it needs no pass of its own. Operands
 may broadcast: every leaf is read at the broadcast position of the tree's output,
 which is where each op in between would have read it.
 
-Two more merges follow. A kernel whose value a run hands back (an optimizer's new moment) and
+Three more merges follow. A kernel whose value a run hands back (an optimizer's new moment) and
 whose one reader is a kernel of its shape is computed by that reader's pass as a second result
 (``outputs``; the former nodes become ``item`` nodes of it): Adam's three updates of a
-variable are one pass. A 2-D matmul read only by a kernel of its shape becomes that kernel's
-first step: WebGL reads the product from matmul's blocks, with no pass to unpack it.
+variable are one pass. Two kernels of one shape that read a common input and need nothing of
+each other are one pass with two results too. A 2-D matmul read only by a kernel of its shape
+becomes that kernel's first step: WebGL reads the product from matmul's blocks, with no pass to
+unpack it.
 
 A fused node keeps its ops as ``steps``: (op, operands, attributes), an operand
 ("x", k) the fused node's input k, ("t", j) the result of step j, or ("c", value) a
@@ -88,9 +90,11 @@ def run(graph, max_inputs=None):
     absorbed -= set(groups)  # a node copied into readers that still leads a group keeps its own pass
     graph.nodes = [n for n in graph.nodes if n.id not in absorbed]
     _merge_results(graph, max_inputs)
+    _merge_siblings(graph, max_inputs)
     _absorb_products(graph)
     for node in graph.nodes:
         if node.op == "fused":
+            _shared_steps(node)
             _canonical(node)
     return len(fused)
 
@@ -160,6 +164,48 @@ def _merge_results(graph, max_inputs):
     for kernel in kernels.values():
         if len(kernel.results) > 1:
             _materialize(graph, kernel)
+
+
+def _merge_siblings(graph, max_inputs):
+    """Two one-result kernels of one shape that read a common input, neither needing the other,
+    become one pass with two results (XLA's sibling fusion): one draw and one program instead of
+    two (a loss's one-hot labels, for its value and for its gradient). The pass goes where one
+    of them was: the first, when the second's inputs are all ready there; else the second, when
+    nothing reads the first before it. A pair that both read a matmul is left apart, so that each
+    can still take its product in (``_absorb_products``)."""
+    readers = _readers(graph)
+    position = {n.id: k for k, n in enumerate(graph.nodes)}
+    single = {n.id for n in graph.nodes if n.op in ELEMENTWISE or (n.op == "fused" and "outputs" not in n.attrs)}
+    pairs = []
+    for node in graph.nodes:
+        if node.id not in single:
+            continue
+        for x in _distinct(node.inputs):
+            later = next((r for r in readers[x.id] if r.id in single and r.shape == node.shape
+                          and position[r.id] > position[node.id]
+                          and _siblings(node, r, position, readers, max_inputs)), None)
+            if later is not None:
+                single -= {node.id, later.id}
+                pairs.append((node, later))
+                break
+    for earlier, later in pairs:
+        # The pass goes where the last result in `results` was (_materialize).
+        first, second = ((later, earlier) if all(position[x.id] < position[earlier.id] for x in later.inputs)
+                         else (earlier, later))
+        kernel, other = _Kernel(second), _Kernel(first)
+        kernel.absorb(None, None, other.steps, other.inputs)  # no input of one is the other
+        kernel.results = other.results + kernel.results
+        _materialize(graph, kernel)
+    return len(pairs)
+
+
+def _siblings(earlier, later, position, readers, max_inputs):
+    inputs = _distinct(earlier.inputs + later.inputs)
+    if (max_inputs is not None and len(inputs) > max_inputs) or sum(x.op == "matmul" for x in inputs) > 1:
+        return False
+    # Either place works only when neither needs the other (a path between them fails both).
+    return (all(position[x.id] < position[earlier.id] for x in later.inputs)
+            or all(position[r.id] > position[later.id] for r in readers.get(earlier.id, [])))
 
 
 def _materialize(graph, kernel):
@@ -268,6 +314,21 @@ def glsl(steps, outputs=None):
     if not outputs:
         return texts[-1]
     return " ".join(statements + [f"y[{i}] = {texts[j]};" for i, j in enumerate(outputs)])
+
+
+def _shared_steps(node):
+    """A step that repeats an earlier one (the common part of merged siblings) is computed once."""
+    steps, first, renumber = [], {}, {}
+    for j, (op, operands, attrs) in enumerate(node.attrs["steps"]):
+        operands = tuple(("t", renumber[k]) if kind == "t" else (kind, k) for kind, k in operands)
+        key = repr((op, operands, sorted(attrs.items())))
+        if key not in first:
+            first[key] = len(steps)
+            steps.append((op, operands, attrs))
+        renumber[j] = first[key]
+    node.attrs["steps"] = tuple(steps)
+    if "outputs" in node.attrs:
+        node.attrs["outputs"] = tuple(renumber[j] for j in node.attrs["outputs"])
 
 
 def _canonical(node):
