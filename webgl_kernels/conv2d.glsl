@@ -33,6 +33,21 @@ uniform int u_dilations[2];
 uniform int u_pads[2];
 uniform int u_groups;
 
+// x, y and w read through their samplers (prelude's flatRead); main() sets the scales.
+vec2 xScale, yScale, wScale;
+#define READ_X(t) flatRead(u_x, xScale, t)
+#define READ_Y(t) flatRead(u_y, yScale, t)
+#define READ_W(t) flatRead(u_w, wScale, t)
+#define VALUE_X(i) flatValue(u_x, xScale, i)
+#define VALUE_Y(i) flatValue(u_y, yScale, i)
+#define VALUE_W(i) flatValue(u_w, wScale, i)
+
+void setScales() {
+  xScale = texelScale(u_x);
+  yScale = texelScale(u_y);
+  wScale = texelScale(u_w);
+}
+
 bool outside(int i, int size) {
   return i < 0 || i >= size;
 }
@@ -55,7 +70,7 @@ float conv1(int o) {
       int x0 = ((n * u_xShape[1] + h) * u_xShape[2] + w) * u_xShape[3] + c0;
       int w0 = (a * u_kernel[1] + b) * cinGroup * cout + co;
       for (int c = 0; c < cinGroup; ++c) {
-        acc += fetch(u_x, x0 + c) * fetch(u_w, w0 + c * cout);
+        acc += VALUE_X(x0 + c) * VALUE_W(w0 + c * cout);
       }
     }
   }
@@ -82,16 +97,16 @@ vec4 conv4(int o) {
 #ifdef X_VEC4
       // NOTE: four input channels per x texel: 5 fetches for 16 multiply-adds.
       for (int c = 0; c < cin; c += 4) {
-        vec4 xv = texelFetch(u_x, flatTexel((x0 + c) >> 2), 0);
+        vec4 xv = READ_X((x0 + c) >> 2);
         int t = w0 + c * cout4;
-        acc += xv.x * texelFetch(u_w, flatTexel(t), 0);
-        acc += xv.y * texelFetch(u_w, flatTexel(t + cout4), 0);
-        acc += xv.z * texelFetch(u_w, flatTexel(t + 2 * cout4), 0);
-        acc += xv.w * texelFetch(u_w, flatTexel(t + 3 * cout4), 0);
+        acc += xv.x * READ_W(t);
+        acc += xv.y * READ_W(t + cout4);
+        acc += xv.z * READ_W(t + 2 * cout4);
+        acc += xv.w * READ_W(t + 3 * cout4);
       }
 #else
       for (int c = 0; c < cin; ++c) {
-        acc += fetch(u_x, x0 + c) * texelFetch(u_w, flatTexel(w0 + c * cout4), 0);
+        acc += VALUE_X(x0 + c) * READ_W(w0 + c * cout4);
       }
 #endif
     }
@@ -112,8 +127,8 @@ vec4 conv4(int o) {
     for (int b = 0; b < u_kernel[1]; ++b) {
       int w = at.z * u_strides[1] - u_pads[1] + b * u_dilations[1];
       if (outside(w, u_xShape[2])) continue;
-      acc += texelFetch(u_x, flatTexel((((at.x * u_xShape[1] + h) * u_xShape[2] + w) * c + at.w) >> 2), 0) *
-             texelFetch(u_w, flatTexel(((a * u_kernel[1] + b) * c + at.w) >> 2), 0);
+      acc += READ_X((((at.x * u_xShape[1] + h) * u_xShape[2] + w) * c + at.w) >> 2) *
+             READ_W(((a * u_kernel[1] + b) * c + at.w) >> 2);
     }
   }
   return acc;
@@ -178,11 +193,11 @@ vec4 conv4(int o) {
       int dy0 = ((n * u_yShape[1] + i) * u_yShape[2] + j) * cout4;
       int w0 = ((a * u_kernel[1] + b) * cin + ci) * cout4;
       for (int c = 0; c < cout4; ++c) {
-        vec4 dy = texelFetch(u_y, flatTexel(dy0 + c), 0);
-        acc.x += dot(dy, texelFetch(u_w, flatTexel(w0 + c), 0));
-        acc.y += dot(dy, texelFetch(u_w, flatTexel(w0 + cout4 + c), 0));
-        acc.z += dot(dy, texelFetch(u_w, flatTexel(w0 + 2 * cout4 + c), 0));
-        acc.w += dot(dy, texelFetch(u_w, flatTexel(w0 + 3 * cout4 + c), 0));
+        vec4 dy = READ_Y(dy0 + c);
+        acc.x += dot(dy, READ_W(w0 + c));
+        acc.y += dot(dy, READ_W(w0 + cout4 + c));
+        acc.z += dot(dy, READ_W(w0 + 2 * cout4 + c));
+        acc.w += dot(dy, READ_W(w0 + 3 * cout4 + c));
       }
     }
   }
@@ -201,8 +216,8 @@ vec4 conv4(int o) {
     for (int b = 0; b < u_kernel[1]; ++b) {
       int j = source(at.z, b, 1);
       if (j < 0) continue;
-      acc += texelFetch(u_y, flatTexel((((at.x * u_yShape[1] + i) * u_yShape[2] + j) * c + at.w) >> 2), 0) *
-             texelFetch(u_w, flatTexel(((a * u_kernel[1] + b) * c + at.w) >> 2), 0);
+      acc += READ_Y((((at.x * u_yShape[1] + i) * u_yShape[2] + j) * c + at.w) >> 2) *
+             READ_W(((a * u_kernel[1] + b) * c + at.w) >> 2);
     }
   }
   return acc;
@@ -239,8 +254,8 @@ float conv1(int o) {
       int h = i * u_strides[0] - u_pads[0] + a * u_dilations[0];
       for (int j = cols.x; j < cols.y; ++j) {
         int w = j * u_strides[1] - u_pads[1] + b * u_dilations[1];
-        acc += fetch(u_x, ((n * u_xShape[1] + h) * u_xShape[2] + w) * u_xShape[3] + c) *
-               fetch(u_y, ((n * u_yShape[1] + i) * u_yShape[2] + j) * cout + co);
+        acc += VALUE_X(((n * u_xShape[1] + h) * u_xShape[2] + w) * u_xShape[3] + c) *
+               VALUE_Y(((n * u_yShape[1] + i) * u_yShape[2] + j) * cout + co);
       }
     }
   }
@@ -266,8 +281,8 @@ vec4 conv4(int o) {
       int h = i * u_strides[0] - u_pads[0] + a * u_dilations[0];
       for (int j = cols.x; j < cols.y; ++j) {
         int w = j * u_strides[1] - u_pads[1] + b * u_dilations[1];
-        float xv = fetch(u_x, ((n * u_xShape[1] + h) * u_xShape[2] + w) * cin + c);
-        acc += xv * texelFetch(u_y, flatTexel((((n * u_yShape[1] + i) * u_yShape[2] + j) * cout >> 2) + co4), 0);
+        float xv = VALUE_X(((n * u_xShape[1] + h) * u_xShape[2] + w) * cin + c);
+        acc += xv * READ_Y((((n * u_yShape[1] + i) * u_yShape[2] + j) * cout >> 2) + co4);
       }
     }
   }
@@ -295,6 +310,7 @@ layout(location = 2) out vec4 outColor2;
 layout(location = 3) out vec4 outColor3;
 
 void main() {
+  setScales();
   int cout4 = u_yShape[3] >> 2;
   int t = outTexel(u_outWidth);
   int g = quotient(t, cout4);
@@ -328,11 +344,11 @@ void main() {
       int f = rowBase + col.x;
       int t0 = f >> 2;  // floor, also for f < 0
       int k = f - 4 * t0;
-      vec4 lo = texelFetch(u_x, flatTexel(max(t0, 0)), 0);
-      vec4 hi = texelFetch(u_x, flatTexel(t0 + 1), 0);
+      vec4 lo = READ_X(max(t0, 0));
+      vec4 hi = READ_X(t0 + 1);
       vec4 xs = k == 0 ? lo : k == 1 ? vec4(lo.yzw, hi.x) : k == 2 ? vec4(lo.zw, hi.xy) : vec4(lo.w, hi.xyz);
       xs = mix(vec4(0.0), xs, inside);
-      vec4 f0 = texelFetch(u_w, flatTexel(wt), 0);
+      vec4 f0 = READ_W(wt);
       wt += cout4;
       acc0 += xs.x * f0;
       acc1 += xs.y * f0;
@@ -343,24 +359,24 @@ void main() {
 #ifdef X_VEC4
       for (int c = 0; c < cin; c += 4) {
         // Columns: filter rows c .. c+3, so m * xv = sum_k xv[k] * w[a, b, c + k, 4c4 .. 4c4 + 3].
-        mat4 m = mat4(texelFetch(u_w, flatTexel(wt), 0), texelFetch(u_w, flatTexel(wt + cout4), 0),
-                      texelFetch(u_w, flatTexel(wt + 2 * cout4), 0), texelFetch(u_w, flatTexel(wt + 3 * cout4), 0));
+        mat4 m = mat4(READ_W(wt), READ_W(wt + cout4),
+                      READ_W(wt + 2 * cout4), READ_W(wt + 3 * cout4));
         wt += 4 * cout4;
         ivec4 tx = max((x + c) >> 2, 0);
-        acc0 += m * (inside.x ? texelFetch(u_x, flatTexel(tx.x), 0) : vec4(0.0));
-        acc1 += m * (inside.y ? texelFetch(u_x, flatTexel(tx.y), 0) : vec4(0.0));
-        acc2 += m * (inside.z ? texelFetch(u_x, flatTexel(tx.z), 0) : vec4(0.0));
-        acc3 += m * (inside.w ? texelFetch(u_x, flatTexel(tx.w), 0) : vec4(0.0));
+        acc0 += m * (inside.x ? READ_X(tx.x) : vec4(0.0));
+        acc1 += m * (inside.y ? READ_X(tx.y) : vec4(0.0));
+        acc2 += m * (inside.z ? READ_X(tx.z) : vec4(0.0));
+        acc3 += m * (inside.w ? READ_X(tx.w) : vec4(0.0));
       }
 #else
       for (int c = 0; c < cin; ++c) {
-        vec4 f0 = texelFetch(u_w, flatTexel(wt), 0);
+        vec4 f0 = READ_W(wt);
         wt += cout4;
         ivec4 i = max(x + c, 0);
-        acc0 += (inside.x ? fetch(u_x, i.x) : 0.0) * f0;
-        acc1 += (inside.y ? fetch(u_x, i.y) : 0.0) * f0;
-        acc2 += (inside.z ? fetch(u_x, i.z) : 0.0) * f0;
-        acc3 += (inside.w ? fetch(u_x, i.w) : 0.0) * f0;
+        acc0 += (inside.x ? VALUE_X(i.x) : 0.0) * f0;
+        acc1 += (inside.y ? VALUE_X(i.y) : 0.0) * f0;
+        acc2 += (inside.z ? VALUE_X(i.z) : 0.0) * f0;
+        acc3 += (inside.w ? VALUE_X(i.w) : 0.0) * f0;
       }
 #endif
 #endif
@@ -373,6 +389,7 @@ void main() {
 }
 #else
 void main() {
+  setScales();
   int base = 4 * outTexel(u_outWidth);
 #if defined(VEC4) || defined(DEPTHWISE)
   outColor = base < u_size ? conv4(base) : vec4(0.0);
