@@ -680,7 +680,9 @@ def _conv_rows():
         rows.append(Row(
             "max_pool2d_grad", _max_pool_grad,
             lambda x, dy: _ref_max_pool_grad(x, dy, (3, 3), (2, 2), "SAME"),
-            [((1, 5, 5, 2), (1, 3, 3, 2)), ((2, 9, 8, 3), (2, 5, 4, 3))], domain=domain, grad=False,
+            # 4 and 8 channels: WebGL's whole-texel path (VEC4)
+            [((1, 5, 5, 2), (1, 3, 3, 2)), ((2, 9, 8, 3), (2, 5, 4, 3)), ((1, 5, 5, 4), (1, 3, 3, 4)),
+             ((2, 9, 8, 8), (2, 5, 4, 8))], domain=domain, grad=False,
             label=f"ksize=3,strides=2,SAME,{domain}"))
     for method in ("bilinear", "nearest"):
         for size, cases in [((5, 7), [((1, 3, 4, 2),)]), ((3, 4), [((2, 7, 9, 3),), ((1, 3, 4, 1),)])]:

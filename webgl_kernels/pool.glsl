@@ -4,8 +4,8 @@
 //   MAX_POOL_GRAD  dx[n, h, w, c] = sum of dy over the windows whose first (row-major)
 //                  maximum is x[n, h, w, c] (ties: the first one gets it all, as in TF)
 // Average pooling has no kernel: it is a depthwise conv2d with a filter of ones.
-// Defines: MAX_POOL or MAX_POOL_GRAD; VEC4 (MAX_POOL, C % 4 == 0): a fragment's four
-// values are four channels of one pixel, read as whole texels.
+// Defines: MAX_POOL or MAX_POOL_GRAD; VEC4 (C % 4 == 0): a fragment's four values are four
+// channels of one pixel, read as whole texels.
 // Uniforms: u_size, u_outWidth, u_x (x) and u_xWidth, u_y (dy, for the gradient) and
 //   u_yWidth, u_xShape[4], u_yShape[4] (NHWC), u_kernel[2], u_strides[2], u_pads[2] (top, left).
 // Output layout: y (MAX_POOL) or dx (MAX_POOL_GRAD), four values per texel, row-major flat.
@@ -21,6 +21,8 @@ uniform int u_yShape[4];
 uniform int u_kernel[2];
 uniform int u_strides[2];
 uniform int u_pads[2];
+
+vec2 xScale, yScale;  // texelScale of u_x and u_y, set by main()
 
 bool wins(float v, float best) {
   return v > best || (isnan(v) && !isnan(best));
@@ -65,7 +67,7 @@ vec4 pool4(int o) {
       int w = j * u_strides[1] - u_pads[1] + b;
       if (w < 0 || w >= u_xShape[2]) continue;
       int t = (((n * u_xShape[1] + h) * u_xShape[2] + w) * u_xShape[3] + c) >> 2;
-      vec4 v = texelFetch(u_x, flatTexel(t), 0);
+      vec4 v = flatRead(u_x, xScale, t);
       best = mix(best, v, bvec4(ivec4(greaterThan(v, best)) | ivec4(isnan(v))));
     }
   }
@@ -91,9 +93,50 @@ float pool1(int o) {
   }
   return acc;
 }
+
+#ifdef VEC4
+// dx[o .. o+3]: four channels of one pixel (h, w); each covering window's first maximum is found
+// for the four channels at once, from whole texels, and dy's texel added where it is (h, w).
+vec4 pool4(int o) {
+  ivec4 at = nhwcAt(o, u_xShape);
+  int n = at.x, h = at.y, w = at.z, c4 = at.w >> 2;
+  int C4 = u_xShape[3] >> 2;
+  int firstRow = quotient(max(0, h + u_pads[0] - u_kernel[0] + u_strides[0]), u_strides[0]);
+  int lastRow = min(u_yShape[1] - 1, quotient(h + u_pads[0], u_strides[0]));
+  int firstCol = quotient(max(0, w + u_pads[1] - u_kernel[1] + u_strides[1]), u_strides[1]);
+  int lastCol = min(u_yShape[2] - 1, quotient(w + u_pads[1], u_strides[1]));
+  int here = h * u_xShape[2] + w;
+  vec4 acc = vec4(0.0);
+  for (int i = firstRow; i <= lastRow; ++i) {
+    for (int j = firstCol; j <= lastCol; ++j) {
+      vec4 best = vec4(-INF);
+      ivec4 where = ivec4(-1);
+      for (int a = 0; a < u_kernel[0]; ++a) {
+        int hh = i * u_strides[0] - u_pads[0] + a;
+        if (hh < 0 || hh >= u_xShape[1]) continue;
+        for (int b = 0; b < u_kernel[1]; ++b) {
+          int ww = j * u_strides[1] - u_pads[1] + b;
+          if (ww < 0 || ww >= u_xShape[2]) continue;
+          vec4 v = flatRead(u_x, xScale, ((n * u_xShape[1] + hh) * u_xShape[2] + ww) * C4 + c4);
+          // As argmaxAt, per channel: the first cell, then a greater value or a NaN over a number.
+          bvec4 take = bvec4(ivec4(lessThan(where, ivec4(0))) | ivec4(greaterThan(v, best)) |
+                             (ivec4(isnan(v)) & ivec4(not(isnan(best)))));
+          best = mix(best, v, take);
+          where = ivec4(mix(vec4(where), vec4(hh * u_xShape[2] + ww), take));
+        }
+      }
+      vec4 dy = flatRead(u_y, yScale, ((n * u_yShape[1] + i) * u_yShape[2] + j) * C4 + c4);
+      acc += mix(vec4(0.0), dy, equal(where, ivec4(here)));
+    }
+  }
+  return acc;
+}
+#endif
 #endif
 
 void main() {
+  xScale = texelScale(u_x);
+  yScale = texelScale(u_y);
   int base = 4 * outTexel(u_outWidth);
 #ifdef VEC4
   outColor = base < u_size ? pool4(base) : vec4(0.0);

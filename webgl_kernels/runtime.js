@@ -754,7 +754,7 @@ export class Runtime {
   // strides x 2, dilations x 2 (1s), pads x 2.
   pool(variant, idX, idDy, n, ...ints) {
     const grad = variant === "max_pool2d_grad";
-    const defines = grad ? { MAX_POOL_GRAD: 1 } : { MAX_POOL: 1, ...(ints[3] % 4 === 0 ? { VEC4: 1 } : {}) };
+    const defines = { [grad ? "MAX_POOL_GRAD" : "MAX_POOL"]: 1, ...(ints[3] % 4 === 0 ? { VEC4: 1 } : {}) };
     const x = this.record(idX);
     const dy = grad ? this.record(idDy) : null;
     const out = this.draw(this.programs.get("pool", defines), this.textures.acquire(n), (set, bind) => {
