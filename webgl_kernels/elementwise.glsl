@@ -5,7 +5,8 @@
 //   NUM_OUTPUTS (2..4) results of one pass into as many targets, BODY (see apply);
 //   MODE<k> for each input (a define, not a uniform: SwiftShader evaluates both
 //   sides of a uniform branch, and the strided path is the expensive one):
-//   0: input k has the output's shape: read the same texel;
+//   0: input k has the output's shape: read the same texel (through the sampler at the
+//      fragment's centre: on SwiftShader cheaper than texelFetch, relu of 1M values 7.9 -> 5.8 ms);
 //   1: read value u_offset<k> + sum(coord[d] * u_strides<k>[d]) (0 strides broadcast);
 //   2: input k is a single value;
 //   3: row broadcast, value i / u_inner<k> (an [outer, 1] operand: keepdims reductions), u_inner<k> >= 4;
@@ -142,7 +143,7 @@ void main() {
   ivec2 here = ivec2(gl_FragCoord.xy);
   vec4 x0 = vec4(0.0), x1 = vec4(0.0), x2 = vec4(0.0), x3 = vec4(0.0), x4 = vec4(0.0), x5 = vec4(0.0);
 #if MODE0 == 0
-  x0 = texelFetch(u_x0, here, 0);
+  x0 = texture(u_x0, gl_FragCoord.xy / vec2(textureSize(u_x0, 0)));
 #elif MODE0 == 2
   x0 = vec4(texelFetch(u_x0, ivec2(0, 0), 0).r);
 #elif MODE0 == 3
@@ -158,7 +159,7 @@ void main() {
 #endif
 #if NUM_INPUTS > 1
 #if MODE1 == 0
-  x1 = texelFetch(u_x1, here, 0);
+  x1 = texture(u_x1, gl_FragCoord.xy / vec2(textureSize(u_x1, 0)));
 #elif MODE1 == 2
   x1 = vec4(texelFetch(u_x1, ivec2(0, 0), 0).r);
 #elif MODE1 == 3
@@ -173,7 +174,7 @@ void main() {
 #endif
 #if NUM_INPUTS > 2
 #if MODE2 == 0
-  x2 = texelFetch(u_x2, here, 0);
+  x2 = texture(u_x2, gl_FragCoord.xy / vec2(textureSize(u_x2, 0)));
 #elif MODE2 == 2
   x2 = vec4(texelFetch(u_x2, ivec2(0, 0), 0).r);
 #elif MODE2 == 3
@@ -188,7 +189,7 @@ void main() {
 #endif
 #if NUM_INPUTS > 3
 #if MODE3 == 0
-  x3 = texelFetch(u_x3, here, 0);
+  x3 = texture(u_x3, gl_FragCoord.xy / vec2(textureSize(u_x3, 0)));
 #elif MODE3 == 2
   x3 = vec4(texelFetch(u_x3, ivec2(0, 0), 0).r);
 #elif MODE3 == 3
@@ -203,7 +204,7 @@ void main() {
 #endif
 #if NUM_INPUTS > 4
 #if MODE4 == 0
-  x4 = texelFetch(u_x4, here, 0);
+  x4 = texture(u_x4, gl_FragCoord.xy / vec2(textureSize(u_x4, 0)));
 #elif MODE4 == 2
   x4 = vec4(texelFetch(u_x4, ivec2(0, 0), 0).r);
 #elif MODE4 == 3
@@ -218,7 +219,7 @@ void main() {
 #endif
 #if NUM_INPUTS > 5
 #if MODE5 == 0
-  x5 = texelFetch(u_x5, here, 0);
+  x5 = texture(u_x5, gl_FragCoord.xy / vec2(textureSize(u_x5, 0)));
 #elif MODE5 == 2
   x5 = vec4(texelFetch(u_x5, ivec2(0, 0), 0).r);
 #elif MODE5 == 3
