@@ -205,7 +205,15 @@ class GradientTape:
                 g = grads.get(id(out))
                 if g is None or GRADIENTS[op] is None:
                     continue
-                for x, gx in zip(inputs, GRADIENTS[op](g, inputs, out, **attrs)):
+                gradient = GRADIENTS[op]
+                if getattr(gradient, "skips_unneeded", False):
+                    # NOTE: as TF's skip_input_indices: an input nothing watched flows into (the
+                    # images under a dense or conv layer) gets no gradient, not even computed.
+                    needed = tuple(id(x) in self._tracked for x in inputs)
+                    produced = gradient(g, inputs, out, needed=needed, **attrs)
+                else:
+                    produced = gradient(g, inputs, out, **attrs)
+                for x, gx in zip(inputs, produced):
                     if gx is not None and id(x) in self._tracked:
                         accumulate(x, gx)
         finally:

@@ -275,3 +275,35 @@ def test_batch_jacobian_per_example():
         np.testing.assert_array_equal(row, [[2 * values[0], 0], [0, 2 * values[1]], [1, 1]])
     with pytest.raises(ValueError, match=r"batch_jacobian: .*same batch.*target.shape=\(3, 3\), source.shape=\(2,\)"):
         tape.batch_jacobian(y, tf.constant([1.0, 2.0]))
+
+
+def test_inputs_nothing_watched_flows_into_get_no_gradient_computed(monkeypatch):
+    # As TF's gradients skip inputs that need none: the images under a conv and a dense layer
+    # are not watched, so neither the conv's input gradient nor the dense layer's is computed.
+    from webflow import backends
+
+    backend = backends.get_backend()
+    calls = []
+    for name in ("matmul", "conv2d_transpose", "conv2d_backprop_filter"):
+        original = getattr(backend, name)
+        monkeypatch.setattr(backend, name, lambda *a, _f=original, _n=name, **k: calls.append(_n) or _f(*a, **k))
+    rng = np.random.default_rng(0)
+    x = tf.constant(rng.normal(size=(2, 5, 5, 1)).astype(np.float32))
+    w = tf.Variable(rng.normal(size=(3, 3, 1, 2)).astype(np.float32))
+    d = tf.Variable(rng.normal(size=(50, 3)).astype(np.float32))
+
+    def gradients(watch_x):
+        with tf.GradientTape() as tape:
+            if watch_x:
+                tape.watch(x)
+            y = tf.nn.relu(tf.nn.conv2d(x, w, 1, "SAME"))
+            loss = tf.reduce_sum(tf.matmul(tf.reshape(y, (2, 50)), d) ** 2)
+        calls.clear()
+        return tape.gradient(loss, [w, d, x]), sorted(calls)
+
+    (gw, gd, gx), made = gradients(False)
+    assert gx is None and made == ["conv2d_backprop_filter", "matmul", "matmul"]
+    (gw2, gd2, gx2), made = gradients(True)
+    assert gx2 is not None and made == ["conv2d_backprop_filter", "conv2d_transpose", "matmul", "matmul"]
+    np.testing.assert_allclose(gw.numpy(), gw2.numpy(), rtol=1e-6)
+    np.testing.assert_allclose(gd.numpy(), gd2.numpy(), rtol=1e-6)

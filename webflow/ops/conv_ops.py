@@ -139,10 +139,13 @@ def conv2d(input, filters, strides, padding, data_format="NHWC", dilations=None,
     return _conv(x, w, strides, dilations, pads, 1)
 
 
-def _conv2d_grad(g, inputs, out, strides, dilations, pads, groups):
+def _conv2d_grad(g, inputs, out, strides, dilations, pads, groups, needed=(True, True)):
     x, w = inputs
-    return (_conv_transpose(g, w, tuple(x.shape), strides, dilations, pads, groups),
-            _backprop_filter(x, g, tuple(w.shape), strides, dilations, pads, groups))
+    return (_conv_transpose(g, w, tuple(x.shape), strides, dilations, pads, groups) if needed[0] else None,
+            _backprop_filter(x, g, tuple(w.shape), strides, dilations, pads, groups) if needed[1] else None)
+
+
+_conv2d_grad.skips_unneeded = True  # autodiff passes `needed` (see GradientTape._backward)
 
 
 def conv2d_transpose(input, filters, output_shape, strides, padding="SAME", data_format="NHWC",

@@ -496,17 +496,21 @@ def matmul(a, b, transpose_a=False, transpose_b=False, name=None):
     )
 
 
-def _matmul_grad(g, inputs, out, transpose_a, transpose_b):
+def _matmul_grad(g, inputs, out, transpose_a, transpose_b, needed=(True, True)):
     a, b = inputs
     if not transpose_a and not transpose_b:
-        da, db = matmul(g, b, transpose_b=True), matmul(a, g, transpose_a=True)
+        da, db = lambda: matmul(g, b, transpose_b=True), lambda: matmul(a, g, transpose_a=True)
     elif not transpose_a and transpose_b:
-        da, db = matmul(g, b), matmul(g, a, transpose_a=True)
+        da, db = lambda: matmul(g, b), lambda: matmul(g, a, transpose_a=True)
     elif transpose_a and not transpose_b:
-        da, db = matmul(b, g, transpose_b=True), matmul(a, g)
+        da, db = lambda: matmul(b, g, transpose_b=True), lambda: matmul(a, g)
     else:
-        da, db = matmul(b, g, transpose_a=True, transpose_b=True), matmul(g, a, transpose_a=True, transpose_b=True)
-    return unbroadcast(da, a.shape), unbroadcast(db, b.shape)
+        da, db = (lambda: matmul(b, g, transpose_a=True, transpose_b=True),
+                  lambda: matmul(g, a, transpose_a=True, transpose_b=True))
+    return (unbroadcast(da(), a.shape) if needed[0] else None, unbroadcast(db(), b.shape) if needed[1] else None)
+
+
+_matmul_grad.skips_unneeded = True  # autodiff passes `needed` (see GradientTape._backward)
 
 
 # --- reductions -----------------------------------------------------------------------
