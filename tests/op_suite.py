@@ -744,6 +744,9 @@ ROWS = [
     Row("reshape", lambda tf, x: tf.reshape(x, [3, 1, -1]), lambda x: x.reshape(3, 1, -1), [((2, 3, 2),)], label="infer"),
     Row("transpose", lambda tf, x: tf.transpose(x), lambda x: x.T, [((2, 3),), ((1, 257),), ((2, 3, 4),), ((0, 2),)]),
     Row("transpose", lambda tf, x: tf.transpose(x, [1, 2, 0]), lambda x: np.transpose(x, [1, 2, 0]), [((2, 3, 4),)], label="perm"),
+    # The last axis kept, a multiple of 4: WebGL moves whole texels (elementwise.glsl mode 7).
+    Row("transpose", lambda tf, x: tf.transpose(x, [1, 2, 0, 3]), lambda x: np.transpose(x, [1, 2, 0, 3]),
+        [((3, 5, 2, 8),), ((2, 1, 3, 4),)], label="perm,last kept"),
     Row("broadcast_to", lambda tf, x: tf.broadcast_to(x, [2, 3, 4]), lambda x: np.broadcast_to(x, (2, 3, 4)),
         [((4,),), ((3, 1),), ((),)]),
     *_softmax_rows("softmax", _softmax),

@@ -13,7 +13,10 @@
 //   4: column broadcast, value i % u_inner<k> (an [inner] operand: a bias);
 //   5: column broadcast with u_inner<k> % 4 == 0: whole texels, no per-value index;
 //   6 (input 0 only): a matrix product still in matmul_packed.glsl's ROWS targets, read as
-//     blocked.glsl says (included before this file), so it needs no unpack pass of its own.
+//     blocked.glsl says (included before this file), so it needs no unpack pass of its own;
+//   7: as 1 in whole texels: u_offset<k> and u_strides<k> count texels, the output's last axis
+//     (a multiple of 4) is read in order, so each output texel is one texel of input k, found by
+//     one index walk over the output's shape in texels (a transpose that keeps 4k channels last).
 // Modes 3-5 need no coordinate walk, so the common broadcasts stay cheap.
 // Uniforms:
 //   u_size, u_outWidth         output value count and texture width (texels)
@@ -89,6 +92,19 @@ int sourceIndex(int i, int offset, int strides[MAX_RANK]) {
   return j;
 }
 
+// Input texel for output texel t (mode 7): the walk of sourceIndex over the output's shape in
+// texels (its last axis divided by 4), offset and strides in texels.
+int texelSource(int t, int offset, int strides[MAX_RANK]) {
+  int j = offset;
+  for (int d = MAX_RANK - 1; d >= 0 && t > 0; --d) {
+    int size = d == MAX_RANK - 1 ? u_outShape[d] >> 2 : u_outShape[d];
+    int q = quotient(t, size);
+    j += (t - q * size) * strides[d];
+    t = q;
+  }
+  return j;
+}
+
 // Four values of an input read with strides (mode 1): one index walk per value.
 vec4 gather(sampler2D x, int offset, int strides[MAX_RANK], int base) {
   vec4 v = vec4(0.0);
@@ -152,6 +168,8 @@ void main() {
   x0 = columnBroadcast(u_x0, u_inner0, base);
 #elif MODE0 == 5
   x0 = columnTexel(u_x0, u_inner0, base);
+#elif MODE0 == 7
+  x0 = texelFetch(u_x0, flatTexel(texelSource(base >> 2, u_offset0, u_strides0)), 0);
 #elif MODE0 == 6
   x0 = blockedTexel(base);
 #else
@@ -168,6 +186,8 @@ void main() {
   x1 = columnBroadcast(u_x1, u_inner1, base);
 #elif MODE1 == 5
   x1 = columnTexel(u_x1, u_inner1, base);
+#elif MODE1 == 7
+  x1 = texelFetch(u_x1, flatTexel(texelSource(base >> 2, u_offset1, u_strides1)), 0);
 #else
   x1 = gather(u_x1, u_offset1, u_strides1, base);
 #endif
@@ -183,6 +203,8 @@ void main() {
   x2 = columnBroadcast(u_x2, u_inner2, base);
 #elif MODE2 == 5
   x2 = columnTexel(u_x2, u_inner2, base);
+#elif MODE2 == 7
+  x2 = texelFetch(u_x2, flatTexel(texelSource(base >> 2, u_offset2, u_strides2)), 0);
 #else
   x2 = gather(u_x2, u_offset2, u_strides2, base);
 #endif
@@ -198,6 +220,8 @@ void main() {
   x3 = columnBroadcast(u_x3, u_inner3, base);
 #elif MODE3 == 5
   x3 = columnTexel(u_x3, u_inner3, base);
+#elif MODE3 == 7
+  x3 = texelFetch(u_x3, flatTexel(texelSource(base >> 2, u_offset3, u_strides3)), 0);
 #else
   x3 = gather(u_x3, u_offset3, u_strides3, base);
 #endif
@@ -213,6 +237,8 @@ void main() {
   x4 = columnBroadcast(u_x4, u_inner4, base);
 #elif MODE4 == 5
   x4 = columnTexel(u_x4, u_inner4, base);
+#elif MODE4 == 7
+  x4 = texelFetch(u_x4, flatTexel(texelSource(base >> 2, u_offset4, u_strides4)), 0);
 #else
   x4 = gather(u_x4, u_offset4, u_strides4, base);
 #endif
@@ -228,6 +254,8 @@ void main() {
   x5 = columnBroadcast(u_x5, u_inner5, base);
 #elif MODE5 == 5
   x5 = columnTexel(u_x5, u_inner5, base);
+#elif MODE5 == 7
+  x5 = texelFetch(u_x5, flatTexel(texelSource(base >> 2, u_offset5, u_strides5)), 0);
 #else
   x5 = gather(u_x5, u_offset5, u_strides5, base);
 #endif

@@ -295,7 +295,7 @@ export class Runtime {
       }
       defines[`MODE${i}`] = input.mode;
       at += 2;
-      if (input.mode === 1) {
+      if (input.mode === 1 || input.mode === 7) {
         input.offset = p[at];
         input.strides = p.slice(at + 1, at + 1 + MAX_RANK);
         at += 1 + MAX_RANK;
@@ -320,11 +320,11 @@ export class Runtime {
           return;
         }
         bind(unit++, `u_x${i}`, input.record);
-        if (input.mode === 1) {
+        if (input.mode === 1 || input.mode === 7) {
           set(`u_offset${i}`, input.offset);
           set(`u_strides${i}`, input.strides);
         }
-        if (input.mode >= 3) set(`u_inner${i}`, input.inner);
+        if (input.mode >= 3 && input.mode <= 5) set(`u_inner${i}`, input.inner);
       });
     });
     for (const input of inputs) {

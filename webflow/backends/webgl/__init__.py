@@ -180,7 +180,14 @@ class WebGLBackend(Backend):
     def _strided(self, x, out_shape, strides, offset=0):
         """identity(x) read with explicit strides and offset (transpose, broadcast_to, slices)."""
         self._check_size(out_shape)
-        args = (math.prod(out_shape), 1, x.id, 1, offset, *_padded(strides, MAX_RANK, 0), *_padded(out_shape, MAX_RANK, 1))
+        mode = 1
+        if (out_shape and out_shape[-1] % 4 == 0 and strides[-1] == 1 and offset % 4 == 0
+                and all(s % 4 == 0 for s in strides[:-1])):
+            # Whole texels (mode 7): the last axis is read in order and every texel of the output
+            # is one texel of x, found by one index walk (a transpose keeping 4k channels last).
+            mode, offset, strides = 7, offset // 4, [s // 4 for s in strides[:-1]] + [1]
+        args = (math.prod(out_shape), 1, x.id, mode, offset, *_padded(strides, MAX_RANK, 0),
+                *_padded(out_shape, MAX_RANK, 1))
         return GLTensor(self.runtime, self._elementwise("op_identity(x0)", *args), out_shape)
 
     def fused(self, *xs, steps, shape, outputs=None):
