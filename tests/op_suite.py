@@ -677,6 +677,12 @@ def _conv_rows():
             lambda x, k=k2, s=s2, p=padding: _ref_pool(x, k, s, p, np.nanmean), cases,
             reduce_len=lambda case, k=k2: k[0] * k[1], label=label))
     for domain in ("any", "ties"):
+        # Windows that tile the image (2x2/2 VALID; 9 rows: the last is under no window): WebGL's TILED path.
+        rows.append(Row(
+            "max_pool2d_grad", _max_pool_grad_tiled,
+            lambda x, dy: _ref_max_pool_grad(x, dy, (2, 2), (2, 2), "VALID"),
+            [((1, 4, 4, 4), (1, 2, 2, 4)), ((2, 9, 8, 8), (2, 4, 4, 8)), ((1, 5, 4, 3), (1, 2, 2, 3))],
+            domain=domain, grad=False, label=f"ksize=2,strides=2,VALID,{domain}"))
         rows.append(Row(
             "max_pool2d_grad", _max_pool_grad,
             lambda x, dy: _ref_max_pool_grad(x, dy, (3, 3), (2, 2), "SAME"),
@@ -694,6 +700,13 @@ def _conv_rows():
         "resize", lambda tf, x: tf.image.resize(x, [8, 3]), lambda x: _ref_resize(x[None], (8, 3), "bilinear")[0],
         [((4, 5, 1),)], reduce_len=lambda case: 9, label="3-D"))
     return rows
+
+
+def _max_pool_grad_tiled(tf, x, dy):
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = tf.nn.max_pool2d(x, 2, 2, "VALID")
+    return tape.gradient(y, x, output_gradients=dy)
 
 
 def _max_pool_grad(tf, x, dy):

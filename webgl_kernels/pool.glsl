@@ -5,7 +5,10 @@
 //                  maximum is x[n, h, w, c] (ties: the first one gets it all, as in TF)
 // Average pooling has no kernel: it is a depthwise conv2d with a filter of ones.
 // Defines: MAX_POOL or MAX_POOL_GRAD; VEC4 (C % 4 == 0): a fragment's four values are four
-// channels of one pixel, read as whole texels.
+// channels of one pixel, read as whole texels; with VEC4, TILED and KH, KW (the window, equal to
+// the strides, no padding, every window inside the image: 2x2/2 VALID): straight-line reads with
+// no bounds checks. NOTE: the general path's loops with bounds and index walks cost SwiftShader
+// about 13x an elementwise pass's per fragment (a pooling gradient of 64x24x24x8: 23 ms).
 // Uniforms: u_size, u_outWidth, u_x (x) and u_xWidth, u_y (dy, for the gradient) and
 //   u_yWidth, u_xShape[4], u_yShape[4] (NHWC), u_kernel[2], u_strides[2], u_pads[2] (top, left).
 // Output layout: y (MAX_POOL) or dx (MAX_POOL_GRAD), four values per texel, row-major flat.
@@ -55,7 +58,21 @@ float pool1(int o) {
   return fetch(u_x, argmaxAt(at.x, at.y, at.z, at.w));
 }
 
-#ifdef VEC4
+#if defined(VEC4) && defined(TILED)
+vec4 pool4(int o) {
+  ivec4 at = nhwcAt(o, u_yShape);
+  int C4 = u_xShape[3] >> 2;
+  int corner = (at.x * u_xShape[1] + at.y * KH) * u_xShape[2] + at.z * KW;  // the window's first pixel
+  vec4 best = vec4(-INF);
+  for (int a = 0; a < KH; ++a) {
+    for (int b = 0; b < KW; ++b) {
+      vec4 v = flatRead(u_x, xScale, (corner + a * u_xShape[2] + b) * C4 + (at.w >> 2));
+      best = mix(best, v, bvec4(ivec4(greaterThan(v, best)) | ivec4(isnan(v))));
+    }
+  }
+  return best;
+}
+#elif defined(VEC4)
 vec4 pool4(int o) {
   ivec4 at = nhwcAt(o, u_yShape);
   int n = at.x, i = at.y, j = at.z, c = at.w;
@@ -94,7 +111,31 @@ float pool1(int o) {
   return acc;
 }
 
-#ifdef VEC4
+#if defined(VEC4) && defined(TILED)
+// dx[o .. o+3]: four channels of pixel (h, w), under at most one window (i, j) = (h / KH, w / KW).
+vec4 pool4(int o) {
+  ivec4 at = nhwcAt(o, u_xShape);
+  int i = quotient(at.y, KH);
+  int j = quotient(at.z, KW);
+  if (i >= u_yShape[1] || j >= u_yShape[2]) return vec4(0.0);  // past the last window
+  int C4 = u_xShape[3] >> 2;
+  int corner = (at.x * u_xShape[1] + i * KH) * u_xShape[2] + j * KW;
+  vec4 best = vec4(-INF);
+  ivec4 where = ivec4(-1);
+  for (int a = 0; a < KH; ++a) {
+    for (int b = 0; b < KW; ++b) {
+      vec4 v = flatRead(u_x, xScale, (corner + a * u_xShape[2] + b) * C4 + (at.w >> 2));
+      // As argmaxAt, per channel: the first cell, then a greater value or a NaN over a number.
+      bvec4 take = bvec4(ivec4(lessThan(where, ivec4(0))) | ivec4(greaterThan(v, best)) |
+                         (ivec4(isnan(v)) & ivec4(not(isnan(best)))));
+      best = mix(best, v, take);
+      where = ivec4(mix(vec4(where), vec4(a * KW + b), take));
+    }
+  }
+  vec4 dy = flatRead(u_y, yScale, ((at.x * u_yShape[1] + i) * u_yShape[2] + j) * C4 + (at.w >> 2));
+  return mix(vec4(0.0), dy, equal(where, ivec4((at.y - i * KH) * KW + at.z - j * KW)));
+}
+#elif defined(VEC4)
 // dx[o .. o+3]: four channels of one pixel (h, w); each covering window's first maximum is found
 // for the four channels at once, from whole texels, and dy's texel added where it is (h, w).
 vec4 pool4(int o) {

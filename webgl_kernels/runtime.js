@@ -755,6 +755,10 @@ export class Runtime {
   pool(variant, idX, idDy, n, ...ints) {
     const grad = variant === "max_pool2d_grad";
     const defines = { [grad ? "MAX_POOL_GRAD" : "MAX_POOL"]: 1, ...(ints[3] % 4 === 0 ? { VEC4: 1 } : {}) };
+    // Windows that tile the image (window = strides, no padding, all inside): pool.glsl's TILED.
+    const [kh, kw] = [ints[8], ints[9]];
+    if (defines.VEC4 && kh === ints[10] && kw === ints[11] && ints[14] === 0 && ints[15] === 0 &&
+        ints[5] * kh <= ints[1] && ints[6] * kw <= ints[2]) Object.assign(defines, { TILED: 1, KH: kh, KW: kw });
     const x = this.record(idX);
     const dy = grad ? this.record(idDy) : null;
     const out = this.draw(this.programs.get("pool", defines), this.textures.acquire(n), (set, bind) => {
