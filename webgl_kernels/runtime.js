@@ -258,7 +258,7 @@ export class Runtime {
 
   // out = expr(x0, ..., x5), one elementwise pass. Arguments (numbers, passed one by one: from
   // Pyodide that is cheaper than converting a list):
-  //   n, k, then per input: id, mode (see elementwise.glsl), then for mode 1
+  //   n, k, then per input: id, mode (see elementwise.glsl), then for modes 1 and 7
   //   offset, strides x MAX_RANK; for modes 3-5 the broadcast period,
   //   then, if any input is strided, the output shape x MAX_RANK.
   elementwise(expr, ...p) {

@@ -1,8 +1,8 @@
 """Dead-code elimination: drop nodes no output, variable update, check or effect needs.
 
 Host calls stay (their Python may have effects, such as an optimizer's step count).
-A gradient nobody asked for (the input images' gradient in a training step) is dead
-here, so graph mode never computes it.
+A gradient nobody reads (of a watched tensor tape.gradient was not asked about) is
+dead here, so graph mode never computes it.
 """
 
 
