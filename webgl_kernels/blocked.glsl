@@ -35,24 +35,3 @@ vec4 blockedTexel(int base) {
   ivec3 at = blockedAt(row, base - row * u_cols);
   return target(at.x, at.yz);
 }
-
-// Values base .. base + 3 (those below `size`) of the product for any u_cols: value by value, the
-// row (and its target) moving on at each row's end.
-vec4 blockedValues(int base, int size) {
-  int row = quotient(base, u_cols);
-  int col = base - row * u_cols;
-  int b = quotient(row, u_M);
-  int m = row - b * u_M;
-  int rowGroups = (u_M + ROWS - 1) >> ROW_BITS;
-  vec4 v = vec4(0.0);
-  for (int k = 0; k < 4; ++k) {
-    if (base + k < size) v[k] = target(m & (ROWS - 1), ivec2(col >> 2, b * rowGroups + (m >> ROW_BITS)))[col & 3];
-    col += 1;
-    if (col == u_cols) {
-      col = 0;
-      m += 1;
-      if (m == u_M) { m = 0; b += 1; }
-    }
-  }
-  return v;
-}

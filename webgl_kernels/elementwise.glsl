@@ -13,8 +13,7 @@
 //   4: column broadcast, value i % u_inner<k> (an [inner] operand: a bias);
 //   5: column broadcast with u_inner<k> % 4 == 0: whole texels, no per-value index;
 //   6 (input 0 only): a matrix product still in matmul_packed.glsl's ROWS targets, read as
-//     blocked.glsl says (included before this file), so it needs no unpack pass of its own: a
-//     texel at a time, or value by value with BLOCKED_VALUES (N % 4 != 0: a row ends mid-texel);
+//     blocked.glsl says (included before this file), so it needs no unpack pass of its own;
 //   7: as 1 in whole texels: u_offset<k> and u_strides<k> count texels, the output's last axis
 //     (a multiple of 4) is read in order, so each output texel is one texel of input k, found by
 //     one index walk over the output's shape in texels (a transpose that keeps 4k channels last).
@@ -171,8 +170,6 @@ void main() {
   x0 = columnTexel(u_x0, u_inner0, base);
 #elif MODE0 == 7
   x0 = texelFetch(u_x0, flatTexel(texelSource(base >> 2, u_offset0, u_strides0)), 0);
-#elif MODE0 == 6 && defined(BLOCKED_VALUES)
-  x0 = blockedValues(base, u_size);
 #elif MODE0 == 6
   x0 = blockedTexel(base);
 #else

@@ -282,13 +282,12 @@ export class Runtime {
       if (input.mode === 6) {
         const [idB, M, N, K, transposeA, transposeB] = p.slice(at + 2, at + 8);
         const product = this.product([p[at], idB, M, N, K, transposeA, transposeB, M * N, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0]);
-        if (product.record) { // the one-pass kernel's flat result: read it like any other (and free it after)
-          input.record = input.made = product.record;
+        if (product.record || N % 4 !== 0) { // a flat result: read it like any other (and free it after)
+          input.record = input.made = product.record || this.unpack(product, M * N);
           input.mode = 0;
         } else {
           input.product = product;
           defines.ROWS = product.blocks.layers;
-          if (N % 4 !== 0) defines.BLOCKED_VALUES = 1; // rows end mid-texel: read value by value
         }
         at += 6;
       } else {
