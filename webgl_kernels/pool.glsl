@@ -94,22 +94,38 @@ vec4 pool4(int o) {
 #endif
 
 #ifdef MAX_POOL_GRAD
+// The windows that cover pixel (h, w): rows i with i*sh - top <= h < i*sh - top + kh (first, last),
+// then the columns likewise.
+ivec4 covering(int h, int w) {
+  return ivec4(quotient(max(0, h + u_pads[0] - u_kernel[0] + u_strides[0]), u_strides[0]),
+               min(u_yShape[1] - 1, quotient(h + u_pads[0], u_strides[0])),
+               quotient(max(0, w + u_pads[1] - u_kernel[1] + u_strides[1]), u_strides[1]),
+               min(u_yShape[2] - 1, quotient(w + u_pads[1], u_strides[1])));
+}
+
 float pool1(int o) {
   ivec4 at = nhwcAt(o, u_xShape);
   int n = at.x, h = at.y, w = at.z, c = at.w;
-  // NOTE: only the windows that cover (h, w): rows i with i*sh - top <= h < i*sh - top + kh.
-  int firstRow = quotient(max(0, h + u_pads[0] - u_kernel[0] + u_strides[0]), u_strides[0]);
-  int lastRow = min(u_yShape[1] - 1, quotient(h + u_pads[0], u_strides[0]));
-  int firstCol = quotient(max(0, w + u_pads[1] - u_kernel[1] + u_strides[1]), u_strides[1]);
-  int lastCol = min(u_yShape[2] - 1, quotient(w + u_pads[1], u_strides[1]));
+  ivec4 windows = covering(h, w);  // NOTE: only these, not every window
   float acc = 0.0;
-  for (int i = firstRow; i <= lastRow; ++i) {
-    for (int j = firstCol; j <= lastCol; ++j) {
+  for (int i = windows.x; i <= windows.y; ++i) {
+    for (int j = windows.z; j <= windows.w; ++j) {
       if (argmaxAt(n, i, j, c) == o) acc += fetch(u_y, ((n * u_yShape[1] + i) * u_yShape[2] + j) * u_yShape[3] + c);
     }
   }
   return acc;
 }
+
+#ifdef VEC4
+// A window's next cell for four channels at once: as argmaxAt, the first cell, then a greater
+// value or a NaN over a number, takes the lead; `where` keeps the leading cell's number.
+void lead(vec4 v, int cell, inout vec4 best, inout ivec4 where) {
+  bvec4 take = bvec4(ivec4(lessThan(where, ivec4(0))) | ivec4(greaterThan(v, best)) |
+                     (ivec4(isnan(v)) & ivec4(not(isnan(best)))));
+  best = mix(best, v, take);
+  where = ivec4(mix(vec4(where), vec4(cell), take));
+}
+#endif
 
 #if defined(VEC4) && defined(TILED)
 // dx[o .. o+3]: four channels of pixel (h, w), under at most one window (i, j) = (h / KH, w / KW).
@@ -124,12 +140,7 @@ vec4 pool4(int o) {
   ivec4 where = ivec4(-1);
   for (int a = 0; a < KH; ++a) {
     for (int b = 0; b < KW; ++b) {
-      vec4 v = flatRead(u_x, xScale, (corner + a * u_xShape[2] + b) * C4 + (at.w >> 2));
-      // As argmaxAt, per channel: the first cell, then a greater value or a NaN over a number.
-      bvec4 take = bvec4(ivec4(lessThan(where, ivec4(0))) | ivec4(greaterThan(v, best)) |
-                         (ivec4(isnan(v)) & ivec4(not(isnan(best)))));
-      best = mix(best, v, take);
-      where = ivec4(mix(vec4(where), vec4(a * KW + b), take));
+      lead(flatRead(u_x, xScale, (corner + a * u_xShape[2] + b) * C4 + (at.w >> 2)), a * KW + b, best, where);
     }
   }
   vec4 dy = flatRead(u_y, yScale, ((at.x * u_yShape[1] + i) * u_yShape[2] + j) * C4 + (at.w >> 2));
@@ -142,14 +153,11 @@ vec4 pool4(int o) {
   ivec4 at = nhwcAt(o, u_xShape);
   int n = at.x, h = at.y, w = at.z, c4 = at.w >> 2;
   int C4 = u_xShape[3] >> 2;
-  int firstRow = quotient(max(0, h + u_pads[0] - u_kernel[0] + u_strides[0]), u_strides[0]);
-  int lastRow = min(u_yShape[1] - 1, quotient(h + u_pads[0], u_strides[0]));
-  int firstCol = quotient(max(0, w + u_pads[1] - u_kernel[1] + u_strides[1]), u_strides[1]);
-  int lastCol = min(u_yShape[2] - 1, quotient(w + u_pads[1], u_strides[1]));
+  ivec4 windows = covering(h, w);
   int here = h * u_xShape[2] + w;
   vec4 acc = vec4(0.0);
-  for (int i = firstRow; i <= lastRow; ++i) {
-    for (int j = firstCol; j <= lastCol; ++j) {
+  for (int i = windows.x; i <= windows.y; ++i) {
+    for (int j = windows.z; j <= windows.w; ++j) {
       vec4 best = vec4(-INF);
       ivec4 where = ivec4(-1);
       for (int a = 0; a < u_kernel[0]; ++a) {
@@ -158,12 +166,8 @@ vec4 pool4(int o) {
         for (int b = 0; b < u_kernel[1]; ++b) {
           int ww = j * u_strides[1] - u_pads[1] + b;
           if (ww < 0 || ww >= u_xShape[2]) continue;
-          vec4 v = flatRead(u_x, xScale, ((n * u_xShape[1] + hh) * u_xShape[2] + ww) * C4 + c4);
-          // As argmaxAt, per channel: the first cell, then a greater value or a NaN over a number.
-          bvec4 take = bvec4(ivec4(lessThan(where, ivec4(0))) | ivec4(greaterThan(v, best)) |
-                             (ivec4(isnan(v)) & ivec4(not(isnan(best)))));
-          best = mix(best, v, take);
-          where = ivec4(mix(vec4(where), vec4(hh * u_xShape[2] + ww), take));
+          lead(flatRead(u_x, xScale, ((n * u_xShape[1] + hh) * u_xShape[2] + ww) * C4 + c4), hh * u_xShape[2] + ww,
+               best, where);
         }
       }
       vec4 dy = flatRead(u_y, yScale, ((n * u_yShape[1] + i) * u_yShape[2] + j) * C4 + c4);
