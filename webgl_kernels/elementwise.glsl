@@ -156,7 +156,6 @@ void main() {
 #endif
     return;
   }
-  ivec2 here = ivec2(gl_FragCoord.xy);
   vec4 x0 = vec4(0.0), x1 = vec4(0.0), x2 = vec4(0.0), x3 = vec4(0.0), x4 = vec4(0.0), x5 = vec4(0.0);
 #if MODE0 == 0
   x0 = texture(u_x0, gl_FragCoord.xy / vec2(textureSize(u_x0, 0)));

@@ -313,6 +313,36 @@ def test_sibling_kernels_of_one_shape_are_one_pass_with_two_results():
     np.testing.assert_allclose(tf.function(chained)(*args[:2]).numpy(), chained(*args[:2]).numpy(), rtol=1e-6)
 
 
+def test_sibling_merges_each_see_the_graph_the_ones_before_left():
+    # Two pairs each fine alone: merged one at a time, the second is judged on the reordered graph
+    # (else a node reads a value not yet made, or two merged kernels read each other's results).
+    def crossed(a, b):
+        e1, e2 = tf.exp(a), tf.sin(b)
+        return a * e2, e1 + b, tf.reduce_sum(e1), tf.reduce_sum(e2)
+
+    def after_a_sum(a, b, c):
+        e1, e2 = tf.exp(a), tf.sin(b)
+        return a * tf.reduce_sum(c), e1 + b, e2, tf.reduce_sum(e1)
+
+    for f in (crossed, after_a_sum):
+        args = [tf.constant(np.arange(1, 5, dtype=np.float32) * k) for k in (0.1, 0.2, 0.3)][:f.__code__.co_argcount]
+        graph = tf.function(f).get_concrete_function(*args).graph
+        made = set()
+        for node in graph.nodes:
+            assert all(x.id in made for x in node.inputs), graph
+            made.add(node.id)
+        for got, want in zip(tf.function(f)(*args), f(*args)):
+            np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-6)
+
+
+def test_arithmetic_rewrites_a_rewritten_node_again():
+    x = tf.constant(np.arange(12, dtype=np.float32).reshape(4, 3) / 10)
+    f = lambda x: -(-tf.reduce_sum(tf.exp(x), axis=1))  # noqa: E731
+    graph = tf.function(f).get_concrete_function(x).graph
+    assert [n.op for n in graph.nodes if n.inputs] == ["fused", "reduce_sum"]  # both signs in the kernel
+    np.testing.assert_allclose(tf.function(f)(x).numpy(), f(x).numpy(), rtol=1e-6)
+
+
 def test_optimizer_options_turn_passes_off_and_the_graph_still_runs():
     x = np.random.default_rng(3).normal(size=(8, 5)).astype(np.float32)
     w0 = np.random.default_rng(4).normal(size=(5, 2)).astype(np.float32)

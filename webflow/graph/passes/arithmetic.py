@@ -6,8 +6,10 @@ rewrites in TF's arithmetic optimizer do):
   giving it a pass of its own (integer labels cast once for the loss and once for its gradient).
 - ``negative(reduce_sum(x))``, where the sum has no other reader, becomes
   ``reduce_sum(negative(x))`` when only the sum reads x and x is elementwise: flipping every sign
-  gives the same sum with the sign flipped (exact in floating point), and the negation joins x's
-  kernel (a cross-entropy's sign).
+  flips the sum's (exact in floating point, but for the sign of a zero sum), and the negation
+  joins x's kernel (a cross-entropy's sign).
+
+A node a rewrite leaves unread (the sum, a cast no other node reads) goes.
 """
 
 from webflow.graph.passes.fusion import ELEMENTWISE
@@ -21,27 +23,39 @@ def run(graph):
             readers.setdefault(x.id, []).append(node)
     keep = {n.id for n in graph.results()}
     placed = []  # the new order: a moved op's new input goes just before it
-    dropped = set()  # sums now unread
     count = 0
+
+    def reroute(node, inner, op, attrs):
+        """``node`` (reading ``inner``, which reads ``source``) reads a new ``op`` of source instead."""
+        source = inner.inputs[0]
+        made = _node(graph, op, [source], node.shape if op == "reshape" else source.shape, source.dtype, attrs)
+        placed.append(made)
+        readers[made.id] = [node]
+        readers[source.id].append(made)
+        readers[inner.id].remove(node)
+        node.inputs = [made]
+        if not readers[inner.id] and inner.id not in keep:  # unread now: it goes
+            readers[source.id].remove(inner)
+            placed.remove(inner)
+
     for node in graph.nodes:
         inner = node.inputs[0] if len(node.inputs) == 1 else None
         if node.op == "reshape" and inner is not None and inner.op == "cast":
-            # reshape(cast(x)) -> cast(reshape(x)): the cast node stays for its other readers (if any).
-            source = inner.inputs[0]
-            placed.append(_node(graph, "reshape", [source], node.shape, source.dtype, node.attrs))
-            node.op, node.inputs, node.attrs = "cast", [placed[-1]], dict(inner.attrs)
+            # reshape(cast(x)) -> cast(reshape(x))
+            cast_attrs = dict(inner.attrs)
+            reroute(node, inner, "reshape", node.attrs)
+            node.op, node.attrs = "cast", cast_attrs
             count += 1
         elif (node.op == "negative" and inner is not None and inner.op == "reduce_sum" and inner.id not in keep
               and readers[inner.id] == [node] and inner.inputs[0].op in ELEMENTWISE
               and inner.inputs[0].id not in keep and readers[inner.inputs[0].id] == [inner]):
-            # negative(reduce_sum(x)) -> reduce_sum(negative(x)); the old sum goes.
-            source = inner.inputs[0]
-            dropped.add(inner.id)
-            placed.append(_node(graph, "negative", [source], source.shape, source.dtype, {}))
-            node.op, node.inputs, node.attrs = "reduce_sum", [placed[-1]], dict(inner.attrs)
+            # negative(reduce_sum(x)) -> reduce_sum(negative(x))
+            sum_attrs = dict(inner.attrs)
+            reroute(node, inner, "negative", {})
+            node.op, node.attrs = "reduce_sum", sum_attrs
             count += 1
         placed.append(node)
-    graph.nodes = [n for n in placed if n.id not in dropped]
+    graph.nodes = placed
     return count
 
 

@@ -172,40 +172,41 @@ def _merge_siblings(graph, max_inputs):
     two (a loss's one-hot labels, for its value and for its gradient). The pass goes where one
     of them was: the first, when the second's inputs are all ready there; else the second, when
     nothing reads the first before it. A pair that both read a matmul is left apart, so that each
-    can still take its product in (``_absorb_products``)."""
+    can still take its product in (``_absorb_products``). Pairs merge one at a time, each judged
+    on the graph the merges before it left."""
+    merged = 0
+    while (pair := _sibling_pair(graph, max_inputs)) is not None:
+        first, second = pair
+        kernel, other = _Kernel(second), _Kernel(first)
+        kernel.absorb(None, None, other.steps, other.inputs)  # no input of one is the other
+        kernel.results = other.results + kernel.results  # the pass goes where the last result was
+        _materialize(graph, kernel)
+        merged += 1
+    return merged
+
+
+def _sibling_pair(graph, max_inputs):
+    """The first pair of siblings ``_merge_siblings`` can merge, as (first, second): the merged pass
+    goes where ``second`` is; None when there is none."""
     readers = _readers(graph)
     position = {n.id: k for k, n in enumerate(graph.nodes)}
     single = {n.id for n in graph.nodes if n.op in ELEMENTWISE or (n.op == "fused" and "outputs" not in n.attrs)}
-    pairs = []
-    for node in graph.nodes:
-        if node.id not in single:
+    for earlier in graph.nodes:
+        if earlier.id not in single:
             continue
-        for x in _distinct(node.inputs):
-            later = next((r for r in readers[x.id] if r.id in single and r.shape == node.shape
-                          and position[r.id] > position[node.id]
-                          and _siblings(node, r, position, readers, max_inputs)), None)
-            if later is not None:
-                single -= {node.id, later.id}
-                pairs.append((node, later))
-                break
-    for earlier, later in pairs:
-        # The pass goes where the last result in `results` was (_materialize).
-        first, second = ((later, earlier) if all(position[x.id] < position[earlier.id] for x in later.inputs)
-                         else (earlier, later))
-        kernel, other = _Kernel(second), _Kernel(first)
-        kernel.absorb(None, None, other.steps, other.inputs)  # no input of one is the other
-        kernel.results = other.results + kernel.results
-        _materialize(graph, kernel)
-    return len(pairs)
-
-
-def _siblings(earlier, later, position, readers, max_inputs):
-    inputs = _distinct(earlier.inputs + later.inputs)
-    if (max_inputs is not None and len(inputs) > max_inputs) or sum(x.op == "matmul" for x in inputs) > 1:
-        return False
-    # Either place works only when neither needs the other (a path between them fails both).
-    return (all(position[x.id] < position[earlier.id] for x in later.inputs)
-            or all(position[r.id] > position[later.id] for r in readers.get(earlier.id, [])))
+        for x in _distinct(earlier.inputs):
+            for later in readers[x.id]:
+                if later.id not in single or later.shape != earlier.shape or position[later.id] <= position[earlier.id]:
+                    continue
+                inputs = _distinct(earlier.inputs + later.inputs)
+                if (max_inputs is not None and len(inputs) > max_inputs) or sum(y.op == "matmul" for y in inputs) > 1:
+                    continue
+                # Either place works only when neither needs the other (a path between them fails both).
+                if all(position[y.id] < position[earlier.id] for y in later.inputs):
+                    return later, earlier
+                if all(position[r.id] > position[later.id] for r in readers.get(earlier.id, [])):
+                    return earlier, later
+    return None
 
 
 def _materialize(graph, kernel):
