@@ -8,9 +8,9 @@ arithmetic rewrites, constant folding, elementwise fusion, dead code again
 Which passes run is set as in TF's graph optimizer (Grappler), with
 ``tf.config.optimizer.set_experimental_options``; the options are read when a
 function is traced. The option names are TF's: ``constant_folding``,
-``arithmetic_optimization`` (common subexpressions and arithmetic rewrites), ``remapping`` (fusion),
-``disable_model_pruning`` (True keeps dead code) and ``disable_meta_optimizer``
-(True: no pass at all; the graph runs as traced).
+``arithmetic_optimization`` (common subexpressions and arithmetic rewrites),
+``remapping`` (fusion), ``disable_model_pruning`` (True keeps dead code) and
+``disable_meta_optimizer`` (True: no pass at all; the graph runs as traced).
 """
 
 from webflow.graph.passes import arithmetic, constant_folding, cse, dce, fusion, memory
