@@ -634,13 +634,12 @@ export class Runtime {
   // n (output values), outShape x MAX_RANK, inShape x MAX_RANK, before x MAX_RANK, rank.
   pad(idX, idValue, n, ...ints) {
     const [x, value] = [this.record(idX), this.record(idValue)];
-    return this.adopt(this.draw(this.programs.get("pad", {}), this.textures.acquire(n), (set, bind) => {
+    return this.adopt(this.draw(this.programs.get("pad", { RANK: ints[3 * MAX_RANK] }), this.textures.acquire(n), (set, bind) => {
       bind(0, "u_x", x);
       bind(1, "u_value", value);
       set("u_outShape", ints.slice(0, MAX_RANK));
       set("u_inShape", ints.slice(MAX_RANK, 2 * MAX_RANK));
       set("u_before", ints.slice(2 * MAX_RANK, 3 * MAX_RANK));
-      set("u_rank", ints[3 * MAX_RANK]);
     }));
   }
 
