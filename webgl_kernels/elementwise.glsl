@@ -81,27 +81,46 @@ float apply(float x0, float x1, float x2, float x3, float x4, float x5) {
 }
 #endif
 
-// Input value index for output value i, given an input's offset and strides.
+// One axis d of an index walk: i's coordinate along d (of `size` values) times its stride.
+// NOTE: a macro, written out once per axis the output has (STRIDED_RANK, a define), so every
+// array index is a constant: SwiftShader reads a uniform array at a loop counter's index far
+// slower (see pad.glsl).
+#define WALK_AXIS(d, size) { int q = quotient(i, size); j += (i - q * (size)) * strides[d]; i = q; }
+#define WALK(last) \
+  WALK_AXIS(MAX_RANK - 1, last) \
+  WALK_REST
+
+#ifndef STRIDED_RANK
+#define STRIDED_RANK 0
+#endif
+#define AXIS(k) WALK_AXIS(MAX_RANK - k, u_outShape[MAX_RANK - k])
+#if STRIDED_RANK > 5
+#define WALK_REST AXIS(2) AXIS(3) AXIS(4) AXIS(5) AXIS(6)
+#elif STRIDED_RANK > 4
+#define WALK_REST AXIS(2) AXIS(3) AXIS(4) AXIS(5)
+#elif STRIDED_RANK > 3
+#define WALK_REST AXIS(2) AXIS(3) AXIS(4)
+#elif STRIDED_RANK > 2
+#define WALK_REST AXIS(2) AXIS(3)
+#elif STRIDED_RANK > 1
+#define WALK_REST AXIS(2)
+#else
+#define WALK_REST
+#endif
+
+// Input value index for output value i, given an input's offset and strides (the axes past
+// STRIDED_RANK are 1s: they add nothing).
 int sourceIndex(int i, int offset, int strides[MAX_RANK]) {
   int j = offset;
-  for (int d = MAX_RANK - 1; d >= 0 && i > 0; --d) {
-    int q = quotient(i, u_outShape[d]);
-    j += (i - q * u_outShape[d]) * strides[d];
-    i = q;
-  }
+  WALK(u_outShape[MAX_RANK - 1])
   return j;
 }
 
 // Input texel for output texel t (mode 7): the walk of sourceIndex over the output's shape in
 // texels (its last axis divided by 4), offset and strides in texels.
-int texelSource(int t, int offset, int strides[MAX_RANK]) {
+int texelSource(int i, int offset, int strides[MAX_RANK]) {
   int j = offset;
-  for (int d = MAX_RANK - 1; d >= 0 && t > 0; --d) {
-    int size = d == MAX_RANK - 1 ? u_outShape[d] >> 2 : u_outShape[d];
-    int q = quotient(t, size);
-    j += (t - q * size) * strides[d];
-    t = q;
-  }
+  WALK(u_outShape[MAX_RANK - 1] >> 2)
   return j;
 }
 

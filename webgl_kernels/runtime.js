@@ -307,6 +307,11 @@ export class Runtime {
       inputs.push(input);
     }
     const outShape = anyStrided ? p.slice(at, at + MAX_RANK) : null;
+    // The axes a strided read walks: the output's, less its leading 1s (elementwise.glsl's WALK).
+    if (anyStrided) {
+      const first = outShape.findIndex((d) => d !== 1);
+      defines.STRIDED_RANK = first < 0 ? 0 : MAX_RANK - first;
+    }
     const program = this.programs.get("elementwise", defines);
     const results = Array.from({ length: outputs }, () => this.textures.acquire(n));
     this.draw(program, outputs > 1 ? this.multipleTargets(results) : results[0], (set, bind) => {
