@@ -3,7 +3,7 @@
 // A is [.., M, K] (or [.., K, M] with u_transposeA), B is [.., K, N] (or [.., N, K]).
 // Batch dimensions broadcast: the output batch index is split into up to 4
 // coordinates and mapped to A's and B's matrix offsets by strides (0 along
-// broadcast axes).
+// broadcast axes). Define BATCHED when there is more than one matrix (else the offsets are 0).
 // Uniforms: u_size, u_outWidth, u_M, u_N, u_K, u_batchShape[4] (left-padded with 1s),
 //           u_a/u_b (textures), u_widthA/u_widthB, u_batchStridesA[4]/u_batchStridesB[4]
 //           (in values), u_transposeA/u_transposeB (0 or 1).
@@ -32,13 +32,12 @@ float dot1(int o) {
   int j = ij - i * u_N;
   int a = 0;
   int b = 0;
-  for (int d = 3; d >= 0; --d) {
-    int q = quotient(batch, u_batchShape[d]);
-    int c = batch - q * u_batchShape[d];
-    batch = q;
-    a += c * u_batchStridesA[d];
-    b += c * u_batchStridesB[d];
-  }
+#ifdef BATCHED
+  // NOTE: written out, so the uniform arrays' indices are constants (see pack.glsl).
+#define BATCH_AXIS(d) { int q = quotient(batch, u_batchShape[d]); int c = batch - q * u_batchShape[d]; \
+    batch = q; a += c * u_batchStridesA[d]; b += c * u_batchStridesB[d]; }
+  BATCH_AXIS(3) BATCH_AXIS(2) BATCH_AXIS(1) BATCH_AXIS(0)
+#endif
   a += u_transposeA == 1 ? i : i * u_K;
   b += u_transposeB == 1 ? j * u_K : j;
   int stepA = u_transposeA == 1 ? u_M : 1;

@@ -6,7 +6,8 @@
 //   batch offset(b) + r * u_strideRow + col * u_strideCol
 // which covers transposed operands and broadcast batch dimensions (stride 0).
 // Define CONTIGUOUS when u_strideCol is 1 and u_cols, u_strideRow and the batch strides are
-// multiples of 4: each output texel is then one whole source texel.
+// multiples of 4: each output texel is then one whole source texel; BATCHED when there is more
+// than one matrix (else the batch offset is 0).
 // Uniforms: u_x (flat R32F input), u_width (its texture width), u_rows, u_cols,
 //   u_rowsPadded, u_strideRow, u_strideCol, u_batchShape[4] (left-padded with 1s),
 //   u_batchStrides[4]; u_size/u_outWidth as every kernel (unused here).
@@ -27,11 +28,12 @@ void main() {
   int b = quotient(texel.y, u_rowsPadded);
   int r = texel.y - b * u_rowsPadded;
   int offset = 0;
-  for (int d = 3; d >= 0; --d) {
-    int q = quotient(b, u_batchShape[d]);
-    offset += (b - q * u_batchShape[d]) * u_batchStrides[d];
-    b = q;
-  }
+#ifdef BATCHED
+  // NOTE: written out, so the uniform arrays' indices are constants (SwiftShader reads a uniform
+  // array at a loop counter's index far slower; see pad.glsl).
+#define BATCH_AXIS(d) { int q = quotient(b, u_batchShape[d]); offset += (b - q * u_batchShape[d]) * u_batchStrides[d]; b = q; }
+  BATCH_AXIS(3) BATCH_AXIS(2) BATCH_AXIS(1) BATCH_AXIS(0)
+#endif
   vec4 v = vec4(0.0);
   if (r < u_rows) {
     int col = texel.x * 4;

@@ -550,7 +550,8 @@ export class Runtime {
   pack(record, rows, cols, rowsPadded, strideRow, strideCol, batchShape, batchStrides) {
     const batches = batchShape.reduce((x, y) => x * y, 1);
     const contiguous = strideCol === 1 && cols % 4 === 0 && strideRow % 4 === 0 && batchStrides.every((s) => s % 4 === 0);
-    return this.draw(this.programs.get("pack", contiguous ? { CONTIGUOUS: 1 } : {}),
+    const defines = { ...(contiguous ? { CONTIGUOUS: 1 } : {}), ...(batches > 1 ? { BATCHED: 1 } : {}) };
+    return this.draw(this.programs.get("pack", defines),
       this.textures.acquirePacked(Math.ceil(cols / 4), batches * rowsPadded), (set, bind) => {
         bind(0, "u_x", record);
         set("u_width", record.width);
@@ -565,7 +566,8 @@ export class Runtime {
   }
 
   matmulUnpacked(a, b, ints) {
-    return this.draw(this.programs.get("matmul", {}), this.textures.acquire(ints[7]), (set, bind) => {
+    const batched = ints.slice(8, 12).some((d) => d !== 1);
+    return this.draw(this.programs.get("matmul", batched ? { BATCHED: 1 } : {}), this.textures.acquire(ints[7]), (set, bind) => {
       bind(0, "u_a", a);
       bind(1, "u_b", b);
       set("u_widthA", a.width);
