@@ -133,6 +133,12 @@ vec4 gather(sampler2D x, int offset, int strides[MAX_RANK], int base) {
   return v;
 }
 
+// The texel of an input of the output's shape (mode 0) at this fragment, read through the sampler
+// at the fragment's centre (see MODE<k>).
+vec4 sameTexel(sampler2D x) {
+  return texture(x, gl_FragCoord.xy / vec2(textureSize(x, 0)));
+}
+
 // Values i / inner for i = base .. base + 3 (inner >= 4: rows j and j + 1 at most).
 // NOTE: two reads and a select, no loop: at a program's first draw (where SwiftShader compiles it)
 // this read costs about half what a loop of four conditional reads did (4-5 ms against 8-9).
@@ -177,7 +183,7 @@ void main() {
   }
   vec4 x0 = vec4(0.0), x1 = vec4(0.0), x2 = vec4(0.0), x3 = vec4(0.0), x4 = vec4(0.0), x5 = vec4(0.0);
 #if MODE0 == 0
-  x0 = texture(u_x0, gl_FragCoord.xy / vec2(textureSize(u_x0, 0)));
+  x0 = sameTexel(u_x0);
 #elif MODE0 == 2
   x0 = vec4(texelFetch(u_x0, ivec2(0, 0), 0).r);
 #elif MODE0 == 3
@@ -195,7 +201,7 @@ void main() {
 #endif
 #if NUM_INPUTS > 1
 #if MODE1 == 0
-  x1 = texture(u_x1, gl_FragCoord.xy / vec2(textureSize(u_x1, 0)));
+  x1 = sameTexel(u_x1);
 #elif MODE1 == 2
   x1 = vec4(texelFetch(u_x1, ivec2(0, 0), 0).r);
 #elif MODE1 == 3
@@ -212,7 +218,7 @@ void main() {
 #endif
 #if NUM_INPUTS > 2
 #if MODE2 == 0
-  x2 = texture(u_x2, gl_FragCoord.xy / vec2(textureSize(u_x2, 0)));
+  x2 = sameTexel(u_x2);
 #elif MODE2 == 2
   x2 = vec4(texelFetch(u_x2, ivec2(0, 0), 0).r);
 #elif MODE2 == 3
@@ -229,7 +235,7 @@ void main() {
 #endif
 #if NUM_INPUTS > 3
 #if MODE3 == 0
-  x3 = texture(u_x3, gl_FragCoord.xy / vec2(textureSize(u_x3, 0)));
+  x3 = sameTexel(u_x3);
 #elif MODE3 == 2
   x3 = vec4(texelFetch(u_x3, ivec2(0, 0), 0).r);
 #elif MODE3 == 3
@@ -246,7 +252,7 @@ void main() {
 #endif
 #if NUM_INPUTS > 4
 #if MODE4 == 0
-  x4 = texture(u_x4, gl_FragCoord.xy / vec2(textureSize(u_x4, 0)));
+  x4 = sameTexel(u_x4);
 #elif MODE4 == 2
   x4 = vec4(texelFetch(u_x4, ivec2(0, 0), 0).r);
 #elif MODE4 == 3
@@ -263,7 +269,7 @@ void main() {
 #endif
 #if NUM_INPUTS > 5
 #if MODE5 == 0
-  x5 = texture(u_x5, gl_FragCoord.xy / vec2(textureSize(u_x5, 0)));
+  x5 = sameTexel(u_x5);
 #elif MODE5 == 2
   x5 = vec4(texelFetch(u_x5, ivec2(0, 0), 0).r);
 #elif MODE5 == 3

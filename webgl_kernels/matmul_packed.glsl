@@ -32,12 +32,12 @@
 #else
 #define B_TEXEL(k, jj) ivec2(jj, k)
 #endif
-// Texel p of A (B) read through the sampler (nearest filtering, one level), at its centre.
+// Texel p of A (B) read through the sampler at its centre (prelude's texelRead).
 // NOTE: on SwiftShader texture() costs less than texelFetch() (measured: 10.3 -> 8.6 ms for
 // 128x784 @ 784x128, 11.5 -> 8.9 ms for its weight gradient); coordinates out of range clamp to
 // the edge instead of reading 0, which only the rows past M do (never unpacked).
-#define READ_A(p) texture(u_a, (vec2(p) + 0.5) * aScale)
-#define READ_B(p) texture(u_b, (vec2(p) + 0.5) * bScale)
+#define READ_A(p) texelRead(u_a, aScale, p)
+#define READ_B(p) texelRead(u_b, bScale, p)
 #define X_TEXEL(k, group) READ_A(flatTexel((k) * u_mGroups + (group)))
 #define W_TEXEL(n, kk) READ_B(flatTexel((n) * u_kGroups + (kk)))
 
@@ -60,8 +60,8 @@ layout(location = 7) out vec4 outColor7;
 #endif
 
 void main() {
-  vec2 aScale = 1.0 / vec2(textureSize(u_a, 0));
-  vec2 bScale = 1.0 / vec2(textureSize(u_b, 0));
+  vec2 aScale = texelScale(u_a);
+  vec2 bScale = texelScale(u_b);
   ivec2 texel = ivec2(gl_FragCoord.xy);
   int aRow = ROWS * texel.y;  // = b * ROWS * u_rowGroups + ROWS * ii
   int bRow = (texel.y / u_rowGroups) * u_kPadded;

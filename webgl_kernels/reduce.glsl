@@ -4,9 +4,9 @@
 // u_chunk consecutive values along R. The runtime repeats passes until G == 1, so a sum of a
 // million values adds chunks of partial sums rather than one long run.
 // Defines: REDUCE_SUM, REDUCE_PROD, REDUCE_MAX or ARGMAX; COLUMNS when inner > 1 (values
-// along R are u_inner apart), COLUMN_TEXELS too when inner % 4 == 0 (not ARGMAX). ARGMAX writes the index (as a float) of the first largest value,
-// a NaN counting as largest; indices are only meaningful in one pass, so the runtime sets
-// u_chunk = R.
+// along R are u_inner apart), COLUMN_TEXELS too when inner % 4 == 0 (not ARGMAX). ARGMAX writes
+// the index (as a float) of the first largest value, a NaN counting as largest; indices are only
+// meaningful in one pass, so the runtime sets u_chunk = R.
 // Uniforms: u_size (outer * G * inner), u_outWidth, u_x (input), u_width (its width),
 //           u_rowLength (R), u_groups (G), u_chunk, u_inner.
 // Output layout: [outer, G, inner], four values per texel, row-major flat.

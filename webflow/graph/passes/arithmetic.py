@@ -12,15 +12,12 @@ rewrites in TF's arithmetic optimizer do):
 A node a rewrite leaves unread (the sum, a cast no other node reads) goes.
 """
 
-from webflow.graph.passes.fusion import ELEMENTWISE
+from webflow.graph.passes.fusion import ELEMENTWISE, readers_of
 
 
 def run(graph):
     """Rewrite in place; returns the number of rewrites."""
-    readers = {}
-    for node in graph.nodes:
-        for x in {x.id: x for x in node.inputs}.values():
-            readers.setdefault(x.id, []).append(node)
+    readers = readers_of(graph)
     keep = {n.id for n in graph.results()}
     placed = []  # the new order: a moved op's new input goes just before it
     count = 0

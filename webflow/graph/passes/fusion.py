@@ -45,10 +45,7 @@ MAX_OUTPUTS = 4
 def run(graph, max_inputs=None):
     """Fuse in place; returns the number of fused nodes made."""
     order = {n.id: k for k, n in enumerate(graph.nodes)}
-    readers = {}  # id -> the distinct nodes that read it
-    for node in graph.nodes:
-        for x in _distinct(node.inputs):
-            readers.setdefault(x.id, []).append(node)
+    readers = readers_of(graph)
     keep = {n.id for n in graph.results()}
     groups = {}  # leader id -> (members in execution order, distinct external inputs)
     taken = {}  # leader id -> how many readers absorbed its group
@@ -130,7 +127,8 @@ class _Kernel:
         self.inputs = merged
 
 
-def _readers(graph):
+def readers_of(graph):
+    """{id: the distinct nodes that read it}, in graph order."""
     readers = {}
     for node in graph.nodes:
         for x in _distinct(node.inputs):
@@ -143,7 +141,7 @@ def _merge_results(graph, max_inputs):
     kernel of the same shape is merged into that reader: one pass computes both, each written to
     a target of its own (at most MAX_OUTPUTS). The merged node's value is the tuple of results;
     each former node becomes an ``item`` of it, so outputs and updates still name it."""
-    readers = _readers(graph)
+    readers = readers_of(graph)
     keep = {n.id for n in graph.results()}
     kernels = {}  # node id -> the _Kernel it leads
     for node in graph.nodes:
@@ -188,7 +186,7 @@ def _merge_siblings(graph, max_inputs):
 def _sibling_pair(graph, max_inputs):
     """The first pair of siblings ``_merge_siblings`` can merge, as (first, second): the merged pass
     goes where ``second`` is; None when there is none."""
-    readers = _readers(graph)
+    readers = readers_of(graph)
     position = {n.id: k for k, n in enumerate(graph.nodes)}
     single = {n.id for n in graph.nodes if n.op in ELEMENTWISE or (n.op == "fused" and "outputs" not in n.attrs)}
     for earlier in graph.nodes:
@@ -233,7 +231,7 @@ def _absorb_products(graph):
     """A 2-D matmul whose one reader is a fused or elementwise kernel of its shape becomes that
     kernel's first step: WebGL then reads the product straight from matmul's blocks, with no pass
     of its own to unpack them (runtime.fused, mode 6)."""
-    readers = _readers(graph)
+    readers = readers_of(graph)
     keep = {n.id for n in graph.results()}
     absorbed = set()
     for node in graph.nodes:
