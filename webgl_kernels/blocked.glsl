@@ -18,7 +18,7 @@ uniform int u_cols;
 
 // Texel (x, y) of target r: one read, the layer an index (no branch per target).
 vec4 target(int r, ivec2 at) {
-  return texelFetch(u_blocks, ivec3(at, r), 0);
+  return texture(u_blocks, vec3((vec2(at) + 0.5) / vec2(textureSize(u_blocks, 0).xy), float(r)));
 }
 
 // Where value `row * u_cols + col` of the product sits: its target and texel.

@@ -42,29 +42,30 @@ uniform sampler2D u_x6;
 uniform sampler2D u_x7;
 #endif
 
-// Texel t of input k. NOTE: GLSL ES 3.00 indexes samplers only by constants.
+// Texel t of input k. NOTE: GLSL ES 3.00 indexes samplers only by constants; inputs of different
+// sizes have textures of different widths (their own row shifts).
+#define TEXEL_OF(x) texelFetch(x, flatTexel(t, rowShift(x)), 0)
 vec4 texelOf(int k, int t) {
-  ivec2 at = flatTexel(t);
-  if (k == 0) return texelFetch(u_x0, at, 0);
+  if (k == 0) return TEXEL_OF(u_x0);
 #if NUM_INPUTS > 2
-  if (k == 2) return texelFetch(u_x2, at, 0);
+  if (k == 2) return TEXEL_OF(u_x2);
 #endif
 #if NUM_INPUTS > 3
-  if (k == 3) return texelFetch(u_x3, at, 0);
+  if (k == 3) return TEXEL_OF(u_x3);
 #endif
 #if NUM_INPUTS > 4
-  if (k == 4) return texelFetch(u_x4, at, 0);
+  if (k == 4) return TEXEL_OF(u_x4);
 #endif
 #if NUM_INPUTS > 5
-  if (k == 5) return texelFetch(u_x5, at, 0);
+  if (k == 5) return TEXEL_OF(u_x5);
 #endif
 #if NUM_INPUTS > 6
-  if (k == 6) return texelFetch(u_x6, at, 0);
+  if (k == 6) return TEXEL_OF(u_x6);
 #endif
 #if NUM_INPUTS > 7
-  if (k == 7) return texelFetch(u_x7, at, 0);
+  if (k == 7) return TEXEL_OF(u_x7);
 #endif
-  return texelFetch(u_x1, at, 0);
+  return TEXEL_OF(u_x1);
 }
 
 void main() {

@@ -33,19 +33,19 @@ uniform int u_dilations[2];
 uniform int u_pads[2];
 uniform int u_groups;
 
-// x, y and w read through their samplers (prelude's flatRead); main() sets the scales.
-vec2 xScale, yScale, wScale;
-#define READ_X(t) flatRead(u_x, xScale, t)
-#define READ_Y(t) flatRead(u_y, yScale, t)
-#define READ_W(t) flatRead(u_w, wScale, t)
-#define VALUE_X(i) flatValue(u_x, xScale, i)
-#define VALUE_Y(i) flatValue(u_y, yScale, i)
-#define VALUE_W(i) flatValue(u_w, wScale, i)
+// x, y and w read through their samplers (prelude's flatRead); main() sets their Flats.
+Flat xFlat, yFlat, wFlat;
+#define READ_X(t) flatRead(u_x, xFlat, t)
+#define READ_Y(t) flatRead(u_y, yFlat, t)
+#define READ_W(t) flatRead(u_w, wFlat, t)
+#define VALUE_X(i) flatValue(u_x, xFlat, i)
+#define VALUE_Y(i) flatValue(u_y, yFlat, i)
+#define VALUE_W(i) flatValue(u_w, wFlat, i)
 
-void setScales() {
-  xScale = texelScale(u_x);
-  yScale = texelScale(u_y);
-  wScale = texelScale(u_w);
+void setFlats() {
+  xFlat = flatOf(u_x);
+  yFlat = flatOf(u_y);
+  wFlat = flatOf(u_w);
 }
 
 bool outside(int i, int size) {
@@ -310,7 +310,7 @@ layout(location = 2) out vec4 outColor2;
 layout(location = 3) out vec4 outColor3;
 
 void main() {
-  setScales();
+  setFlats();
   int cout4 = u_yShape[3] >> 2;
   int t = outTexel(u_outWidth);
   int g = quotient(t, cout4);
@@ -389,7 +389,7 @@ void main() {
 }
 #else
 void main() {
-  setScales();
+  setFlats();
   int base = 4 * outTexel(u_outWidth);
 #if defined(VEC4) || defined(DEPTHWISE)
   outColor = base < u_size ? conv4(base) : vec4(0.0);

@@ -127,8 +127,9 @@ int texelSource(int i, int offset, int strides[MAX_RANK]) {
 // Four values of an input read with strides (mode 1): one index walk per value.
 vec4 gather(sampler2D x, int offset, int strides[MAX_RANK], int base) {
   vec4 v = vec4(0.0);
+  int shift = rowShift(x);
   for (int c = 0; c < 4; ++c) {
-    if (base + c < u_size) v[c] = fetch(x, sourceIndex(base + c, offset, strides));
+    if (base + c < u_size) v[c] = valueAt(x, shift, sourceIndex(base + c, offset, strides));
   }
   return v;
 }
@@ -145,15 +146,17 @@ vec4 sameTexel(sampler2D x) {
 vec4 rowBroadcast(sampler2D x, int inner, int base) {
   int j = quotient(base, inner);
   int next = (j + 1) * inner - base;  // the first of the four in row j + 1
-  return mix(vec4(fetch(x, j)), vec4(fetch(x, j + 1)), greaterThanEqual(ivec4(0, 1, 2, 3), ivec4(next)));
+  int shift = rowShift(x);
+  return mix(vec4(valueAt(x, shift, j)), vec4(valueAt(x, shift, j + 1)), greaterThanEqual(ivec4(0, 1, 2, 3), ivec4(next)));
 }
 
 // Values i % inner for i = base .. base + 3.
 vec4 columnBroadcast(sampler2D x, int inner, int base) {
   int j = base - quotient(base, inner) * inner;
+  int shift = rowShift(x);
   vec4 v;
   for (int c = 0; c < 4; ++c) {
-    v[c] = fetch(x, j);
+    v[c] = valueAt(x, shift, j);
     if (++j == inner) j = 0;
   }
   return v;
@@ -161,7 +164,7 @@ vec4 columnBroadcast(sampler2D x, int inner, int base) {
 
 // Values i % inner for i = base .. base + 3 when inner % 4 == 0: one whole texel.
 vec4 columnTexel(sampler2D x, int inner, int base) {
-  return texelFetch(x, flatTexel((base - quotient(base, inner) * inner) >> 2), 0);
+  return texelFetch(x, flatTexel((base - quotient(base, inner) * inner) >> 2, rowShift(x)), 0);
 }
 
 // Input k is read as its MODE<k> says. NOTE: preprocessor branches, not a function of the mode:
@@ -193,7 +196,7 @@ void main() {
 #elif MODE0 == 5
   x0 = columnTexel(u_x0, u_inner0, base);
 #elif MODE0 == 7
-  x0 = texelFetch(u_x0, flatTexel(texelSource(base >> 2, u_offset0, u_strides0)), 0);
+  x0 = texelFetch(u_x0, flatTexel(texelSource(base >> 2, u_offset0, u_strides0), rowShift(u_x0)), 0);
 #elif MODE0 == 6
   x0 = blockedTexel(base);
 #else
@@ -211,7 +214,7 @@ void main() {
 #elif MODE1 == 5
   x1 = columnTexel(u_x1, u_inner1, base);
 #elif MODE1 == 7
-  x1 = texelFetch(u_x1, flatTexel(texelSource(base >> 2, u_offset1, u_strides1)), 0);
+  x1 = texelFetch(u_x1, flatTexel(texelSource(base >> 2, u_offset1, u_strides1), rowShift(u_x1)), 0);
 #else
   x1 = gather(u_x1, u_offset1, u_strides1, base);
 #endif
@@ -228,7 +231,7 @@ void main() {
 #elif MODE2 == 5
   x2 = columnTexel(u_x2, u_inner2, base);
 #elif MODE2 == 7
-  x2 = texelFetch(u_x2, flatTexel(texelSource(base >> 2, u_offset2, u_strides2)), 0);
+  x2 = texelFetch(u_x2, flatTexel(texelSource(base >> 2, u_offset2, u_strides2), rowShift(u_x2)), 0);
 #else
   x2 = gather(u_x2, u_offset2, u_strides2, base);
 #endif
@@ -245,7 +248,7 @@ void main() {
 #elif MODE3 == 5
   x3 = columnTexel(u_x3, u_inner3, base);
 #elif MODE3 == 7
-  x3 = texelFetch(u_x3, flatTexel(texelSource(base >> 2, u_offset3, u_strides3)), 0);
+  x3 = texelFetch(u_x3, flatTexel(texelSource(base >> 2, u_offset3, u_strides3), rowShift(u_x3)), 0);
 #else
   x3 = gather(u_x3, u_offset3, u_strides3, base);
 #endif
@@ -262,7 +265,7 @@ void main() {
 #elif MODE4 == 5
   x4 = columnTexel(u_x4, u_inner4, base);
 #elif MODE4 == 7
-  x4 = texelFetch(u_x4, flatTexel(texelSource(base >> 2, u_offset4, u_strides4)), 0);
+  x4 = texelFetch(u_x4, flatTexel(texelSource(base >> 2, u_offset4, u_strides4), rowShift(u_x4)), 0);
 #else
   x4 = gather(u_x4, u_offset4, u_strides4, base);
 #endif
@@ -279,7 +282,7 @@ void main() {
 #elif MODE5 == 5
   x5 = columnTexel(u_x5, u_inner5, base);
 #elif MODE5 == 7
-  x5 = texelFetch(u_x5, flatTexel(texelSource(base >> 2, u_offset5, u_strides5)), 0);
+  x5 = texelFetch(u_x5, flatTexel(texelSource(base >> 2, u_offset5, u_strides5), rowShift(u_x5)), 0);
 #else
   x5 = gather(u_x5, u_offset5, u_strides5, base);
 #endif

@@ -42,9 +42,10 @@ float dot1(int o) {
   b += u_transposeB == 1 ? j * u_K : j;
   int stepA = u_transposeA == 1 ? u_M : 1;
   int stepB = u_transposeB == 1 ? 1 : u_N;
+  int shiftA = rowShift(u_a), shiftB = rowShift(u_b);
   float acc = 0.0;
   for (int k = 0; k < u_K; ++k) {
-    acc += fetch(u_a, a) * fetch(u_b, b);
+    acc += valueAt(u_a, shiftA, a) * valueAt(u_b, shiftB, b);
     a += stepA;
     b += stepB;
   }

@@ -23,12 +23,12 @@
 // texels of X (W) are a 4 x 4 block of A (B) transposed. Rows of A past M read whatever follows;
 // their products are never unpacked.
 #ifdef A_FLAT
-#define A_TEXEL(row, kk) flatTexel((row) * u_kGroups + (kk))
+#define A_TEXEL(row, kk) flatTexel((row) * u_kGroups + (kk), aShift)
 #else
 #define A_TEXEL(row, kk) ivec2(kk, row)
 #endif
 #ifdef B_FLAT
-#define B_TEXEL(k, jj) flatTexel((k) * u_nGroups + (jj))
+#define B_TEXEL(k, jj) flatTexel((k) * u_nGroups + (jj), bShift)
 #else
 #define B_TEXEL(k, jj) ivec2(jj, k)
 #endif
@@ -38,8 +38,8 @@
 // the edge instead of reading 0, which only the rows past M do (never unpacked).
 #define READ_A(p) texelRead(u_a, aScale, p)
 #define READ_B(p) texelRead(u_b, bScale, p)
-#define X_TEXEL(k, group) READ_A(flatTexel((k) * u_mGroups + (group)))
-#define W_TEXEL(n, kk) READ_B(flatTexel((n) * u_kGroups + (kk)))
+#define X_TEXEL(k, group) READ_A(flatTexel((k) * u_mGroups + (group), aShift))
+#define W_TEXEL(n, kk) READ_B(flatTexel((n) * u_kGroups + (kk), bShift))
 
 uniform sampler2D u_a;
 uniform sampler2D u_b;
@@ -62,6 +62,8 @@ layout(location = 7) out vec4 outColor7;
 void main() {
   vec2 aScale = texelScale(u_a);
   vec2 bScale = texelScale(u_b);
+  int aShift = rowShift(u_a);  // for the flat reads (A_FLAT and the others)
+  int bShift = rowShift(u_b);
   ivec2 texel = ivec2(gl_FragCoord.xy);
   int aRow = ROWS * texel.y;  // = b * ROWS * u_rowGroups + ROWS * ii
   int bRow = (texel.y / u_rowGroups) * u_kPadded;

@@ -39,7 +39,7 @@ void main() {
     int col = texel.x * 4;
     int base = offset + r * u_strideRow + col * u_strideCol;
 #ifdef CONTIGUOUS
-    v = texelFetch(u_x, flatTexel(base >> 2), 0);  // four values in a row: one source texel
+    v = texelFetch(u_x, flatTexel(base >> 2, rowShift(u_x)), 0);  // four values in a row: one source texel
 #else
     for (int t = 0; t < 4; ++t) {
       if (col + t < u_cols) v[t] = fetch(u_x, base + t * u_strideCol);

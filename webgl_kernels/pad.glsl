@@ -67,9 +67,10 @@ void main() {
     int i = at.y + j;
     int t = i >> 2;
     int k = i & 3;
-    vec4 lo = texelFetch(u_x, flatTexel(t), 0);
+    int shift = rowShift(u_x);
+    vec4 lo = texelFetch(u_x, flatTexel(t, shift), 0);
     if (k == 0) { outColor = lo; return; }
-    vec4 hi = texelFetch(u_x, flatTexel(t + 1), 0);
+    vec4 hi = texelFetch(u_x, flatTexel(t + 1, shift), 0);
     outColor = k == 1 ? vec4(lo.yzw, hi.x) : k == 2 ? vec4(lo.zw, hi.xy) : vec4(lo.w, hi.xyz);
     return;
   }

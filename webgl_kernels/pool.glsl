@@ -25,7 +25,7 @@ uniform int u_kernel[2];
 uniform int u_strides[2];
 uniform int u_pads[2];
 
-vec2 xScale, yScale;  // texelScale of u_x and u_y, set by main()
+Flat xFlat, yFlat;  // flatOf(u_x) and flatOf(u_y), set by main()
 
 bool wins(float v, float best) {
   return v > best || (isnan(v) && !isnan(best));
@@ -42,7 +42,7 @@ int argmaxAt(int n, int i, int j, int c) {
       int w = j * u_strides[1] - u_pads[1] + b;
       if (w < 0 || w >= u_xShape[2]) continue;
       int index = ((n * u_xShape[1] + h) * u_xShape[2] + w) * u_xShape[3] + c;
-      float v = fetch(u_x, index);
+      float v = flatValue(u_x, xFlat, index);
       if (at < 0 || wins(v, best)) {
         best = v;
         at = index;
@@ -55,7 +55,7 @@ int argmaxAt(int n, int i, int j, int c) {
 #ifdef MAX_POOL
 float pool1(int o) {
   ivec4 at = nhwcAt(o, u_yShape);
-  return fetch(u_x, argmaxAt(at.x, at.y, at.z, at.w));
+  return flatValue(u_x, xFlat, argmaxAt(at.x, at.y, at.z, at.w));
 }
 
 #if defined(VEC4) && defined(TILED)
@@ -66,7 +66,7 @@ vec4 pool4(int o) {
   vec4 best = vec4(-INF);
   for (int a = 0; a < KH; ++a) {
     for (int b = 0; b < KW; ++b) {
-      vec4 v = flatRead(u_x, xScale, (corner + a * u_xShape[2] + b) * C4 + (at.w >> 2));
+      vec4 v = flatRead(u_x, xFlat, (corner + a * u_xShape[2] + b) * C4 + (at.w >> 2));
       best = mix(best, v, bvec4(ivec4(greaterThan(v, best)) | ivec4(isnan(v))));
     }
   }
@@ -84,7 +84,7 @@ vec4 pool4(int o) {
       int w = j * u_strides[1] - u_pads[1] + b;
       if (w < 0 || w >= u_xShape[2]) continue;
       int t = (((n * u_xShape[1] + h) * u_xShape[2] + w) * u_xShape[3] + c) >> 2;
-      vec4 v = flatRead(u_x, xScale, t);
+      vec4 v = flatRead(u_x, xFlat, t);
       best = mix(best, v, bvec4(ivec4(greaterThan(v, best)) | ivec4(isnan(v))));
     }
   }
@@ -110,7 +110,7 @@ float pool1(int o) {
   float acc = 0.0;
   for (int i = windows.x; i <= windows.y; ++i) {
     for (int j = windows.z; j <= windows.w; ++j) {
-      if (argmaxAt(n, i, j, c) == o) acc += fetch(u_y, ((n * u_yShape[1] + i) * u_yShape[2] + j) * u_yShape[3] + c);
+      if (argmaxAt(n, i, j, c) == o) acc += flatValue(u_y, yFlat, ((n * u_yShape[1] + i) * u_yShape[2] + j) * u_yShape[3] + c);
     }
   }
   return acc;
@@ -140,10 +140,10 @@ vec4 pool4(int o) {
   ivec4 where = ivec4(-1);
   for (int a = 0; a < KH; ++a) {
     for (int b = 0; b < KW; ++b) {
-      lead(flatRead(u_x, xScale, (corner + a * u_xShape[2] + b) * C4 + (at.w >> 2)), a * KW + b, best, where);
+      lead(flatRead(u_x, xFlat, (corner + a * u_xShape[2] + b) * C4 + (at.w >> 2)), a * KW + b, best, where);
     }
   }
-  vec4 dy = flatRead(u_y, yScale, ((at.x * u_yShape[1] + i) * u_yShape[2] + j) * C4 + (at.w >> 2));
+  vec4 dy = flatRead(u_y, yFlat, ((at.x * u_yShape[1] + i) * u_yShape[2] + j) * C4 + (at.w >> 2));
   return mix(vec4(0.0), dy, equal(where, ivec4((at.y - i * KH) * KW + at.z - j * KW)));
 }
 #elif defined(VEC4)
@@ -166,11 +166,11 @@ vec4 pool4(int o) {
         for (int b = 0; b < u_kernel[1]; ++b) {
           int ww = j * u_strides[1] - u_pads[1] + b;
           if (ww < 0 || ww >= u_xShape[2]) continue;
-          lead(flatRead(u_x, xScale, ((n * u_xShape[1] + hh) * u_xShape[2] + ww) * C4 + c4), hh * u_xShape[2] + ww,
+          lead(flatRead(u_x, xFlat, ((n * u_xShape[1] + hh) * u_xShape[2] + ww) * C4 + c4), hh * u_xShape[2] + ww,
                best, where);
         }
       }
-      vec4 dy = flatRead(u_y, yScale, ((n * u_yShape[1] + i) * u_yShape[2] + j) * C4 + c4);
+      vec4 dy = flatRead(u_y, yFlat, ((n * u_yShape[1] + i) * u_yShape[2] + j) * C4 + c4);
       acc += mix(vec4(0.0), dy, equal(where, ivec4(here)));
     }
   }
@@ -180,8 +180,8 @@ vec4 pool4(int o) {
 #endif
 
 void main() {
-  xScale = texelScale(u_x);
-  yScale = texelScale(u_y);
+  xFlat = flatOf(u_x);
+  yFlat = flatOf(u_y);
   int base = 4 * outTexel(u_outWidth);
 #ifdef VEC4
   outColor = base < u_size ? pool4(base) : vec4(0.0);

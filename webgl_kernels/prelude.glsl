@@ -1,9 +1,9 @@
-// prelude: shared by every kernel (the runtime puts `#version 300 es`, the
-// device's ROW_SHIFT and the kernel's #defines above it).
+// prelude: shared by every kernel (the runtime puts `#version 300 es` and the
+// kernel's #defines above it).
 // Layout: a tensor of n values is an RGBA32F texture holding four consecutive
 // values per texel, in row-major flat order: value i is component i % 4 of
-// texel t = i / 4, which sits at (t % width, t / width); the width is
-// 2^ROW_SHIFT, or the texel count when that is smaller (see flatTexel). int32 and bool
+// texel t = i / 4, which sits at (t % width, t / width); the width is a power of
+// two, chosen by textures.js from n alone (see flatTexel). int32 and bool
 // tensors are held as floats (exact for |i| < 2^24; bool is 0 or 1).
 // NOTE: four values per texel, because on SwiftShader the cost of a kernel
 // is mostly per fragment: a 1M-value add over 1M one-value texels takes
@@ -39,11 +39,29 @@ int quotient(int a, int b) {
   return q - int(r < 0) + int(r >= b);
 }
 
-// Where texel t of a flat tensor's texture sits. NOTE: textures.js makes flat
-// textures 2^ROW_SHIFT texels wide, or one row when fewer texels, so this is
-// exact without knowing the width (ROW_SHIFT is a define every program gets).
-ivec2 flatTexel(int t) {
-  return ivec2(t & ((1 << ROW_SHIFT) - 1), t >> ROW_SHIFT);
+// Where texel t of a flat tensor's texture sits, given the texture's rowShift. NOTE: textures.js
+// makes a flat texture 2^shift texels wide (near square: SwiftShader shades 2x2 quads and splits
+// a draw between threads by rows, so a one-row texture runs on one core at half speed), so this
+// needs no division.
+ivec2 flatTexel(int t, int shift) {
+  return ivec2(t & ((1 << shift) - 1), t >> shift);
+}
+
+// log2 of a flat texture's width (a power of two): the exponent of its float (GLSL ES 3.00 has no
+// findMSB).
+int rowShift(sampler2D s) {
+  return (floatBitsToInt(float(textureSize(s, 0).x)) >> 23) - 127;
+}
+
+vec2 texelScale(sampler2D s) {
+  return 1.0 / vec2(textureSize(s, 0));
+}
+
+// What a kernel reading a flat tensor in a loop works out once: its texel scale and row shift.
+struct Flat { vec2 scale; int shift; };
+
+Flat flatOf(sampler2D s) {
+  return Flat(texelScale(s), rowShift(s));
 }
 
 // Texel p (texelRead), or texel t of a flat tensor (flatRead), read through the sampler at the
@@ -55,21 +73,22 @@ vec4 texelRead(sampler2D s, vec2 scale, ivec2 p) {
   return texture(s, (vec2(p) + 0.5) * scale);
 }
 
-vec4 flatRead(sampler2D s, vec2 scale, int t) {
-  return texelRead(s, scale, flatTexel(t));
+vec4 flatRead(sampler2D s, Flat f, int t) {
+  return texelRead(s, f.scale, flatTexel(t, f.shift));
 }
 
-float flatValue(sampler2D s, vec2 scale, int i) {
-  return flatRead(s, scale, i >> 2)[i & 3];
+float flatValue(sampler2D s, Flat f, int i) {
+  return flatRead(s, f, i >> 2)[i & 3];
 }
 
-vec2 texelScale(sampler2D s) {
-  return 1.0 / vec2(textureSize(s, 0));
+// Value i of a flat tensor whose texture's rowShift is `shift` (worked out once, outside a loop).
+float valueAt(sampler2D t, int shift, int i) {
+  return texelFetch(t, flatTexel(i >> 2, shift), 0)[i & 3];
 }
 
 // Value i of a flat tensor.
 float fetch(sampler2D t, int i) {
-  return texelFetch(t, flatTexel(i >> 2), 0)[i & 3];
+  return valueAt(t, rowShift(t), i);
 }
 
 // Value i of a tensor whose texture is `width` texels wide (any layout of four

@@ -58,11 +58,9 @@ function functionsOf(source) {
 }
 
 export class Programs {
-  // common: #defines every program gets (the device's ROW_SHIFT, see prelude.glsl).
-  constructor(gl, sources, common = {}) {
+  constructor(gl, sources) {
     this.gl = gl;
     this.sources = sources;
-    this.common = header(common);
     this.cache = new Map();
     this.opFunctions = functionsOf(sources.ops || "");
     this.started = new Map(); // key -> a program started by warm(), not yet checked
@@ -120,7 +118,7 @@ export class Programs {
     // elementwise: the ops.glsl functions its expression calls; blocked.glsl where it reads targets.
     const includes = (kernel === "elementwise" ? this.opsUsedBy(defines.EXPR || defines.BODY || "") : "") +
       (kernel === "unpack" || (kernel === "elementwise" && defines.MODE0 === 6) ? `\n${this.sources.blocked}` : "");
-    const source = ["#version 300 es", this.common, header(defines), this.sources.prelude, includes,
+    const source = ["#version 300 es", header(defines), this.sources.prelude, includes,
       this.sources[kernel]].join("\n");
     const shader = (type, text) => {
       const made = gl.createShader(type);

@@ -81,6 +81,7 @@ void main() {
   int count = o < u_size ? min(u_chunk, u_rowLength - start) : 0;
   int at = ((row * u_rowLength + start) * u_inner + o - line * u_inner) >> 2;
   int step = u_inner >> 2;
+  int shift = rowShift(u_x);
 #if defined(REDUCE_SUM)
   vec4 acc = vec4(0.0);
 #elif defined(REDUCE_PROD)
@@ -89,7 +90,7 @@ void main() {
   vec4 acc = vec4(-INF);
 #endif
   for (int r = 0; r < count; ++r) {
-    vec4 v = texelFetch(u_x, flatTexel(at + r * step), 0);
+    vec4 v = texelFetch(u_x, flatTexel(at + r * step, shift), 0);
 #if defined(REDUCE_SUM)
     acc += v;
 #elif defined(REDUCE_PROD)

@@ -84,7 +84,7 @@ export class Runtime {
         "(about 3 significant digits, |x| <= 65504, integers exact to 2048)");
     }
     this.textures = new Textures(gl, this.caps.maxTextureSize, this.caps.precision);
-    this.programs = new Programs(gl, sources, { ROW_SHIFT: this.textures.rowShift });
+    this.programs = new Programs(gl, sources);
     this.handles = new Map(); // id -> texture record
     this.nextId = 1;
     this.counts = { draws: 0, uploads: 0, reads: 0 };

@@ -1,10 +1,11 @@
 // textures.js: RGBA32F textures for tensors (RGBA16F where the GPU cannot
 // render to float32), pooled by physical size.
 // A tensor of n values uses ceil(n / 4) texels, four values each, in a
-// texture `width` x `height` with width = min(texels, rowLimit): long tensors
-// fold into a squarish block, so a tensor is limited by its total size, not
+// texture `width` x `height`, width a power of two from sqrt(texels) up, at most rowLimit:
+// a tensor folds into a near-square block, so it is limited by its total size, not
 // by one axis (an embedding table 35597 x 64 fits where a 35597-texel-wide
-// texture would not).
+// texture would not), and a small one still has rows for SwiftShader's threads (see
+// prelude.glsl's flatTexel; a [128, 128] tensor: 64 x 64, not one row of 4096).
 
 // NOTE: creation and uploads bind textures on their own unit, so the runtime's
 // record of what kernels have bound on units 0..7 stays true (WebGL2 offers 16).
@@ -16,10 +17,9 @@ export class Textures {
     this.gl = gl;
     this.internalFormat = precision === "float16" ? gl.RGBA16F : gl.RGBA32F;
     this.bytesPerTexel = precision === "float16" ? 8 : 16;
-    // NOTE: a power of two, so kernels find texel t at (t & (rowLimit - 1), t >> rowShift)
-    // without dividing (prelude.glsl's flatTexel); a one-row texture satisfies that too.
-    this.rowShift = Math.floor(Math.log2(Math.min(4096, maxTextureSize)));
-    this.rowLimit = 2 ** this.rowShift;
+    // NOTE: widths are powers of two, so kernels find texel t at (t & (width - 1), t >> log2(width))
+    // without dividing (prelude.glsl's flatTexel).
+    this.rowLimit = 2 ** Math.floor(Math.log2(Math.min(4096, maxTextureSize)));
     this.maxTextureSize = maxTextureSize;
     this.free = new Map(); // "w x h" -> [texture records]
     this.live = 0;
@@ -29,7 +29,7 @@ export class Textures {
 
   layout(n) {
     const texels = Math.ceil(n / 4);
-    const width = Math.max(1, Math.min(texels, this.rowLimit));
+    const width = Math.min(2 ** Math.ceil(Math.log2(Math.max(1, Math.sqrt(texels)))), this.rowLimit);
     const height = Math.max(1, Math.ceil(texels / width));
     if (height > this.maxTextureSize) {
       throw new Error(`webflow: a tensor of ${n} values needs a ${width}x${height} texture; ` +

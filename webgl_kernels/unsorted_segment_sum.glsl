@@ -28,11 +28,12 @@ void main() {
       segment[c] = quotient(base + c, u_inner);
       column[c] = base + c - segment[c] * u_inner;
     }
+    int shift = rowShift(u_data);
     Cursor id = cursorAt(0, u_idsWidth);
     for (int n = 0; n < u_count; ++n) {
       int s = int(cursorRead(u_ids, id));
       for (int c = 0; c < 4; ++c) {
-        if (s == segment[c] && base + c < u_size) acc[c] += fetch(u_data, n * u_inner + column[c]);
+        if (s == segment[c] && base + c < u_size) acc[c] += valueAt(u_data, shift, n * u_inner + column[c]);
       }
       id = cursorNext(id, u_idsWidth);
     }
