@@ -927,13 +927,16 @@ def _ref_conv2d_transpose_dilated(dy, w, output_shape, strides, padding, dilatio
 
 def _ops4_conv_rows():
     """WebGL runs conv2d with Cout % 4 == 0 as 4-pixel x 4-channel blocks (Cin == 1 with
-    horizontal stride 1 reads a tap's pixels as two texels), and the gradients of stride-1
+    horizontal stride and dilation 1 and a kernel at most 8 wide slides a row's values along
+    its taps, reading more after every fourth), and the gradients of stride-1
     convolutions (input) and of all ungrouped ones (filter) as such convolutions: rows for
     1 channel, channels not divisible by 4, strides 2, dilation 2, SAME/VALID/explicit
-    pads, kernels 1/3/5, rows of a width not divisible by 4, batch not divisible by 4."""
+    pads, kernels 1/3/5/7/8/9 wide, rows of a width not divisible by 4, batch not divisible by 4."""
     rows = []
     for strides, padding, dilations, cases in [
         (1, "VALID", 1, [((2, 9, 7, 1), (3, 3, 1, 8)), ((3, 6, 26, 1), (3, 3, 1, 4))]),  # OW 5 and 24; 1 channel
+        (1, "VALID", 1, [((2, 5, 15, 1), (2, 7, 1, 4))]),  # 7 wide: the row's values read again after tap 4
+        (1, "SAME", 1, [((1, 4, 11, 1), (3, 8, 1, 4)), ((1, 3, 13, 1), (1, 9, 1, 4))]),  # 8 wide; 9: no sliding
         (1, "SAME", 1, [((1, 5, 3, 1), (5, 5, 1, 4)), ((2, 5, 6, 3), (3, 3, 3, 12))]),  # kernel 5 on 3 columns; 3 channels
         (2, "SAME", 1, [((2, 7, 9, 1), (3, 3, 1, 4)), ((1, 9, 7, 8), (3, 3, 8, 4))]),  # stride 2: no row reads
         (1, "SAME", 2, [((1, 7, 9, 1), (3, 3, 1, 4)), ((2, 8, 7, 4), (3, 3, 4, 8))]),  # dilation 2
