@@ -412,20 +412,25 @@ void main() {
                       READ_W(wt + 2 * cout4), READ_W(wt + 3 * cout4));
         wt += 4 * cout4;
         ivec4 tx = max((x + c) >> 2, 0);
-        acc0 += m * (inside.x ? READ_X(tx.x) : vec4(0.0));
-        acc1 += m * (inside.y ? READ_X(tx.y) : vec4(0.0));
-        acc2 += m * (inside.z ? READ_X(tx.z) : vec4(0.0));
-        acc3 += m * (inside.w ? READ_X(tx.w) : vec4(0.0));
+        // NOTE: every texel read, then masked (mix), not read under a condition per pixel: on
+        // SwiftShader that is cheaper (the second MNIST conv 17 -> 16 ms); tx is clamped at 0 and
+        // texture() clamps past the end.
+        acc0 += m * mix(vec4(0.0), READ_X(tx.x), bvec4(inside.x));
+        acc1 += m * mix(vec4(0.0), READ_X(tx.y), bvec4(inside.y));
+        acc2 += m * mix(vec4(0.0), READ_X(tx.z), bvec4(inside.z));
+        acc3 += m * mix(vec4(0.0), READ_X(tx.w), bvec4(inside.w));
       }
 #else
       for (int c = 0; c < cin; ++c) {
         vec4 f0 = READ_W(wt);
         wt += cout4;
         ivec4 i = max(x + c, 0);
-        acc0 += (inside.x ? VALUE_X(i.x) : 0.0) * f0;
-        acc1 += (inside.y ? VALUE_X(i.y) : 0.0) * f0;
-        acc2 += (inside.z ? VALUE_X(i.z) : 0.0) * f0;
-        acc3 += (inside.w ? VALUE_X(i.w) : 0.0) * f0;
+        // Masked as in X_VEC4 (an RGB image's conv, 32x32x32x3 -> 16 by 3x3: 54-62 -> 49-50 ms).
+        vec4 v = mix(vec4(0.0), vec4(VALUE_X(i.x), VALUE_X(i.y), VALUE_X(i.z), VALUE_X(i.w)), inside);
+        acc0 += v.x * f0;
+        acc1 += v.y * f0;
+        acc2 += v.z * f0;
+        acc3 += v.w * f0;
       }
 #endif
     }
