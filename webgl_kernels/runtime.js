@@ -31,6 +31,20 @@ const SOFTMAX_MERGE_CHUNK = 64; // partial statistics per fragment in later pass
 
 let announcedFloat16 = false;
 
+// The fraction of a convolution's (output row, window row) pairs outside the image's rows (its
+// padding). ints: conv2d's (xShape, yShape, kernel, strides, dilations, pads).
+function outsideRows(ints) {
+  const [height, rows, kh, stride, dilation, top] = [ints[1], ints[5], ints[8], ints[10], ints[12], ints[14]];
+  let outside = 0;
+  for (let i = 0; i < rows; i++) {
+    for (let a = 0; a < kh; a++) {
+      const h = i * stride - top + a * dilation;
+      if (h < 0 || h >= height) outside += 1;
+    }
+  }
+  return rows * kh > 0 ? outside / (rows * kh) : 0;
+}
+
 // matmul_packed's #defines: its block height, and how it reads operands in place (A_FLAT,
 // A_FLAT_T, B_FLAT, B_FLAT_T; null: a packed copy).
 function matmulDefines(ROWS, aFlat, bFlat) {
@@ -741,6 +755,7 @@ export class Runtime {
     const side = Math.min(this.textures.rowLimit, Math.ceil(Math.sqrt(texels)));
     const blocks = this.textures.acquireLayers(side, Math.ceil(texels / side), 4);
     const defines = { CONV: 1, BLOCK: 1 };
+    if (outsideRows(ints) >= 0.1) defines.ROWS_OUTSIDE = 1;
     if (cin % 4 === 0) defines.X_VEC4 = 1;
     else if (cin === 1 && ints[11] === 1 && ints[13] === 1 && ints[9] <= 8) Object.assign(defines, { X_ROW: 1, KW: ints[9] });
     this.draw(this.programs.get("conv2d", defines), this.multipleTargets(blocks), setInputs);
