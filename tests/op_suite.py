@@ -665,6 +665,10 @@ def _conv_rows():
         (3, 1, "SAME", [((1, 4, 5, 2),)]),
         ([2, 3], [1, 2], "VALID", [((1, 4, 7, 2),)]),
         (2, 2, "VALID", [((2, 28, 28, 8),)]),
+        # Windows tiling the image, 4 and 8 channels (WebGL's TILED path): written out up to 3 x 3, a loop past it.
+        (3, 3, "VALID", [((1, 7, 6, 4),)]),
+        ([1, 2], [1, 2], "VALID", [((1, 3, 6, 8),)]),
+        (4, 4, "VALID", [((1, 9, 8, 8),)]),
     ]:
         k2 = (ksize,) * 2 if isinstance(ksize, int) else ksize
         s2 = (strides,) * 2 if isinstance(strides, int) else strides
@@ -683,6 +687,12 @@ def _conv_rows():
             lambda x, dy: _ref_max_pool_grad(x, dy, (2, 2), (2, 2), "VALID"),
             [((1, 4, 4, 4), (1, 2, 2, 4)), ((2, 9, 8, 8), (2, 4, 4, 8)), ((1, 5, 4, 3), (1, 2, 2, 3))],
             domain=domain, grad=False, label=f"ksize=2,strides=2,VALID,{domain}"))
+        for ksize, cases in [((3, 3), [((1, 7, 6, 4), (1, 2, 2, 4))]), ((1, 2), [((1, 3, 6, 8), (1, 3, 3, 8))]),
+                             ((4, 4), [((1, 9, 8, 8), (1, 2, 2, 8))])]:
+            rows.append(Row(
+                "max_pool2d_grad", lambda tf, x, dy, k=ksize: _max_pool_grad_tiled(tf, x, dy, k),
+                lambda x, dy, k=ksize: _ref_max_pool_grad(x, dy, k, k, "VALID"),
+                cases, domain=domain, grad=False, label=f"ksize={list(ksize)},strides={list(ksize)},VALID,{domain}"))
         rows.append(Row(
             "max_pool2d_grad", _max_pool_grad,
             lambda x, dy: _ref_max_pool_grad(x, dy, (3, 3), (2, 2), "SAME"),
@@ -702,10 +712,10 @@ def _conv_rows():
     return rows
 
 
-def _max_pool_grad_tiled(tf, x, dy):
+def _max_pool_grad_tiled(tf, x, dy, ksize=(2, 2)):
     with tf.GradientTape() as tape:
         tape.watch(x)
-        y = tf.nn.max_pool2d(x, 2, 2, "VALID")
+        y = tf.nn.max_pool2d(x, ksize, ksize, "VALID")
     return tape.gradient(y, x, output_gradients=dy)
 
 
