@@ -124,14 +124,24 @@ int texelSource(int i, int offset, int strides[MAX_RANK]) {
   return j;
 }
 
-// Four values of an input read with strides (mode 1): one index walk per value.
+// Four values of an input read with strides (mode 1): one index walk per value; with ROW_TEXELS
+// (the output's last axis a multiple of 4, so a texel's four values are on one row) one walk, then
+// the last axis's stride (a 512x512 transpose 7.4-9.9 -> 4.4-5.1 ms; [64, 12, 12, 8] to [8, 12, 12, 64]
+// 3.0-3.3 -> 1.6-1.9 ms).
 vec4 gather(sampler2D x, int offset, int strides[MAX_RANK], int base) {
-  vec4 v = vec4(0.0);
   int shift = rowShift(x);
+#ifdef ROW_TEXELS
+  int j = sourceIndex(base, offset, strides);
+  int step = strides[MAX_RANK - 1];
+  return vec4(valueAt(x, shift, j), valueAt(x, shift, j + step), valueAt(x, shift, j + 2 * step),
+              valueAt(x, shift, j + 3 * step));
+#else
+  vec4 v = vec4(0.0);
   for (int c = 0; c < 4; ++c) {
     if (base + c < u_size) v[c] = valueAt(x, shift, sourceIndex(base + c, offset, strides));
   }
   return v;
+#endif
 }
 
 // The texel of an input of the output's shape (mode 0) at this fragment, read through the sampler

@@ -325,6 +325,7 @@ export class Runtime {
     if (anyStrided) {
       const first = outShape.findIndex((d) => d !== 1);
       defines.STRIDED_RANK = first < 0 ? 0 : MAX_RANK - first;
+      if (outShape[MAX_RANK - 1] % 4 === 0) defines.ROW_TEXELS = 1;
     }
     const program = this.programs.get("elementwise", defines);
     const results = Array.from({ length: outputs }, () => this.textures.acquire(n));
