@@ -413,20 +413,36 @@ void main() {
                            ivec4(lessThan(col, ivec4(W))));
       ivec4 x = (rowBase + col) * cin;
 #ifdef X_VEC4
-      for (int c = 0; c < cin; c += 4) {
-        // Columns: filter rows c .. c+3, so m * xv = sum_k xv[k] * w[a, b, c + k, 4c4 .. 4c4 + 3].
-        mat4 m = mat4(READ_W(wt), READ_W(wt + cout4),
-                      READ_W(wt + 2 * cout4), READ_W(wt + 3 * cout4));
-        wt += 4 * cout4;
-        ivec4 tx = max((x + c) >> 2, 0);
-        // NOTE: every texel read, then masked (mix), not read under a condition per pixel: on
-        // SwiftShader that is cheaper (the second MNIST conv 17 -> 16 ms); tx is clamped at 0 and
-        // texture() clamps past the end.
-        acc0 += m * mix(vec4(0.0), READ_X(tx.x), bvec4(inside.x));
-        acc1 += m * mix(vec4(0.0), READ_X(tx.y), bvec4(inside.y));
-        acc2 += m * mix(vec4(0.0), READ_X(tx.z), bvec4(inside.z));
-        acc3 += m * mix(vec4(0.0), READ_X(tx.w), bvec4(inside.w));
-      }
+      // Channels c .. c + 3: the filter's rows c .. c+3 as columns, so m * xv = sum_k xv[k] *
+      // w[a, b, c + k, 4c4 .. 4c4 + 3].
+      // NOTE: every texel read, then masked (mix), not read under a condition per pixel: on
+      // SwiftShader that is cheaper (the second MNIST conv 17 -> 16 ms); tx is clamped at 0 and
+      // texture() clamps past the end.
+#define CHANNELS(c) { \
+        mat4 m = mat4(READ_W(wt), READ_W(wt + cout4), READ_W(wt + 2 * cout4), READ_W(wt + 3 * cout4)); \
+        wt += 4 * cout4; \
+        ivec4 tx = max((x + (c)) >> 2, 0); \
+        acc0 += m * mix(vec4(0.0), READ_X(tx.x), bvec4(inside.x)); \
+        acc1 += m * mix(vec4(0.0), READ_X(tx.y), bvec4(inside.y)); \
+        acc2 += m * mix(vec4(0.0), READ_X(tx.z), bvec4(inside.z)); \
+        acc3 += m * mix(vec4(0.0), READ_X(tx.w), bvec4(inside.w)); }
+      // NOTE: up to 16 input channels (CIN4 = Cin / 4, a define) written out: on SwiftShader the loop
+      // over 2-4 groups cost more than their reads (the second MNIST conv 15.4-15.9 -> 12.1-12.3 ms;
+      // at 32 channels, or a loop over groups of four, no faster).
+#ifdef CIN4
+      CHANNELS(0)
+#if CIN4 > 1
+      CHANNELS(4)
+#endif
+#if CIN4 > 2
+      CHANNELS(8)
+#endif
+#if CIN4 > 3
+      CHANNELS(12)
+#endif
+#else
+      for (int c = 0; c < cin; c += 4) CHANNELS(c)
+#endif
 #else
       for (int c = 0; c < cin; ++c) {
         vec4 f0 = READ_W(wt);
