@@ -317,41 +317,6 @@ vec4 window4(vec4 lo, vec4 hi, int k) {
   return k == 0 ? lo : k == 1 ? vec4(lo.yzw, hi.x) : k == 2 ? vec4(lo.zw, hi.xy) : vec4(lo.w, hi.xyz);
 }
 
-// X_VEC4: channels c .. c + 3 of the four pixels' texels x (masked by inside): the filter's rows
-// c .. c+3 as columns, so m * xv = sum_k xv[k] * w[a, b, c + k, 4c4 .. 4c4 + 3].
-// NOTE: every texel read, then masked (mix), not read under a condition per pixel: on
-// SwiftShader that is cheaper (the second MNIST conv 17 -> 16 ms); tx is clamped at 0 and
-// texture() clamps past the end.
-#define CHANNELS(c) { \
-  mat4 m = mat4(READ_W(wt), READ_W(wt + cout4), READ_W(wt + 2 * cout4), READ_W(wt + 3 * cout4)); \
-  wt += 4 * cout4; \
-  ivec4 tx = max((x + (c)) >> 2, 0); \
-  acc0 += m * mix(vec4(0.0), READ_X(tx.x), bvec4(inside.x)); \
-  acc1 += m * mix(vec4(0.0), READ_X(tx.y), bvec4(inside.y)); \
-  acc2 += m * mix(vec4(0.0), READ_X(tx.z), bvec4(inside.z)); \
-  acc3 += m * mix(vec4(0.0), READ_X(tx.w), bvec4(inside.w)); }
-// Up to 16 input channels (CIN4 = Cin / 4, a define) written out, and with KW (a filter at most
-// 5 wide) its taps too. NOTE: on SwiftShader a loop over a few iterations costs more than their
-// reads: the second MNIST conv 15.4-15.9 -> 12.1-12.3 ms with the channels written out, -> 10.8-11.1
-// ms with the taps too; at 32 channels, or looping over groups of four, no faster.
-#ifndef CIN4
-#elif CIN4 == 1
-#define CHANNEL_GROUPS CHANNELS(0)
-#elif CIN4 == 2
-#define CHANNEL_GROUPS CHANNELS(0) CHANNELS(4)
-#elif CIN4 == 3
-#define CHANNEL_GROUPS CHANNELS(0) CHANNELS(4) CHANNELS(8)
-#else
-#define CHANNEL_GROUPS CHANNELS(0) CHANNELS(4) CHANNELS(8) CHANNELS(12)
-#endif
-// Tap b of a filter row: the four pixels' columns, which are in the image, and their x texels.
-#define VEC4_TAP(b) { \
-  ivec4 col = left + (b) * u_dilations[1]; \
-  bvec4 inside = bvec4(ivec4(live) & ivec4(rowInside) & ivec4(greaterThanEqual(col, ivec4(0))) & \
-                       ivec4(lessThan(col, ivec4(W)))); \
-  ivec4 x = (rowBase + col) * cin; \
-  CHANNEL_GROUPS }
-
 void main() {
   setFlats();
   int cout4 = u_yShape[3] >> 2;
@@ -441,20 +406,6 @@ void main() {
 #if KW > 7
     TAP(7)
 #endif
-#elif defined(X_VEC4) && defined(KW)
-    VEC4_TAP(0)
-#if KW > 1
-    VEC4_TAP(1)
-#endif
-#if KW > 2
-    VEC4_TAP(2)
-#endif
-#if KW > 3
-    VEC4_TAP(3)
-#endif
-#if KW > 4
-    VEC4_TAP(4)
-#endif
 #else
     for (int b = 0; b < u_kernel[1]; ++b) {
       ivec4 col = left + b * u_dilations[1];
@@ -462,8 +413,33 @@ void main() {
                            ivec4(lessThan(col, ivec4(W))));
       ivec4 x = (rowBase + col) * cin;
 #ifdef X_VEC4
+      // Channels c .. c + 3: the filter's rows c .. c+3 as columns, so m * xv = sum_k xv[k] *
+      // w[a, b, c + k, 4c4 .. 4c4 + 3].
+      // NOTE: every texel read, then masked (mix), not read under a condition per pixel: on
+      // SwiftShader that is cheaper (the second MNIST conv 17 -> 16 ms); tx is clamped at 0 and
+      // texture() clamps past the end.
+#define CHANNELS(c) { \
+        mat4 m = mat4(READ_W(wt), READ_W(wt + cout4), READ_W(wt + 2 * cout4), READ_W(wt + 3 * cout4)); \
+        wt += 4 * cout4; \
+        ivec4 tx = max((x + (c)) >> 2, 0); \
+        acc0 += m * mix(vec4(0.0), READ_X(tx.x), bvec4(inside.x)); \
+        acc1 += m * mix(vec4(0.0), READ_X(tx.y), bvec4(inside.y)); \
+        acc2 += m * mix(vec4(0.0), READ_X(tx.z), bvec4(inside.z)); \
+        acc3 += m * mix(vec4(0.0), READ_X(tx.w), bvec4(inside.w)); }
+      // NOTE: up to 16 input channels (CIN4 = Cin / 4, a define) written out: on SwiftShader the loop
+      // over 2-4 groups cost more than their reads (the second MNIST conv 15.4-15.9 -> 12.1-12.3 ms;
+      // at 32 channels, or a loop over groups of four, no faster).
 #ifdef CIN4
-      CHANNEL_GROUPS
+      CHANNELS(0)
+#if CIN4 > 1
+      CHANNELS(4)
+#endif
+#if CIN4 > 2
+      CHANNELS(8)
+#endif
+#if CIN4 > 3
+      CHANNELS(12)
+#endif
 #else
       for (int c = 0; c < cin; c += 4) CHANNELS(c)
 #endif
