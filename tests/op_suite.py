@@ -941,13 +941,13 @@ def _ops4_conv_rows():
     its taps, reading more after every fourth), and the gradients of stride-1
     convolutions (input) and of all ungrouped ones (filter) as such convolutions: rows for
     1 channel, channels not divisible by 4, strides 2, dilation 2, SAME/VALID/explicit
-    pads, kernels 1/3/5/7/8/9 wide, 1-16 input channels (written out) and 32 (a loop), rows of a
+    pads, kernels 1/3/5/7/8/9 wide, 1-8 input channels (written out) and 12-32 (a loop), rows of a
     width not divisible by 4, batch not divisible by 4."""
     rows = []
     for strides, padding, dilations, cases in [
         (1, "VALID", 1, [((2, 9, 7, 1), (3, 3, 1, 8)), ((3, 6, 26, 1), (3, 3, 1, 4))]),  # OW 5 and 24; 1 channel
         (1, "VALID", 1, [((2, 5, 15, 1), (2, 7, 1, 4))]),  # 7 wide: the row's values read again after tap 4
-        (1, "VALID", 1, [((1, 6, 7, 12), (3, 3, 12, 4)), ((1, 5, 6, 16), (2, 2, 16, 8))]),  # 12 and 16 channels, written out
+        (1, "VALID", 1, [((1, 6, 7, 12), (3, 3, 12, 4)), ((1, 5, 6, 16), (2, 2, 16, 8))]),  # 12 and 16 channels: a loop
         (1, "SAME", 1, [((1, 4, 11, 1), (3, 8, 1, 4)), ((1, 3, 13, 1), (1, 9, 1, 4))]),  # 8 wide; 9: no sliding
         (1, "SAME", 1, [((1, 5, 3, 1), (5, 5, 1, 4)), ((2, 5, 6, 3), (3, 3, 3, 12))]),  # kernel 5 on 3 columns; 3 channels
         (2, "SAME", 1, [((2, 7, 9, 1), (3, 3, 1, 4)), ((1, 9, 7, 8), (3, 3, 8, 4))]),  # stride 2: no row reads

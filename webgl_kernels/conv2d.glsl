@@ -426,19 +426,16 @@ void main() {
         acc1 += m * mix(vec4(0.0), READ_X(tx.y), bvec4(inside.y)); \
         acc2 += m * mix(vec4(0.0), READ_X(tx.z), bvec4(inside.z)); \
         acc3 += m * mix(vec4(0.0), READ_X(tx.w), bvec4(inside.w)); }
-      // NOTE: up to 16 input channels (CIN4 = Cin / 4, a define) written out: on SwiftShader the loop
-      // over 2-4 groups cost more than their reads (the second MNIST conv 15.4-15.9 -> 12.1-12.3 ms;
-      // at 32 channels, or a loop over groups of four, no faster).
+      // NOTE: 4 or 8 input channels (CIN4 = Cin / 4, a define) written out: on SwiftShader the loop
+      // over 1-2 groups cost more than their reads (the second MNIST conv 15.4-15.9 -> 12.1-12.3 ms).
+      // Not more: each group written out makes the program's first draw (SwiftShader compiles it
+      // there) slower, 16 channels 150 ms against the loop's 90-110, for 1-2 ms a step; also
+      // writing out a 5-wide filter's taps cost 260-600 ms there for 1 ms a step. At 32 channels,
+      // or looping over groups of four, no faster.
 #ifdef CIN4
       CHANNELS(0)
 #if CIN4 > 1
       CHANNELS(4)
-#endif
-#if CIN4 > 2
-      CHANNELS(8)
-#endif
-#if CIN4 > 3
-      CHANNELS(12)
 #endif
 #else
       for (int c = 0; c < cin; c += 4) CHANNELS(c)

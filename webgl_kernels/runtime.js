@@ -757,7 +757,7 @@ export class Runtime {
     const blocks = this.textures.acquireLayers(side, Math.ceil(texels / side), 4);
     const defines = { CONV: 1, BLOCK: 1 };
     if (outsideRows(ints) >= 0.1) defines.ROWS_OUTSIDE = 1;
-    if (cin % 4 === 0) Object.assign(defines, { X_VEC4: 1, ...(cin <= 16 ? { CIN4: cin / 4 } : {}) });
+    if (cin % 4 === 0) Object.assign(defines, { X_VEC4: 1, ...(cin <= 8 ? { CIN4: cin / 4 } : {}) }); // conv2d.glsl's CIN4
     else if (cin === 1 && ints[11] === 1 && ints[13] === 1 && ints[9] <= 8) Object.assign(defines, { X_ROW: 1, KW: ints[9] });
     this.draw(this.programs.get("conv2d", defines), this.multipleTargets(blocks), setInputs);
     const out = this.draw(this.programs.get("unpack", { CONV_BLOCKS: 1 }), this.textures.acquire(n), (set, bind) => {
