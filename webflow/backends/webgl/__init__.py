@@ -27,11 +27,11 @@ class GLTensor:
 
     __slots__ = ("id", "shape", "size", "base", "runtime")
 
-    def __init__(self, runtime, id, shape, base=None):
+    def __init__(self, runtime, id, shape, base=None, size=None):
         self.runtime = runtime
         self.id = id
-        self.shape = tuple(shape)
-        self.size = math.prod(self.shape)
+        self.shape = shape if type(shape) is tuple else tuple(shape)
+        self.size = math.prod(self.shape) if size is None else size
         self.base = base
 
     def view(self, shape):
@@ -154,14 +154,17 @@ class WebGLBackend(Backend):
     # --- elementwise -----------------------------------------------------------------------
 
     def _run(self, expr, inputs, out_shape):
-        self._check_size(out_shape)
-        return GLTensor(self.runtime, self._elementwise(expr, *self._input_args(inputs, out_shape)), out_shape)
+        # NOTE: the path of every eager elementwise op, kept short (a tiny op is mostly Python).
+        n = math.prod(out_shape)
+        if n > self.max_values:
+            self._check_size(out_shape)
+        return GLTensor(self.runtime, self._elementwise(expr, *self._input_args(inputs, out_shape, n=n)), out_shape, size=n)
 
-    def _input_args(self, inputs, out_shape, product=()):
+    def _input_args(self, inputs, out_shape, product=(), n=None):
         """runtime.elementwise's arguments after the expression: n, k, how each input is read.
         ``product``: input 0's arguments when it is a matrix product (runtime.fused's mode 6)."""
         # NOTE: numbers go to JS as separate arguments (cheaper than converting a list).
-        args = [math.prod(out_shape), len(inputs) + bool(product), *product]
+        args = [math.prod(out_shape) if n is None else n, len(inputs) + bool(product), *product]
         strided = False
         for x in inputs:
             if x.shape == out_shape:
@@ -451,16 +454,20 @@ def _broadcast(*shapes):
 
 
 def _unary(op):
+    expr = f"op_{op}(x0)"
+
     def kernel(self, x):
-        return self._run(f"op_{op}(x0)", [x], x.shape)
+        return self._run(expr, [x], x.shape)
 
     kernel.__name__ = op
     return kernel
 
 
 def _binary(op):
+    expr = f"op_{op}(x0, x1)"
+
     def kernel(self, x, y):
-        return self._run(f"op_{op}(x0, x1)", [x, y], _broadcast(x.shape, y.shape))
+        return self._run(expr, [x, y], _broadcast(x.shape, y.shape))
 
     kernel.__name__ = op
     return kernel
