@@ -665,7 +665,8 @@ def _conv_rows():
         (3, 1, "SAME", [((1, 4, 5, 2),)]),
         ([2, 3], [1, 2], "VALID", [((1, 4, 7, 2),)]),
         (2, 2, "VALID", [((2, 28, 28, 8),)]),
-        # Windows tiling the image, 4 and 8 channels (WebGL's TILED path): written out up to 3 x 3, a loop past it.
+        # Windows tiling the image, 4 and 8 channels (WebGL's TILED path): written out up to 3 x 3,
+        # a loop past it.
         (3, 3, "VALID", [((1, 7, 6, 4),)]),
         ([1, 2], [1, 2], "VALID", [((1, 3, 6, 8),)]),
         (4, 4, "VALID", [((1, 9, 8, 8),)]),

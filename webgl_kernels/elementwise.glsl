@@ -157,7 +157,8 @@ vec4 rowBroadcast(sampler2D x, int inner, int base) {
   int j = quotient(base, inner);
   int next = (j + 1) * inner - base;  // the first of the four in row j + 1
   int shift = rowShift(x);
-  return mix(vec4(valueAt(x, shift, j)), vec4(valueAt(x, shift, j + 1)), greaterThanEqual(ivec4(0, 1, 2, 3), ivec4(next)));
+  return mix(vec4(valueAt(x, shift, j)), vec4(valueAt(x, shift, j + 1)),
+             greaterThanEqual(ivec4(0, 1, 2, 3), ivec4(next)));
 }
 
 // Values i % inner for i = base .. base + 3.

@@ -131,7 +131,9 @@ float pool1(int o) {
   float acc = 0.0;
   for (int i = windows.x; i <= windows.y; ++i) {
     for (int j = windows.z; j <= windows.w; ++j) {
-      if (argmaxAt(n, i, j, c) == o) acc += flatValue(u_y, yFlat, ((n * u_yShape[1] + i) * u_yShape[2] + j) * u_yShape[3] + c);
+      if (argmaxAt(n, i, j, c) == o) {
+        acc += flatValue(u_y, yFlat, ((n * u_yShape[1] + i) * u_yShape[2] + j) * u_yShape[3] + c);
+      }
     }
   }
   return acc;
@@ -149,7 +151,6 @@ void lead(vec4 v, int cell, inout vec4 best, inout ivec4 where) {
 #endif
 
 #if defined(VEC4) && defined(TILED)
-
 // dx[o .. o+3]: four channels of pixel (h, w), under at most one window (i, j) = (h / KH, w / KW).
 vec4 pool4(int o) {
   ivec4 at = nhwcAt(o, u_xShape);

@@ -158,7 +158,8 @@ class WebGLBackend(Backend):
         n = math.prod(out_shape)
         if n > self.max_values:
             self._check_size(out_shape)
-        return GLTensor(self.runtime, self._elementwise(expr, *self._input_args(inputs, out_shape, n=n)), out_shape, size=n)
+        handle = self._elementwise(expr, *self._input_args(inputs, out_shape, n=n))
+        return GLTensor(self.runtime, handle, out_shape, size=n)
 
     def _input_args(self, inputs, out_shape, product=(), n=None):
         """runtime.elementwise's arguments after the expression: n, k, how each input is read.
