@@ -32,9 +32,10 @@ void main() {
     int q = quotient(t, u_count);
     int n = t - q * u_count;
     t = q;  // now t = b * u_outer + o
+    int indicesShift = rowShift(u_indices), paramsShift = rowShift(u_params);
     for (int c = 0; c < 4 && base + c < u_size; ++c) {
-      int index = int(fetch(u_indices, quotient(t, u_outer) * u_count + n));
-      v[c] = fetch(u_params, (t * u_axis + index) * u_inner + j);
+      int index = int(valueAt(u_indices, indicesShift, quotient(t, u_outer) * u_count + n));
+      v[c] = valueAt(u_params, paramsShift, (t * u_axis + index) * u_inner + j);
       if (++j == u_inner) {
         j = 0;
         if (++n == u_count) { n = 0; ++t; }

@@ -23,12 +23,12 @@
 // texels of X (W) are a 4 x 4 block of A (B) transposed. Rows of A past M read whatever follows;
 // their products are never unpacked.
 #ifdef A_FLAT
-#define A_TEXEL(row, kk) flatTexel((row) * u_kGroups + (kk), aShift)
+#define A_TEXEL(row, kk) flatTexel((row) * u_kGroups + (kk), aFlat.shift)
 #else
 #define A_TEXEL(row, kk) ivec2(kk, row)
 #endif
 #ifdef B_FLAT
-#define B_TEXEL(k, jj) flatTexel((k) * u_nGroups + (jj), bShift)
+#define B_TEXEL(k, jj) flatTexel((k) * u_nGroups + (jj), bFlat.shift)
 #else
 #define B_TEXEL(k, jj) ivec2(jj, k)
 #endif
@@ -36,10 +36,10 @@
 // NOTE: on SwiftShader texture() costs less than texelFetch() (measured: 10.3 -> 8.6 ms for
 // 128x784 @ 784x128, 11.5 -> 8.9 ms for its weight gradient); coordinates out of range clamp to
 // the edge instead of reading 0, which only the rows past M do (never unpacked).
-#define READ_A(p) texelRead(u_a, aScale, p)
-#define READ_B(p) texelRead(u_b, bScale, p)
-#define X_TEXEL(k, group) READ_A(flatTexel((k) * u_mGroups + (group), aShift))
-#define W_TEXEL(n, kk) READ_B(flatTexel((n) * u_kGroups + (kk), bShift))
+#define READ_A(p) texelRead(u_a, aFlat.scale, p)
+#define READ_B(p) texelRead(u_b, bFlat.scale, p)
+#define X_TEXEL(k, group) READ_A(flatTexel((k) * u_mGroups + (group), aFlat.shift))
+#define W_TEXEL(n, kk) READ_B(flatTexel((n) * u_kGroups + (kk), bFlat.shift))
 
 uniform sampler2D u_a;
 uniform sampler2D u_b;
@@ -60,10 +60,8 @@ layout(location = 7) out vec4 outColor7;
 #endif
 
 void main() {
-  vec2 aScale = texelScale(u_a);
-  vec2 bScale = texelScale(u_b);
-  int aShift = rowShift(u_a);  // for the flat reads (A_FLAT and the others)
-  int bShift = rowShift(u_b);
+  Flat aFlat = flatOf(u_a);  // the shifts serve the flat reads (A_FLAT and the others)
+  Flat bFlat = flatOf(u_b);
   ivec2 texel = ivec2(gl_FragCoord.xy);
   int aRow = ROWS * texel.y;  // = b * ROWS * u_rowGroups + ROWS * ii
   int bRow = (texel.y / u_rowGroups) * u_kPadded;

@@ -38,11 +38,12 @@ void main() {
   if (r < u_rows) {
     int col = texel.x * 4;
     int base = offset + r * u_strideRow + col * u_strideCol;
+    int shift = rowShift(u_x);
 #ifdef CONTIGUOUS
-    v = texelFetch(u_x, flatTexel(base >> 2, rowShift(u_x)), 0);  // four values in a row: one source texel
+    v = texelFetch(u_x, flatTexel(base >> 2, shift), 0);  // four values in a row: one source texel
 #else
     for (int t = 0; t < 4; ++t) {
-      if (col + t < u_cols) v[t] = fetch(u_x, base + t * u_strideCol);
+      if (col + t < u_cols) v[t] = valueAt(u_x, shift, base + t * u_strideCol);
     }
 #endif
   }

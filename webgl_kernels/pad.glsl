@@ -62,12 +62,12 @@ void main() {
   int before = u_before[MAX_RANK - 1];
   ivec2 at = rowOf(base);
   int j = at.x - before;
+  int shift = rowShift(u_x);
   if (at.y >= 0 && j >= 0 && j + 4 <= inLast && at.x + 4 <= outLast) {
     // Four values of one row of x: one texel when aligned, else two, shifted.
     int i = at.y + j;
     int t = i >> 2;
     int k = i & 3;
-    int shift = rowShift(u_x);
     vec4 lo = texelFetch(u_x, flatTexel(t, shift), 0);
     if (k == 0) { outColor = lo; return; }
     vec4 hi = texelFetch(u_x, flatTexel(t + 1, shift), 0);
@@ -79,7 +79,7 @@ void main() {
   for (int c = 0; c < 4 && base + c < u_size; ++c) {
     if (at.x == outLast) at = rowOf(base + c);  // the next row
     j = at.x - before;
-    if (at.y >= 0 && j >= 0 && j < inLast) v[c] = fetch(u_x, at.y + j);
+    if (at.y >= 0 && j >= 0 && j < inLast) v[c] = valueAt(u_x, shift, at.y + j);
     at.x += 1;
   }
   outColor = v;

@@ -81,14 +81,9 @@ float flatValue(sampler2D s, Flat f, int i) {
   return flatRead(s, f, i >> 2)[i & 3];
 }
 
-// Value i of a flat tensor whose texture's rowShift is `shift` (worked out once, outside a loop).
+// Value i of a flat tensor whose texture's rowShift is `shift` (worked out once per fragment).
 float valueAt(sampler2D t, int shift, int i) {
   return texelFetch(t, flatTexel(i >> 2, shift), 0)[i & 3];
-}
-
-// Value i of a flat tensor.
-float fetch(sampler2D t, int i) {
-  return valueAt(t, rowShift(t), i);
 }
 
 // Value i of a tensor whose texture is `width` texels wide (any layout of four
