@@ -155,6 +155,8 @@ def _matmuls():
             ((2, 1) + shape(2, 3, ta), (3,) + shape(3, 2, tb)),  # batch dims broadcast both ways
             ((2, 1) + shape(20, 41, ta), (3,) + shape(41, 50, tb)),  # large enough for WebGL's packed kernel
             ((3,) + shape(37, 33, ta), shape(33, 35, tb)),  # packed, M, N, K all odd, batch broadcast
+            # packed, operands read in place (M, N, K multiples of 4), rows crossing texture rows
+            (shape(36, 40, ta), shape(40, 28, tb)),
             (shape(0, 3, ta), shape(3, 2, tb)),  # size 0
         ]
         rows.append(Row(

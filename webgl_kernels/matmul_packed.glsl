@@ -22,24 +22,14 @@
 // the transpose of a flat matrix (A = X^T, X [K, M] with M % 4 == 0; B = W^T, W [N, K]): four
 // texels of X (W) are a 4 x 4 block of A (B) transposed. Rows of A past M read whatever follows;
 // their products are never unpacked.
-#ifdef A_FLAT
-#define A_TEXEL(row, kk) flatTexel((row) * u_kGroups + (kk), aFlat.shift)
-#else
-#define A_TEXEL(row, kk) ivec2(kk, row)
-#endif
-#ifdef B_FLAT
-#define B_TEXEL(k, jj) flatTexel((k) * u_nGroups + (jj), bFlat.shift)
-#else
-#define B_TEXEL(k, jj) ivec2(jj, k)
-#endif
-// Texel p of A (B) read through the sampler at its centre (prelude's texelRead).
+// Flat operands are read by walks (prelude's Walk): one per row of A (A_FLAT) or of W (B_FLAT_T)
+// a texel on per k group; B's rows (B_FLAT) and X's (A_FLAT_T) are u_nGroups (u_mGroups) texels apart.
+// Packed operands (pack.glsl's blocks) are read at ivec2(kk, row) and ivec2(jj, k).
 // NOTE: on SwiftShader texture() costs less than texelFetch() (measured: 10.3 -> 8.6 ms for
 // 128x784 @ 784x128, 11.5 -> 8.9 ms for its weight gradient); coordinates out of range clamp to
 // the edge instead of reading 0, which only the rows past M do (never unpacked).
 #define READ_A(p) texelRead(u_a, aFlat.scale, p)
 #define READ_B(p) texelRead(u_b, bFlat.scale, p)
-#define X_TEXEL(k, group) READ_A(flatTexel((k) * u_mGroups + (group), aFlat.shift))
-#define W_TEXEL(n, kk) READ_B(flatTexel((n) * u_kGroups + (kk), bFlat.shift))
 
 uniform sampler2D u_a;
 uniform sampler2D u_b;
@@ -75,42 +65,91 @@ void main() {
   vec4 acc6 = vec4(0.0);
   vec4 acc7 = vec4(0.0);
 #endif
+  float aOne = aFlat.scale.x;  // a walk's step of one texel
+  float bOne = bFlat.scale.x;
+#ifdef A_FLAT
+  Walk a0 = walkFrom(aFlat, aRow * u_kGroups);
+  Walk a1 = walkFrom(aFlat, (aRow + 1) * u_kGroups);
+  Walk a2 = walkFrom(aFlat, (aRow + 2) * u_kGroups);
+  Walk a3 = walkFrom(aFlat, (aRow + 3) * u_kGroups);
+#if ROWS == 8
+  Walk a4 = walkFrom(aFlat, (aRow + 4) * u_kGroups);
+  Walk a5 = walkFrom(aFlat, (aRow + 5) * u_kGroups);
+  Walk a6 = walkFrom(aFlat, (aRow + 6) * u_kGroups);
+  Walk a7 = walkFrom(aFlat, (aRow + 7) * u_kGroups);
+#endif
+#elif defined(A_FLAT_T)
+  // X's rows k .. k + 3 at the texels of columns aRow .. aRow + 3 (and aRow + 4 .. aRow + 7).
+  Walk x0 = walkFrom(aFlat, aRow >> 2);
+  Walk x1 = walkFrom(aFlat, (aRow >> 2) + 1);
+  float xStep = float(u_mGroups) * aOne;
+#endif
+#ifdef B_FLAT
+  Walk bw = walkFrom(bFlat, texel.x);
+  float bStep = float(u_nGroups) * bOne;
+#elif defined(B_FLAT_T)
+  // W's rows 4jj .. 4jj + 3.
+  Walk w0 = walkFrom(bFlat, 4 * texel.x * u_kGroups);
+  Walk w1 = walkFrom(bFlat, (4 * texel.x + 1) * u_kGroups);
+  Walk w2 = walkFrom(bFlat, (4 * texel.x + 2) * u_kGroups);
+  Walk w3 = walkFrom(bFlat, (4 * texel.x + 3) * u_kGroups);
+#endif
   for (int kk = 0; kk < u_kGroups; ++kk) {
     int k = bRow + 4 * kk;
     // Columns of this matrix are B's rows k .. k+3, so b * a = sum_t a[t] * B[k + t, 4jj..4jj+3].
 #ifdef B_FLAT_T
-    int n = 4 * texel.x;
-    mat4 b = transpose(mat4(W_TEXEL(n, kk), W_TEXEL(n + 1, kk), W_TEXEL(n + 2, kk), W_TEXEL(n + 3, kk)));
+    // Four texels of W (rows 4jj .. 4jj + 3, columns k .. k + 3) are this block transposed.
+    mat4 b = transpose(mat4(walkNext(u_b, bFlat, w0, bOne), walkNext(u_b, bFlat, w1, bOne),
+                            walkNext(u_b, bFlat, w2, bOne), walkNext(u_b, bFlat, w3, bOne)));
+#elif defined(B_FLAT)
+    mat4 b;
+    b[0] = walkNext(u_b, bFlat, bw, bStep);
+    b[1] = walkNext(u_b, bFlat, bw, bStep);
+    b[2] = walkNext(u_b, bFlat, bw, bStep);
+    b[3] = walkNext(u_b, bFlat, bw, bStep);
 #else
-    mat4 b = mat4(READ_B(B_TEXEL(k, texel.x)), READ_B(B_TEXEL(k + 1, texel.x)),
-                  READ_B(B_TEXEL(k + 2, texel.x)), READ_B(B_TEXEL(k + 3, texel.x)));
+    mat4 b = mat4(READ_B(ivec2(texel.x, k)), READ_B(ivec2(texel.x, k + 1)),
+                  READ_B(ivec2(texel.x, k + 2)), READ_B(ivec2(texel.x, k + 3)));
 #endif
 #ifdef A_FLAT_T
     // a[r] = A[aRow + r, k .. k + 3]: X's rows k .. k + 3 at columns aRow .. aRow + 3, transposed.
-    int group = aRow >> 2;
-    mat4 a = transpose(mat4(X_TEXEL(k, group), X_TEXEL(k + 1, group), X_TEXEL(k + 2, group), X_TEXEL(k + 3, group)));
+    mat4 x = mat4(walkNext(u_a, aFlat, x0, xStep), walkNext(u_a, aFlat, x0, xStep),
+                  walkNext(u_a, aFlat, x0, xStep), walkNext(u_a, aFlat, x0, xStep));
+    mat4 a = transpose(x);
     acc0 += b * a[0];
     acc1 += b * a[1];
     acc2 += b * a[2];
     acc3 += b * a[3];
 #if ROWS == 8
-    a = transpose(mat4(X_TEXEL(k, group + 1), X_TEXEL(k + 1, group + 1), X_TEXEL(k + 2, group + 1),
-                       X_TEXEL(k + 3, group + 1)));
+    x = mat4(walkNext(u_a, aFlat, x1, xStep), walkNext(u_a, aFlat, x1, xStep),
+             walkNext(u_a, aFlat, x1, xStep), walkNext(u_a, aFlat, x1, xStep));
+    a = transpose(x);
     acc4 += b * a[0];
     acc5 += b * a[1];
     acc6 += b * a[2];
     acc7 += b * a[3];
 #endif
-#else
-    acc0 += b * READ_A(A_TEXEL(aRow, kk));
-    acc1 += b * READ_A(A_TEXEL(aRow + 1, kk));
-    acc2 += b * READ_A(A_TEXEL(aRow + 2, kk));
-    acc3 += b * READ_A(A_TEXEL(aRow + 3, kk));
+#elif defined(A_FLAT)
+    acc0 += b * walkNext(u_a, aFlat, a0, aOne);
+    acc1 += b * walkNext(u_a, aFlat, a1, aOne);
+    acc2 += b * walkNext(u_a, aFlat, a2, aOne);
+    acc3 += b * walkNext(u_a, aFlat, a3, aOne);
 #if ROWS == 8
-    acc4 += b * READ_A(A_TEXEL(aRow + 4, kk));
-    acc5 += b * READ_A(A_TEXEL(aRow + 5, kk));
-    acc6 += b * READ_A(A_TEXEL(aRow + 6, kk));
-    acc7 += b * READ_A(A_TEXEL(aRow + 7, kk));
+    acc4 += b * walkNext(u_a, aFlat, a4, aOne);
+    acc5 += b * walkNext(u_a, aFlat, a5, aOne);
+    acc6 += b * walkNext(u_a, aFlat, a6, aOne);
+    acc7 += b * walkNext(u_a, aFlat, a7, aOne);
+#endif
+#else
+    acc0 += b * READ_A(ivec2(kk, aRow));
+    acc1 += b * READ_A(ivec2(kk, aRow + 1));
+    acc2 += b * READ_A(ivec2(kk, aRow + 2));
+    acc3 += b * READ_A(ivec2(kk, aRow + 3));
+#if ROWS == 8
+    acc4 += b * READ_A(ivec2(kk, aRow + 4));
+    acc5 += b * READ_A(ivec2(kk, aRow + 5));
+    acc6 += b * READ_A(ivec2(kk, aRow + 6));
+    acc7 += b * READ_A(ivec2(kk, aRow + 7));
 #endif
 #endif
   }

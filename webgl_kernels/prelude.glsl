@@ -77,6 +77,27 @@ vec4 flatRead(sampler2D s, Flat f, int t) {
   return texelRead(s, f.scale, flatTexel(t, f.shift));
 }
 
+// A walk over a flat tensor's texels t, t + d, t + 2d, ... (a loop's reads) that steps on with
+// float adds instead of working out each texel from its index: x is the texel's centre as a
+// fraction of the width, exact because widths are powers of two (so x + d * scale.x is exact and
+// its floor is the rows passed); row is the texel row, a whole number in a float.
+// NOTE: on SwiftShader a read's address math costs about a third of the read: matmul_packed's
+// 128x784 @ 784x128 took 8.0 ms with flatRead, 6.3 ms with no address math at all.
+struct Walk { float x; float row; };
+
+Walk walkFrom(Flat f, int t) {
+  return Walk((float(t & ((1 << f.shift) - 1)) + 0.5) * f.scale.x, float(t >> f.shift));
+}
+
+// Reads the walk's texel, then steps it on by dx = d * f.scale.x (d texels).
+vec4 walkNext(sampler2D s, Flat f, inout Walk w, float dx) {
+  vec4 value = texture(s, vec2(w.x, (w.row + 0.5) * f.scale.y));
+  float x = w.x + dx;
+  float rows = floor(x);
+  w = Walk(x - rows, w.row + rows);
+  return value;
+}
+
 float flatValue(sampler2D s, Flat f, int i) {
   return flatRead(s, f, i >> 2)[i & 3];
 }
