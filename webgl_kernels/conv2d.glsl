@@ -335,6 +335,9 @@ void main() {
                      !dead && j0 + 2 < u_yShape[2], !dead && j0 + 3 < u_yShape[2]);
   int cin = u_xShape[3];
   int W = u_xShape[2];
+  float wStep = float(cout4) * wFlat.scale.x;  // the filter walk's step, Cout / 4 texels
+  float xOne = xFlat.scale.x;  // one x texel
+  float xNext = float(1 + (u_dilations[1] - 1) * (cin >> 2)) * xOne;
   vec4 acc0 = vec4(0.0), acc1 = vec4(0.0), acc2 = vec4(0.0), acc3 = vec4(0.0);
   for (int a = 0; a < u_kernel[0]; ++a) {
     int h = h0 + a * u_dilations[0];
@@ -345,10 +348,11 @@ void main() {
     // gradient a fifth (28-29 -> 21-24 ms).
     if (outside(h, u_xShape[1])) continue;
 #endif
-    // NOTE: else a row outside the image adds nothing (masked), but the filter walk must still advance.
+    // NOTE: else a row outside the image adds nothing (masked).
     bool rowInside = !outside(h, u_xShape[1]);
     int rowBase = (n * u_xShape[1] + h) * W;
-    int wt = a * u_kernel[1] * cin * cout4 + c4;  // filter texel of (a, b = 0, channel 0, c4)
+    // The filter's texels from (a, b = 0, channel 0, c4) on, Cout / 4 apart (prelude's Walk).
+    Walk fw = walkFrom(wFlat, a * u_kernel[1] * cin * cout4 + c4);
 #ifdef X_ROW
     // xs: the four pixels' values for tap b, x[f + b .. f + b + 3]; ahead: the (up to) four after.
     // NOTE: f < 0 only before the image's first value, and texels past the end clamp to it: those
@@ -369,8 +373,7 @@ void main() {
       ivec4 col = left + (b); \
       vec4 v = mix(vec4(0.0), xs, bvec4(ivec4(rowLive) & ivec4(greaterThanEqual(col, ivec4(0))) & \
                                         ivec4(lessThan(col, ivec4(W))))); \
-      vec4 f0 = READ_W(wt); \
-      wt += cout4; \
+      vec4 f0 = walkNext(u_w, wFlat, fw, wStep); \
       acc0 += v.x * f0; \
       acc1 += v.y * f0; \
       acc2 += v.z * f0; \
@@ -407,25 +410,33 @@ void main() {
     TAP(7)
 #endif
 #else
+#ifdef X_VEC4
+    // Each pixel's x texels from tap b = 0's channel 0 on: one on per four channels; from a tap's
+    // last four channels on to the next tap's first (xNext: one more, plus the dilation's columns).
+    // Texels before the image (t < 0) read row 0, masked.
+    ivec4 xt = ((rowBase + left) * cin) >> 2;
+    Walk x0 = walkFrom(xFlat, xt.x), x1 = walkFrom(xFlat, xt.y), x2 = walkFrom(xFlat, xt.z), x3 = walkFrom(xFlat, xt.w);
+#endif
     for (int b = 0; b < u_kernel[1]; ++b) {
       ivec4 col = left + b * u_dilations[1];
       bvec4 inside = bvec4(ivec4(live) & ivec4(rowInside) & ivec4(greaterThanEqual(col, ivec4(0))) &
                            ivec4(lessThan(col, ivec4(W))));
-      ivec4 x = (rowBase + col) * cin;
 #ifdef X_VEC4
       // Channels c .. c + 3: the filter's rows c .. c+3 as columns, so m * xv = sum_k xv[k] *
       // w[a, b, c + k, 4c4 .. 4c4 + 3].
       // NOTE: every texel read, then masked (mix), not read under a condition per pixel: on
-      // SwiftShader that is cheaper (the second MNIST conv 17 -> 16 ms); tx is clamped at 0 and
-      // texture() clamps past the end.
-#define CHANNELS(c) { \
-        mat4 m = mat4(READ_W(wt), READ_W(wt + cout4), READ_W(wt + 2 * cout4), READ_W(wt + 3 * cout4)); \
-        wt += 4 * cout4; \
-        ivec4 tx = max((x + (c)) >> 2, 0); \
-        acc0 += m * mix(vec4(0.0), READ_X(tx.x), bvec4(inside.x)); \
-        acc1 += m * mix(vec4(0.0), READ_X(tx.y), bvec4(inside.y)); \
-        acc2 += m * mix(vec4(0.0), READ_X(tx.z), bvec4(inside.z)); \
-        acc3 += m * mix(vec4(0.0), READ_X(tx.w), bvec4(inside.w)); }
+      // SwiftShader that is cheaper (the second MNIST conv 17 -> 16 ms); texture() clamps the
+      // walks' texels before the image (row 0) and past its end.
+#define CHANNELS(dx) { \
+        mat4 m; \
+        m[0] = walkNext(u_w, wFlat, fw, wStep); \
+        m[1] = walkNext(u_w, wFlat, fw, wStep); \
+        m[2] = walkNext(u_w, wFlat, fw, wStep); \
+        m[3] = walkNext(u_w, wFlat, fw, wStep); \
+        acc0 += m * mix(vec4(0.0), walkNext(u_x, xFlat, x0, dx), bvec4(inside.x)); \
+        acc1 += m * mix(vec4(0.0), walkNext(u_x, xFlat, x1, dx), bvec4(inside.y)); \
+        acc2 += m * mix(vec4(0.0), walkNext(u_x, xFlat, x2, dx), bvec4(inside.z)); \
+        acc3 += m * mix(vec4(0.0), walkNext(u_x, xFlat, x3, dx), bvec4(inside.w)); }
       // NOTE: 4 or 8 input channels (CIN4 = Cin / 4, a define) written out: on SwiftShader the loop
       // over 1-2 groups cost more than their reads (the second MNIST conv 15.4-15.9 -> 12.1-12.3 ms).
       // Not more: each group written out makes the program's first draw (SwiftShader compiles it
@@ -433,17 +444,18 @@ void main() {
       // writing out a 5-wide filter's taps cost 260-600 ms there for 1 ms a step. At 32 channels,
       // or looping over groups of four, no faster.
 #ifdef CIN4
-      CHANNELS(0)
 #if CIN4 > 1
-      CHANNELS(4)
+      CHANNELS(xOne)
+#endif
+      CHANNELS(xNext)
+#else
+      for (int c = 4; c < cin; c += 4) CHANNELS(xOne)
+      CHANNELS(xNext)
 #endif
 #else
-      for (int c = 0; c < cin; c += 4) CHANNELS(c)
-#endif
-#else
+      ivec4 x = (rowBase + col) * cin;
       for (int c = 0; c < cin; ++c) {
-        vec4 f0 = READ_W(wt);
-        wt += cout4;
+        vec4 f0 = walkNext(u_w, wFlat, fw, wStep);
         ivec4 i = max(x + c, 0);
         // Masked as in X_VEC4 (an RGB image's conv, 32x32x32x3 -> 16 by 3x3: 54-62 -> 49-50 ms).
         vec4 v = mix(vec4(0.0), vec4(VALUE_X(i.x), VALUE_X(i.y), VALUE_X(i.z), VALUE_X(i.w)), inside);
