@@ -80,8 +80,9 @@ void main() {
   int start = (line - row * u_groups) * u_chunk;
   int count = o < u_size ? min(u_chunk, u_rowLength - start) : 0;
   int at = ((row * u_rowLength + start) * u_inner + o - line * u_inner) >> 2;
-  int step = u_inner >> 2;
-  int shift = rowShift(u_x);
+  Flat xFlat = flatOf(u_x);
+  Walk w = walkFrom(xFlat, at);  // the line's texels, u_inner / 4 apart (prelude's Walk)
+  float step = float(u_inner >> 2) * xFlat.scale.x;
 #if defined(REDUCE_SUM)
   vec4 acc = vec4(0.0);
 #elif defined(REDUCE_PROD)
@@ -90,7 +91,7 @@ void main() {
   vec4 acc = vec4(-INF);
 #endif
   for (int r = 0; r < count; ++r) {
-    vec4 v = texelFetch(u_x, flatTexel(at + r * step, shift), 0);
+    vec4 v = walkNext(u_x, xFlat, w, step);
 #if defined(REDUCE_SUM)
     acc += v;
 #elif defined(REDUCE_PROD)
