@@ -415,7 +415,8 @@ void main() {
     // last four channels on to the next tap's first (xNext: one more, plus the dilation's columns).
     // Texels before the image (t < 0) read row 0, masked.
     ivec4 xt = ((rowBase + left) * cin) >> 2;
-    Walk x0 = walkFrom(xFlat, xt.x), x1 = walkFrom(xFlat, xt.y), x2 = walkFrom(xFlat, xt.z), x3 = walkFrom(xFlat, xt.w);
+    Walk x0 = walkFrom(xFlat, xt.x), x1 = walkFrom(xFlat, xt.y);
+    Walk x2 = walkFrom(xFlat, xt.z), x3 = walkFrom(xFlat, xt.w);
 #endif
     for (int b = 0; b < u_kernel[1]; ++b) {
       ivec4 col = left + b * u_dilations[1];

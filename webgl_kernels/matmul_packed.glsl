@@ -22,8 +22,9 @@
 // the transpose of a flat matrix (A = X^T, X [K, M] with M % 4 == 0; B = W^T, W [N, K]): four
 // texels of X (W) are a 4 x 4 block of A (B) transposed. Rows of A past M read whatever follows;
 // their products are never unpacked.
-// Flat operands are read by walks (prelude's Walk): one per row of A (A_FLAT) or of W (B_FLAT_T)
-// a texel on per k group; B's rows (B_FLAT) and X's (A_FLAT_T) are u_nGroups (u_mGroups) texels apart.
+// Flat operands are read by walks (prelude's Walk): one per row of A (A_FLAT) or of W (B_FLAT_T),
+// a texel on per k group; B's rows (B_FLAT) and X's (A_FLAT_T) are u_nGroups (u_mGroups) texels
+// apart.
 // Packed operands (pack.glsl's blocks) are read at ivec2(kk, row) and ivec2(jj, k).
 // NOTE: on SwiftShader texture() costs less than texelFetch() (measured: 10.3 -> 8.6 ms for
 // 128x784 @ 784x128, 11.5 -> 8.9 ms for its weight gradient); coordinates out of range clamp to
