@@ -298,6 +298,10 @@ vec4 conv4(int o) {
 // g = (n * OH + i) * ceil(OW / 4) + J; pixel j0 + r goes to render target r,
 // texel t (row-major in the targets' near-square textures, whose width is
 // u_outWidth), and unpack.glsl (CONV_BLOCKS) gathers the targets into y.
+// FLAT_BLOCKS (OW % 4 != 0, not X_ROW): the four pixels are instead output pixels 4g .. 4g + 3 in
+// flat order (n * OH + i) * OW + j, rows apart where a block crosses one: no block is part empty
+// but the last (a filter gradient's 5x5 output: 7 blocks, not 10), and unpack reads them as rows
+// of 4 pixels.
 // NOTE: near-square, not one long row: SwiftShader shades 2x2 quads and splits
 // a draw across threads by rows, so a one-row draw of few long fragments (the
 // filter gradient's) would run at half speed on one core.
@@ -323,16 +327,27 @@ void main() {
   int t = outTexel(u_outWidth);
   int g = quotient(t, cout4);
   int c4 = t - g * cout4;
-  int rowBlocks = (u_yShape[2] + 3) >> 2;
+  // Each pixel's image n, the window's top row h0 and left column; a pixel past the row (or past
+  // the image) reads nothing.
+  int OH = u_yShape[1], OW = u_yShape[2];
+  ivec4 n, h0, left;
+  bvec4 live;
+#ifdef FLAT_BLOCKS
+  ivec4 p = 4 * g + ivec4(0, 1, 2, 3);  // output pixels (n * OH + i) * OW + j
+  ivec4 q = ivec4(quotient(p.x, OW), quotient(p.y, OW), quotient(p.z, OW), quotient(p.w, OW));
+  n = ivec4(quotient(q.x, OH), quotient(q.y, OH), quotient(q.z, OH), quotient(q.w, OH));
+  h0 = (q - n * OH) * u_strides[0] - u_pads[0];
+  left = (p - q * OW) * u_strides[1] - u_pads[1];
+  live = lessThan(p, ivec4(u_yShape[0] * OH * OW));
+#else
+  int rowBlocks = (OW + 3) >> 2;
   int q = quotient(g, rowBlocks);  // output row n * OH + i
   int j0 = 4 * (g - q * rowBlocks);
-  int n = quotient(q, u_yShape[1]);
-  int h0 = (q - n * u_yShape[1]) * u_strides[0] - u_pads[0];
-  // The window's left column of each pixel; a pixel past the row (or past the image) reads nothing.
-  bool dead = n >= u_yShape[0];
-  ivec4 left = (j0 + ivec4(0, 1, 2, 3)) * u_strides[1] - u_pads[1];
-  bvec4 live = bvec4(!dead && j0 < u_yShape[2], !dead && j0 + 1 < u_yShape[2],
-                     !dead && j0 + 2 < u_yShape[2], !dead && j0 + 3 < u_yShape[2]);
+  n = ivec4(quotient(q, OH));
+  h0 = ivec4((q - n.x * OH) * u_strides[0] - u_pads[0]);
+  left = (j0 + ivec4(0, 1, 2, 3)) * u_strides[1] - u_pads[1];
+  live = bvec4(ivec4(lessThan(j0 + ivec4(0, 1, 2, 3), ivec4(OW))) & ivec4(n.x < u_yShape[0]));
+#endif
   int cin = u_xShape[3];
   int W = u_xShape[2];
   float wStep = float(cout4) * wFlat.scale.x;  // the filter walk's step, Cout / 4 texels
@@ -340,24 +355,25 @@ void main() {
   float xNext = float(1 + (u_dilations[1] - 1) * (cin >> 2)) * xOne;
   vec4 acc0 = vec4(0.0), acc1 = vec4(0.0), acc2 = vec4(0.0), acc3 = vec4(0.0);
   for (int a = 0; a < u_kernel[0]; ++a) {
-    int h = h0 + a * u_dilations[0];
+    ivec4 h = h0 + a * u_dilations[0];
+    bvec4 rowInside = bvec4(ivec4(greaterThanEqual(h, ivec4(0))) &
+                            ivec4(lessThan(h, ivec4(u_xShape[1]))));
 #ifdef ROWS_OUTSIDE
     // A window row outside the image (padding: an input gradient's is wide) adds nothing: skipped.
     // NOTE: a define, where at least a tenth of the window rows are outside (runtime.js's
     // outsideRows): the branch costs the others 3-5%, and saves the second MNIST conv's input
     // gradient a fifth (28-29 -> 21-24 ms).
-    if (outside(h, u_xShape[1])) continue;
+    if (!any(rowInside)) continue;
 #endif
     // NOTE: else a row outside the image adds nothing (masked).
-    bool rowInside = !outside(h, u_xShape[1]);
-    int rowBase = (n * u_xShape[1] + h) * W;
+    ivec4 rowBase = (n * u_xShape[1] + h) * W;
     // The filter's texels from (a, b = 0, channel 0, c4) on, Cout / 4 apart (prelude's Walk).
     Walk fw = walkFrom(wFlat, a * u_kernel[1] * cin * cout4 + c4);
 #ifdef X_ROW
     // xs: the four pixels' values for tap b, x[f + b .. f + b + 3]; ahead: the (up to) four after.
     // NOTE: f < 0 only before the image's first value, and texels past the end clamp to it: those
     // columns are masked out.
-    int f = rowBase + left.x;
+    int f = rowBase.x + left.x;
     int t = f >> 2;  // floor, also for f < 0
     int k = f - 4 * t;
     vec4 lo = READ_X(max(t, 0));

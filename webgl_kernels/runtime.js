@@ -751,20 +751,23 @@ export class Runtime {
   // then unpack.glsl (FLAT) gathers them into the n-value output.
   convBlocks(n, cin, cout, ints, setInputs) {
     const [rows, width] = [ints[4] * ints[5], ints[6]]; // output rows N * OH, row length OW
-    const texels = rows * Math.ceil(width / 4) * (cout / 4);
+    const xRow = cin === 1 && ints[11] === 1 && ints[13] === 1 && ints[9] <= 8; // conv2d.glsl's X_ROW
+    const flat = width % 4 !== 0 && !xRow; // conv2d.glsl's FLAT_BLOCKS: blocks of 4 pixels in flat order
+    const texels = (flat ? Math.ceil((rows * width) / 4) : rows * Math.ceil(width / 4)) * (cout / 4);
     // NOTE: near-square targets (see conv2d.glsl's BLOCK): few fragments still use both cores.
     const side = Math.min(this.textures.rowLimit, Math.ceil(Math.sqrt(texels)));
     const blocks = this.textures.acquireLayers(side, Math.ceil(texels / side), 4);
     const defines = { CONV: 1, BLOCK: 1 };
     if (outsideRows(ints) >= 0.1) defines.ROWS_OUTSIDE = 1;
     if (cin % 4 === 0) Object.assign(defines, { X_VEC4: 1, ...(cin <= 8 ? { CIN4: cin / 4 } : {}) }); // conv2d.glsl's CIN4
-    else if (cin === 1 && ints[11] === 1 && ints[13] === 1 && ints[9] <= 8) Object.assign(defines, { X_ROW: 1, KW: ints[9] });
+    else if (xRow) Object.assign(defines, { X_ROW: 1, KW: ints[9] });
+    if (flat) defines.FLAT_BLOCKS = 1;
     this.draw(this.programs.get("conv2d", defines), this.multipleTargets(blocks), setInputs);
     const out = this.draw(this.programs.get("unpack", { CONV_BLOCKS: 1 }), this.textures.acquire(n), (set, bind) => {
       bind(0, "u_blocks", blocks);
       set("u_M", n / cout);
       set("u_cols", cout);
-      set("u_rowPixels", width);
+      set("u_rowPixels", flat ? 4 : width); // flat blocks: as rows of 4 pixels
       set("u_targetWidth", side);
     });
     this.textures.release(blocks);
