@@ -367,6 +367,7 @@ void main() {
 #endif
     // NOTE: else a row outside the image adds nothing (masked).
     ivec4 rowBase = (n * u_xShape[1] + h) * W;
+    bvec4 rowLive = bvec4(ivec4(live) & ivec4(rowInside));  // live pixels whose window row is in the image
     // The filter's texels from (a, b = 0, channel 0, c4) on, Cout / 4 apart (prelude's Walk).
     Walk fw = walkFrom(wFlat, a * u_kernel[1] * cin * cout4 + c4);
 #ifdef X_ROW
@@ -383,7 +384,6 @@ void main() {
     hi = READ_X(t + 2);
     vec4 ahead = window4(lo, hi, k);
     t += 3;
-    bvec4 rowLive = bvec4(ivec4(live) & ivec4(rowInside));
     // Tap b: the values of the pixels whose column is in the image, times the filter texel; slide.
 #define TAP(b) { \
       ivec4 col = left + (b); \
@@ -436,7 +436,7 @@ void main() {
 #endif
     for (int b = 0; b < u_kernel[1]; ++b) {
       ivec4 col = left + b * u_dilations[1];
-      bvec4 inside = bvec4(ivec4(live) & ivec4(rowInside) & ivec4(greaterThanEqual(col, ivec4(0))) &
+      bvec4 inside = bvec4(ivec4(rowLive) & ivec4(greaterThanEqual(col, ivec4(0))) &
                            ivec4(lessThan(col, ivec4(W))));
 #ifdef X_VEC4
       // Channels c .. c + 3: the filter's rows c .. c+3 as columns, so m * xv = sum_k xv[k] *

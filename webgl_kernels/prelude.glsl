@@ -65,10 +65,10 @@ Flat flatOf(sampler2D s) {
 }
 
 // Texel p (texelRead), or texel t of a flat tensor (flatRead), read through the sampler at the
-// texel's centre; scale is texelScale(s). NOTE: on SwiftShader texture() costs less than texelFetch (matmul_packed: 15-25%):
-// it has no bounds check, so a texel past the texture clamps to its edge where texelFetch reads 0.
-// Textures have one level and NEAREST filtering both ways, so the level of detail (undefined in
-// loops and branches) cannot change what is read.
+// texel's centre; scale is texelScale(s). NOTE: on SwiftShader texture() costs less than
+// texelFetch (matmul_packed: 15-25%): it has no bounds check, so a texel past the texture clamps
+// to its edge where texelFetch reads 0. Textures have one level and NEAREST filtering both ways,
+// so the level of detail (undefined in loops and branches) cannot change what is read.
 vec4 texelRead(sampler2D s, vec2 scale, ivec2 p) {
   return texture(s, (vec2(p) + 0.5) * scale);
 }
