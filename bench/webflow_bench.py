@@ -281,7 +281,7 @@ def versions():
 # trainOnBatch). These run first in the page, so the first step includes every shader compile.
 
 KERNEL_CALLS = ("_elementwise", "_matmul", "_reduce", "_softmax", "_fill", "_concat", "_pad", "_gather",
-                "_segment_sum", "_conv2d", "_pool", "_upload", "_read")
+                "_segment_sum", "_conv2d", "_pool", "_upload", "_read", "_upload_staged", "_read_staged")
 
 
 def step_data(batch):

@@ -127,6 +127,37 @@ except Exception as e:
     assert "WebGL context was lost" in message[1]
 
 
+def test_transfers_through_the_staging_buffer_survive_wasm_memory_growth(gl):
+    values = gl("""
+from webflow.backends.webgl import STAGING_VALUES
+rng = np.random.default_rng(11)
+small, large = rng.normal(size=(3, 5)), rng.normal(size=STAGING_VALUES + 9).astype(np.float32)
+step = tf.function(lambda a, b: (a * b + 1.0, tf.reduce_sum(b)))
+def round_trip():
+    got = [tf.constant(small).numpy(), tf.constant(large).numpy(), tf.constant([True, False]).numpy(),
+           tf.constant(np.arange(6).reshape(2, 3)).numpy()]
+    y, total = step(tf.constant(small, tf.float32), np.float32(2.0))
+    return got + [y.numpy(), total.numpy()]
+before = round_trip()
+# Grow the WASM memory (past what earlier tests left free): the staging buffer's JS view of the
+# old memory is detached.
+_grown = []
+while _gl.runtime.stagingView.data.byteLength and len(_grown) < 32:
+    _grown.append(np.empty(64 * 2**20, np.uint8))
+detached = _gl.runtime.stagingView.data.byteLength == 0
+after = round_trip()
+del _grown
+ok = [np.array_equal(b, a) for b, a in zip(before, after)]
+[detached, ok, np.abs(before[0] - small).max() < 1e-6, np.array_equal(before[1], large), before[2].tolist(),
+ before[3].tolist(), np.abs(before[4] - (small * 2 + 1)).max() < 1e-5, float(before[5])]
+""")
+    detached, same, small_ok, large_ok, booleans, ints, step_ok, total = values
+    assert detached, "the memory did not grow: the test no longer exercises a detached staging view"
+    assert same == [True] * 6
+    assert small_ok and large_ok and step_ok
+    assert booleans == [True, False] and ints == [[0, 1, 2], [3, 4, 5]] and total == 2.0
+
+
 def test_memory_on_both_backends(gl):
     webgl, numpy = gl("""
 m = tf.memory()

@@ -9,8 +9,8 @@ runtime.js's ``createPlan`` works out when each other slot is
 last read and frees its texture right there, so textures return to the pool during the run.
 
 A run uploads the arguments and host values that are not already on the GPU, writes all input
-handles into one int32 buffer, and calls ``runtime.runPlan`` once; the output handles come back
-in the same buffer.
+handles into the backend's staging buffer (as int32), and calls ``runtime.runPlan`` once; the
+output handles come back in the same buffer.
 """
 
 import json
@@ -54,11 +54,14 @@ class Recorder:
     def free(self, id):
         """Recorded handles are freed by the plan itself (runtime.js knows each slot's last reader)."""
 
-    def uploadFrom(self, array, n):
+    def uploadFrom(self, *args):
         raise AssertionError("webgl plan: a kernel uploaded data while being recorded")
 
-    def readInto(self, id, array):
+    def readInto(self, *args):
         raise AssertionError("webgl plan: a kernel read data back while being recorded")
+
+    uploadStaged = uploadFrom
+    readStaged = readInto
 
 
 class WebGLPlan(Plan):
@@ -79,7 +82,6 @@ class WebGLPlan(Plan):
         spec = {"inputs": len(self.sources), "calls": recorder.calls, "outputs": self.output_slots}
         self.id = backend.runtime.createPlan(json.dumps(spec))
         self._run_plan = backend.runtime.runPlan
-        self.io = np.zeros(len(self.sources) + len(results), np.int32)
         self.uploads_per_run = sum(1 for n in self.sources if n.op in ("placeholder", "host"))
         self.runs = 0  # NOTE: no self.release here: runtime.js frees each slot after its last reader
 
@@ -93,12 +95,13 @@ class WebGLPlan(Plan):
         self.check_inputs(args)
         host = self.host_values()
         inputs = [self.input_handle(n, args, host) for n in self.sources]
-        io = self.io
+        io = self.backend.staging().view(np.int32)  # runPlan's handles, in and out
         io[:len(inputs)] = [h.id for h in inputs]
-        self._run_plan(self.id, io)
+        self._run_plan(self.id)
         self.runs += 1
         values, made = {}, {}
-        for node, slot, id in zip(self.graph.results(), self.output_slots, io[len(inputs):].tolist()):
+        made_ids = io[len(inputs):len(inputs) + len(self.output_slots)].tolist()
+        for node, slot, id in zip(self.graph.results(), self.output_slots, made_ids):
             if slot < len(inputs):  # an input handed back unchanged (or a view of it)
                 values[node.id] = inputs[slot].view(node.shape)
             elif slot in made:  # the same result twice (an output that is also a variable update)

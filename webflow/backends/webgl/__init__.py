@@ -19,6 +19,7 @@ from webflow.graph.passes import fusion
 MAX_RANK = 6  # as in prelude.glsl
 MAX_BATCH_RANK = 4  # as in matmul.glsl
 SCALAR_CACHE_SIZE = 256
+STAGING_VALUES = 1 << 18  # 1 MiB: uploads and reads up to this size pass through the staging buffer
 
 
 class GLTensor:
@@ -97,6 +98,9 @@ class WebGLBackend(Backend):
         self._pool = runtime.pool
         self._upload = runtime.uploadFrom
         self._read = runtime.readInto
+        self._upload_staged = runtime.uploadStaged
+        self._read_staged = runtime.readStaged
+        self._staging = None  # see staging()
         self._scalars = {}  # float32 bytes -> GLTensor of shape ()
         # Four values per texel (see prelude.glsl), rows of at most rowLimit texels.
         self.max_values = 4 * runtime.textures.rowLimit * runtime.caps.maxTextureSize
@@ -126,15 +130,39 @@ class WebGLBackend(Backend):
             return handle
         return self._upload_array(array)
 
+    def staging(self):
+        """The float32 array runtime.js reads uploads from and writes reads to (its setStaging).
+
+        NOTE: one per runtime, made on first use: a transfer through it passes only numbers to
+        JS, where handing over an array costs a getBuffer each time (more than a small upload)."""
+        if self._staging is None:
+            staging = self.runtime.stagingArray  # a backend made earlier on the same runtime
+            if staging is None:
+                from pyodide.ffi import create_proxy
+
+                staging = np.zeros(STAGING_VALUES, np.float32)
+                self.runtime.setStaging(create_proxy(staging))
+            self._staging = staging
+        return self._staging
+
     def _upload_array(self, array):
         self._check_size(array.shape)
+        n = math.prod(array.shape)
+        if n <= STAGING_VALUES:
+            self.staging()[:n] = np.reshape(array, -1)
+            return GLTensor(self.runtime, self._upload_staged(n), array.shape, size=n)
         flat = np.ascontiguousarray(array, dtype=np.float32).reshape(-1)
         return GLTensor(self.runtime, self._upload(flat, flat.size), array.shape)
 
     def to_numpy(self, handle, dtype):
-        values = np.empty(handle.size, dtype=np.float32)
-        if handle.size:
-            self._read(handle.id, values)
+        n = handle.size
+        if 0 < n <= STAGING_VALUES:
+            self._read_staged(handle.id)
+            values = self.staging()[:n].copy()
+        else:
+            values = np.empty(n, dtype=np.float32)
+            if n:
+                self._read(handle.id, values)
         return _as_dtype(values, handle, dtype)
 
     async def to_numpy_async(self, handle, dtype):
