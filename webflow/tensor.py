@@ -7,6 +7,8 @@ replaces; ops read it through ``convert_to_tensor``, which is where
 GradientTape sees variable reads.
 """
 
+import math
+
 import numpy as np
 
 from webflow import dtypes
@@ -38,7 +40,7 @@ class TensorShape(tuple):
 
     def num_elements(self):
         """The number of values, or None when a dimension is unknown."""
-        return None if None in self else int(np.prod(self, dtype=np.int64))
+        return None if None in self else math.prod(self)  # NOTE: math.prod: np.prod costs ~10x on every reshape
 
     def __repr__(self):
         return f"TensorShape({list(self)})"

@@ -10,6 +10,7 @@ expression is one pass of the elementwise kernel, so an Adam step is 4 passes pe
 variable instead of 12 separate ops; on NumPy the same expressions run op by op.
 """
 
+import functools
 import math
 from types import SimpleNamespace
 
@@ -60,6 +61,7 @@ def _evaluate(expression, tensors):
     return getattr(ops, op)(*(_evaluate(x, tensors) for x in operands))
 
 
+@functools.lru_cache(maxsize=256)  # NOTE: the same few expressions every step, for every variable
 def _glsl(expression):
     """The expression as nested calls of ops.glsl's functions: ("add", X0, 0.5) -> op_add(x0, 0.5)."""
     if isinstance(expression, str):

@@ -47,12 +47,12 @@ def reshape(tensor, shape, name=None):
     if dims.count(-1) > 1 or any(d < -1 for d in dims):
         raise ValueError(f"reshape: shape may hold at most one -1 and no other negatives; received {tuple(dims)}")
     if -1 in dims:
-        known = int(np.prod([d for d in dims if d != -1]))
+        known = math.prod(d for d in dims if d != -1)
         if known == 0 or size % known:
             raise ValueError(f"reshape: cannot reshape a tensor of shape {tuple(x.shape)} into {tuple(dims)}")
         dims[dims.index(-1)] = size // known
     dims = tuple(dims)
-    if int(np.prod(dims)) != size:
+    if math.prod(dims) != size:
         raise ValueError(
             f"reshape: cannot reshape a tensor of shape {tuple(x.shape)} ({size} elements) into {dims}"
         )
