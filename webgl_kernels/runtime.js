@@ -541,7 +541,7 @@ export class Runtime {
     const kernels = [products[0], ["unpack", rows], ["reduce", { REDUCE_SUM: 1, COLUMNS: 1, COLUMN_TEXELS: 1 }],
       ["reduce", { REDUCE_SUM: 1, COLUMNS: 1 }], ["softmax", { STATS: 1 }], ["softmax", { LOG_SOFTMAX: 1 }],
       ["softmax", { SOFTMAX: 1 }], ["reduce", { REDUCE_SUM: 1 }], ...products.slice(1, 6), ["pack", {}],
-      ["pack", { CONTIGUOUS: 1 }], ["matmul", {}], ...products.slice(6),
+      ["pack", { CONTIGUOUS: 1 }], ["matmul", { ROW_TEXELS: 1 }], ["matmul", {}], ...products.slice(6),
       // A training step's small passes: integer labels, the loss's sign and mean (defines in the
       // order fused() writes them, so the keys match).
       ["elementwise", { NUM_INPUTS: 1, EXPR: "op_cast_int32(x0)", MODE0: 0 }],
@@ -613,7 +613,9 @@ export class Runtime {
 
   matmulUnpacked(a, b, ints) {
     const batched = ints.slice(8, 12).some((d) => d !== 1);
-    return this.draw(this.programs.get("matmul", batched ? { BATCHED: 1 } : {}), this.textures.acquire(ints[7]), (set, bind) => {
+    const rowTexels = !batched && ints[3] % 4 === 0 && ints[6] === 0;
+    const defines = batched ? { BATCHED: 1 } : rowTexels ? { ROW_TEXELS: 1 } : {};
+    return this.draw(this.programs.get("matmul", defines), this.textures.acquire(ints[7]), (set, bind) => {
       bind(0, "u_a", a);
       bind(1, "u_b", b);
       set("u_widthA", a.width);
