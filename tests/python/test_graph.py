@@ -290,6 +290,36 @@ def test_arithmetic_moves_casts_past_reshapes_and_signs_into_sums():
     np.testing.assert_array_equal(result.numpy(), -(values * np.array([[1], [2], [0], [3]])).sum(1))
 
 
+def test_arithmetic_turns_sums_of_one_value_into_views_and_drops_products_by_one():
+    # A regression's loss: the mean over a last axis of 1 (a sum of one value, divided by 1), then
+    # over the batch; x * 1 and 1 * x go too, x * 2 and broadcasting by a 1 stay.
+    def f(pred, y):
+        per_example = tf.reduce_mean(tf.square(pred - y), axis=-1)
+        return tf.reduce_mean(per_example), pred * 1.0, 1.0 * (pred * 2.0), y * tf.ones((4, 3))
+
+    args = [tf.constant(np.arange(4, dtype=np.float32).reshape(4, 1) / 3), tf.constant([[1.0], [0.5], [-2.0], [0.0]])]
+    graph = tf.function(f).get_concrete_function(*args).graph
+    # The squared error, its view as [4], the batch's sum and mean; pred * 2.0; y broadcast by ones.
+    assert [n.op for n in graph.nodes if n.inputs] == ["fused", "reshape", "reduce_sum", "divide", "multiply",
+                                                       "multiply"], graph
+    pred = graph.nodes[0]
+    assert graph.outputs[1] is pred  # pred * 1.0 is pred
+    assert graph.outputs[2].op == "multiply" and graph.outputs[2].inputs[0] is pred  # 1.0 * (pred * 2.0)
+    for got, want in zip(tf.function(f)(*args), f(*args)):
+        np.testing.assert_array_equal(got.numpy(), want.numpy())
+
+    g = tf.graph.Graph("g", backends.get_backend())
+    f32 = tf.float32
+    x = g.add("placeholder", [], (4,), f32, {"index": 0})
+    ones = g.add("constant", [], (4,), f32, {"value": np.ones(4, np.float32)})
+    twos = g.add("fill", [], (), f32, {"shape": (), "value": 2.0, "dtype": f32})
+    wide = g.add("fill", [], (3, 4), f32, {"shape": (3, 4), "value": 1.0, "dtype": f32})
+    by_one = g.add("divide", [x, ones], (4,), f32)
+    g.outputs = [g.add("multiply", [by_one, twos], (4,), f32), g.add("multiply", [x, wide], (3, 4), f32)]
+    assert passes.arithmetic.run(g) == 1  # x / ones only: x * 2 is not x, x * wide is x broadcast
+    assert g.outputs[0].inputs == [x, twos] and by_one not in g.nodes
+
+
 def test_sibling_kernels_of_one_shape_are_one_pass_with_two_results():
     def f(x, y, z):
         a = tf.exp(x) * y  # a and b read x and y; neither needs the other

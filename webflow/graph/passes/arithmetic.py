@@ -9,9 +9,18 @@ rewrites in TF's arithmetic optimizer do):
   flips the sum's (exact in floating point, but for the sign of a zero sum), and the negation
   joins x's kernel (a cross-entropy's sign).
 
-A node a rewrite leaves unread (the sum, a cast no other node reads) goes.
+- ``reduce_sum(x)`` over axes of size 1 (as many values out as in) becomes ``reshape(x)``: each
+  sum is of one value (a mean over a last axis of 1: a regression's loss per example), and a
+  reshape is a view, not a pass.
+- ``x * 1``, ``1 * x`` and ``x / 1`` (1: a constant or fill of ones, the result x's shape and dtype)
+  become x (the mean's division by that axis's length of 1).
+
+A node a rewrite leaves unread (the sum, a cast no other node reads, a product by 1) goes.
 """
 
+import math
+
+from webflow.graph.passes.constant_folding import uniform_value
 from webflow.graph.passes.fusion import ELEMENTWISE, readers_of
 
 
@@ -35,9 +44,27 @@ def run(graph):
             readers[source.id].remove(inner)
             placed.remove(inner)
 
+    same = {}  # id of a node that is one of its inputs -> that input
+
     for node in graph.nodes:
+        if same:
+            node.inputs = [same.get(x.id, x) for x in node.inputs]
+        x = _identity_of(node)
+        if x is not None:
+            # x * 1, 1 * x, x / 1 -> x: its readers read x instead
+            same[node.id] = x
+            readers[x.id] = [r for r in readers.get(x.id, []) if r is not node] + readers.get(node.id, [])
+            for other in node.inputs:
+                if other is not x and node in readers.get(other.id, []):
+                    readers[other.id].remove(node)
+            count += 1
+            continue
         inner = node.inputs[0] if len(node.inputs) == 1 else None
-        if node.op == "reshape" and inner is not None and inner.op == "cast":
+        if node.op == "reduce_sum" and math.prod(node.inputs[0].shape) == math.prod(node.shape):
+            # a sum over axes of size 1 -> reshape (a view)
+            node.op, node.attrs = "reshape", {"shape": tuple(node.shape)}
+            count += 1
+        elif node.op == "reshape" and inner is not None and inner.op == "cast":
             # reshape(cast(x)) -> cast(reshape(x))
             cast_attrs = dict(inner.attrs)
             reroute(node, inner, "reshape", node.attrs)
@@ -53,7 +80,23 @@ def run(graph):
             count += 1
         placed.append(node)
     graph.nodes = placed
+    if same:
+        graph.replace_uses(same)
     return count
+
+
+def _identity_of(node):
+    """The input ``node`` equals exactly (x * 1, 1 * x, x / 1), or None."""
+    if node.op not in ("multiply", "divide") or len(node.inputs) != 2:
+        return None
+    x, y = node.inputs
+    candidates = [(x, y)] + ([(y, x)] if node.op == "multiply" else [])
+    for value, one in candidates:
+        if value.shape == node.shape and value.dtype == node.dtype and one.op in ("constant", "fill"):
+            u = uniform_value(one)
+            if u is not None and u == 1:
+                return value
+    return None
 
 
 def _node(graph, op, inputs, shape, dtype, attrs):
