@@ -281,7 +281,8 @@ def versions():
 # trainOnBatch). These run first in the page, so the first step includes every shader compile.
 
 KERNEL_CALLS = ("_elementwise", "_matmul", "_reduce", "_softmax", "_fill", "_concat", "_pad", "_gather",
-                "_segment_sum", "_conv2d", "_pool", "_upload", "_read", "_upload_staged", "_read_staged")
+                "_segment_sum", "_conv2d", "_pool", "_upload", "_read", "_upload_staged", "_read_staged",
+                "_free_staged")
 
 
 def step_data(batch):
@@ -326,6 +327,10 @@ def train_steps(name, mode, batch, steps):
     runs = _plan_runs(model)
     for attr, fn in originals.items():
         setattr(backend, attr, counting(fn))
+    from webflow.backends import webgl
+
+    free = webgl._free  # a handle freed on its own (GLTensor.__del__) is a call too
+    webgl._free = counting(free)
     times = []
     try:
         for _ in range(steps):
@@ -335,6 +340,7 @@ def train_steps(name, mode, batch, steps):
     finally:
         for attr, fn in originals.items():
             setattr(backend, attr, fn)
+        webgl._free = free
     after = backend.runtime.stats().to_py()
     plan_calls = _plan_runs(model) - runs
     return {"first_ms": first * 1000, "ms": statistics.median(times) * 1000, "step_ms": [t * 1000 for t in times],

@@ -231,6 +231,14 @@ export class Runtime {
     this.textures.release(record);
   }
 
+  // Free the n handles in the staging buffer (as int32): the handles a tf.function call lets go
+  // of (its uploaded arguments, the variables' old values) in one call instead of one each.
+  freeStaged(n) {
+    const staged = this.staged();
+    const ids = new Int32Array(staged.buffer, staged.byteOffset, n);
+    for (let i = 0; i < n; i++) this.free(ids[i]);
+  }
+
   stats() {
     return {
       liveTensors: this.handles.size,

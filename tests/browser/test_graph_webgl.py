@@ -82,6 +82,59 @@ _last = _step(_xs, _ys)
     assert result["last"] < result["first"] / 2, result
 
 
+def test_a_traced_call_frees_the_handles_it_lets_go_of_in_one_call(py):
+    result = py("""
+import gc
+from webflow.backends import webgl as _webgl
+
+_backend = backends.get_backend()
+_v = tf.Variable(np.ones((4, 4), np.float32))
+_w = tf.Variable(np.zeros(4, np.float32))
+
+@tf.function
+def _update(x):
+    _v.assign(_v * x)
+    _w.assign_add(tf.reduce_sum(x, 0))
+    return tf.reduce_sum(_v)
+
+_half = np.full((4, 4), 0.5, np.float32)
+_update(_half)
+_singles, _batches = [], []
+_free, _staged = _webgl._free, _backend._free_staged
+_webgl._free = lambda runtime, id: (_singles.append(id), _free(runtime, id))
+_backend._free_staged = lambda n: (_batches.append(n), _staged(n))
+gc.collect()  # earlier tests' cycles, so that only this call's handles go (the collector waits)
+gc.disable()
+try:
+    _before = _stats()["liveTensors"]
+    _total = _update(_half)
+    _after_call = _stats()["liveTensors"]
+    _traced = {"singles": len(_singles), "batches": list(_batches), "live": _after_call - _before,
+               "out": float(_total), "v": _v.numpy().tolist(), "w": _w.numpy().tolist()}
+    _batches.clear()
+    _before = _stats()["liveTensors"]
+    try:
+        with _backend.batched_frees():
+            _t = tf.exp(tf.constant(np.ones(8, np.float32)))
+            del _t
+            raise ValueError("stop")
+    except ValueError:
+        pass
+    _failed = {"singles": len(_singles), "batches": list(_batches), "live": _stats()["liveTensors"] - _before}
+finally:
+    gc.enable()
+    _webgl._free, _backend._free_staged = _free, _staged
+{"traced": _traced, "failed": _failed}
+""")
+    traced, failed = result["traced"], result["failed"]
+    # The uploaded argument and both variables' old values: freed by one call, none on its own.
+    assert traced["singles"] == 0 and traced["batches"] == [3], traced
+    assert traced["live"] == 1, traced  # the returned sum
+    assert traced["out"] == 4.0 and traced["v"] == [[0.25] * 4] * 4 and traced["w"] == [4.0] * 4, traced
+    # An error inside the block still frees what was let go of (the constant and the exp).
+    assert failed == {"singles": 0, "batches": [2], "live": 0}, failed
+
+
 def test_keras_fit_on_webgl_is_the_same_in_graph_and_eager_mode_with_fewer_crossings(py):
     result = py("""
 def _fit(eager):

@@ -77,6 +77,10 @@ class Plan:
                 del values[node_id]
         return values
 
+    def __call__(self, args):
+        """run, then finish: the output Tensors."""
+        return self.finish(self.run(args))
+
     def finish(self, values):
         """After a run: apply variable updates, run checks and effects; returns the output Tensors."""
         backend = self.backend

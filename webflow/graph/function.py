@@ -143,7 +143,7 @@ class ConcreteFunction:
     def __call__(self, *args, **kwargs):
         inputs = [leaf for leaf in nest.flatten((args, kwargs)) if _value_spec(leaf) is not None
                   and not isinstance(leaf, Variable)]
-        outputs = iter(self.plan.finish(self.plan.run(inputs)))
+        outputs = iter(self.plan(inputs))
         flat = [next(outputs) if leaf is _OUTPUT else leaf for leaf in self._flat_structure]
         return nest.pack_sequence_as(self._structure, flat)
 

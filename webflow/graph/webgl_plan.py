@@ -60,6 +60,9 @@ class Recorder:
     def readInto(self, *args):
         raise AssertionError("webgl plan: a kernel read data back while being recorded")
 
+    def freeStaged(self, *args):
+        raise AssertionError("webgl plan: handles were freed in a batch while being recorded")
+
     uploadStaged = uploadFrom
     readStaged = readInto
 
@@ -89,6 +92,11 @@ class WebGLPlan(Plan):
         # NOTE: past the backend's cache of one-value tensors: a step size changes every step and
         # would fill that cache with values never used again.
         return self.backend._upload_array(array)
+
+    def __call__(self, args):
+        # The uploaded arguments and the variables' old values are let go of here: one call frees them.
+        with self.backend.batched_frees():
+            return self.finish(self.run(args))
 
     def run(self, args):
         """Bind the inputs, run the recorded calls in one call to runtime.js; {node id: handle} of the results."""

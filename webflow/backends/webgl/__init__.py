@@ -8,6 +8,7 @@ Only importable inside Pyodide, after the page has created the runtime
 (``globalThis.webflowRuntime``).
 """
 
+import contextlib
 import math
 
 import numpy as np
@@ -40,10 +41,23 @@ class GLTensor:
 
     def __del__(self):
         if self.base is None and self.runtime is not None:
-            try:
-                self.runtime.free(self.id)
-            except Exception:  # interpreter shutdown: the page is going away anyway
-                pass
+            pending = _pending_frees
+            if pending is not None and pending[0] is self.runtime:
+                pending[1].append(self.id)
+            else:
+                _free(self.runtime, self.id)
+
+
+# (runtime, [handle]) while WebGLBackend.batched_frees collects the handles let go of, else None.
+_pending_frees = None
+
+
+def _free(runtime, id):
+    """One handle freed: one call to runtime.js."""
+    try:
+        runtime.free(id)
+    except Exception:  # interpreter shutdown: the page is going away anyway
+        pass
 
 
 def _contiguous_strides(shape):
@@ -100,6 +114,7 @@ class WebGLBackend(Backend):
         self._read = runtime.readInto
         self._upload_staged = runtime.uploadStaged
         self._read_staged = runtime.readStaged
+        self._free_staged = runtime.freeStaged
         self._staging = None  # see staging()
         self._scalars = {}  # float32 bytes -> GLTensor of shape ()
         # Four values per texel (see prelude.glsl), rows of at most rowLimit texels.
@@ -144,6 +159,27 @@ class WebGLBackend(Backend):
                 self.runtime.setStaging(create_proxy(staging))
             self._staging = staging
         return self._staging
+
+    @contextlib.contextmanager
+    def batched_frees(self):
+        """Handles let go of in the block are freed at its end, in one call to runtime.js.
+        NOTE: a tf.function call lets go of about a handle per variable it updates (its old value)
+        and one per uploaded argument; each free on its own is a call from Python (about 25 us)."""
+        global _pending_frees
+        if _pending_frees is not None:  # already inside a batch: its end frees these too
+            yield
+            return
+        ids = []
+        _pending_frees = (self.runtime, ids)
+        try:
+            yield
+        finally:
+            _pending_frees = None
+            io = self.staging().view(np.int32)
+            for start in range(0, len(ids), io.size):
+                chunk = ids[start:start + io.size]
+                io[:len(chunk)] = chunk
+                self._free_staged(len(chunk))
 
     def _upload_array(self, array):
         self._check_size(array.shape)
