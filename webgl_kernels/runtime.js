@@ -20,6 +20,7 @@ const REDUCE_COLUMN_CHUNK = 256; // rows per fragment for columns (inner > 1: fe
 const REDUCE_DEFINES = { sum: "REDUCE_SUM", prod: "REDUCE_PROD", max: "REDUCE_MAX", argmax: "ARGMAX" };
 const CONCAT_INPUTS = 8; // samplers per concat pass (concat.glsl)
 const PACKED_MATMUL_MIN_WORK = 32 * 32 * 32; // M * N * K
+const MRT_CACHE = 64; // framebuffers kept for sets of render targets (multipleTargets)
 // conv2d.glsl's variants: the define, and which of x, y, w the two inputs are.
 const CONV_VARIANTS = {
   conv2d: { define: "CONV", names: ["x", "w"] },
@@ -105,8 +106,7 @@ export class Runtime {
     this.program = null; // GL state last sent, to skip redundant calls
     this.viewport = null;
     this.bound = [];
-    this.mrtFramebuffer = gl.createFramebuffer(); // see multipleTargets
-    this.mrtAttached = 0;
+    this.mrtFramebuffers = new Map(); // targets' serials -> framebuffer, see multipleTargets
     this.plans = []; // graph-mode plans (createPlan)
     this.stagingArray = null; // see setStaging
     this.stagingView = null;
@@ -578,26 +578,33 @@ export class Runtime {
 
   // A draw target writing to several textures of one size at once (location k -> targets[k]), or
   // to the layers of one layered texture (location k -> layer k).
-  // NOTE: one framebuffer is kept for this and re-pointed at the textures on each use.
+  // NOTE: each set of targets keeps its own framebuffer (textures are pooled, so a step's sets
+  // recur every step): re-pointing one framebuffer cost a GL call per attachment and made the GPU
+  // process check the framebuffer again on every draw. The oldest is let go past MRT_CACHE sets.
   multipleTargets(targets) {
     const gl = this.gl;
-    gl.bindFramebuffer(gl.FRAMEBUFFER, this.mrtFramebuffer);
-    const count = targets.layers || targets.length;
-    const attachments = [];
-    for (let k = 0; k < count; k++) {
-      if (targets.layers) gl.framebufferTextureLayer(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0 + k, targets.texture, 0, k);
-      else gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0 + k, gl.TEXTURE_2D, targets[k].texture, 0);
-      attachments.push(gl.COLOR_ATTACHMENT0 + k);
+    const key = targets.layers ? `L${targets.serial}` : targets.map((t) => t.serial).join(",");
+    let framebuffer = this.mrtFramebuffers.get(key);
+    if (framebuffer === undefined) {
+      if (this.mrtFramebuffers.size >= MRT_CACHE) {
+        const [oldest, unused] = this.mrtFramebuffers.entries().next().value;
+        gl.deleteFramebuffer(unused);
+        this.mrtFramebuffers.delete(oldest);
+      }
+      framebuffer = gl.createFramebuffer();
+      gl.bindFramebuffer(gl.FRAMEBUFFER, framebuffer);
+      const count = targets.layers || targets.length;
+      const attachments = [];
+      for (let k = 0; k < count; k++) {
+        if (targets.layers) gl.framebufferTextureLayer(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0 + k, targets.texture, 0, k);
+        else gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0 + k, gl.TEXTURE_2D, targets[k].texture, 0);
+        attachments.push(gl.COLOR_ATTACHMENT0 + k);
+      }
+      gl.drawBuffers(attachments);
+      this.mrtFramebuffers.set(key, framebuffer);
     }
-    // NOTE: attachments a longer list left (matmul's 8 targets, then conv2d's 4) are detached: a
-    // stale one could be an input of this draw (a feedback loop) or shrink the drawn area.
-    for (let k = count; k < this.mrtAttached; k++) {
-      gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0 + k, gl.TEXTURE_2D, null, 0);
-    }
-    this.mrtAttached = count;
-    gl.drawBuffers(attachments);
-    const { width, height, key, n } = targets.layers ? targets : targets[0];
-    return { framebuffer: this.mrtFramebuffer, width, height, key, n };
+    const { width, height, key: size, n } = targets.layers ? targets : targets[0];
+    return { framebuffer, width, height, key: size, n };
   }
 
   // Rows x cols matrices of a flat tensor -> RGBA texture, 4 columns per texel (pack.glsl).

@@ -85,7 +85,8 @@ export class Textures {
         gl.bindFramebuffer(gl.FRAMEBUFFER, framebuffer);
         gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, texture, 0);
       }
-      record = { texture, framebuffer, width, height, layers, key, bytes: width * height * Math.max(1, layers) * this.bytesPerTexel };
+      record = { texture, framebuffer, width, height, layers, key, serial: this.allocated,
+        bytes: width * height * Math.max(1, layers) * this.bytesPerTexel };
       this.allocated += 1;
     }
     this.live += 1;

@@ -303,3 +303,26 @@ rt3.gl.getExtension('WEBGL_lose_context').loseContext()
     # 8-row blocks: nothing new to compile; 4-row: three matmul_packed variants and unpack
     assert compiled == [23, 27], compiled
     assert max(errors) < 1e-4, errors
+
+
+def test_sets_of_render_targets_keep_their_framebuffers_up_to_the_cache_limit(gl):
+    result = gl("""
+import js
+_rt = _gl.runtime
+limit = int(js.eval("(rt) => rt.mrtFramebuffers.size")(_rt))  # what earlier tests left
+rng = np.random.default_rng(5)
+errors = []
+# Products of many sizes: each writes matmul_packed's 8 targets, most of them a set not seen yet,
+# so the cache fills and lets its oldest go; each product still lands in its own textures.
+held = []
+for m in range(40, 40 + 8 * 90, 8):
+    a, b = rng.normal(size=(m, 40)).astype(np.float32), rng.normal(size=(40, 36)).astype(np.float32)
+    y = tf.matmul(tf.constant(a), tf.constant(b))
+    held.append(y)  # alive, so the next product's targets are new textures
+    errors.append(float(np.abs(y.numpy() - a @ b).max()))
+    if len(held) > 30:
+        held.pop(0)
+{"before": limit, "after": int(js.eval("(rt) => rt.mrtFramebuffers.size")(_rt)), "max_error": max(errors)}
+""")
+    assert result["before"] <= 64 and result["after"] == 64, result
+    assert result["max_error"] < 1e-3, result
