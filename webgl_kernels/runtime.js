@@ -849,13 +849,14 @@ export class Runtime {
   // --- graph mode ----------------------------------------------------------------------
 
   // Keep a tf.function's kernel calls, recorded once by webflow/graph/webgl_plan.py, so that a
-  // run is one call from Python. spec (JSON): {inputs, calls: [[method, args, slot]], outputs}
-  // (a fused kernel with several results has a list of slots);
+  // run is one call from Python. spec (JSON): {inputs, calls: [[method, args, slot]], outputs,
+  // sizes} (a fused kernel with several results has a list of slots);
   // an argument {"slot": k} stands for the handle in slot k, slots below `inputs` are the run's
-  // inputs (owned by Python). Every other slot's texture is freed right after its last reader,
+  // inputs (owned by Python, or uploaded by the run: see runPlan; sizes[k] is input k's values).
+  // Every other slot's texture is freed right after its last reader,
   // unless it is an output. Returns the plan's index for runPlan.
   createPlan(json) {
-    const { inputs, calls, outputs } = JSON.parse(json);
+    const { inputs, calls, outputs, sizes } = JSON.parse(json);
     const last = new Map();
     calls.forEach(([, args, made], k) => {
       for (const slot of [made].flat()) last.set(slot, k); // a result nobody reads is freed right after it is made
@@ -869,19 +870,31 @@ export class Runtime {
       slotArgs: args.flatMap((a, i) => (a !== null && typeof a === "object" ? [i] : [])),
     }));
     const slots = Math.max(inputs, ...calls.map(([, , made]) => Math.max(...[made].flat()) + 1));
-    this.plans.push({ inputs, outputs, steps, slots });
+    this.plans.push({ inputs, outputs, steps, slots, sizes });
     return this.plans.length - 1;
   }
 
   // Run plan `index`. The staging buffer (setStaging), as int32, holds the input handles; the
-  // output handles are written after them. On an error every texture the run made is freed.
+  // output handles are written after them. An input given as -1 - at is uploaded by the run from
+  // the staging buffer's values at .. at + sizes[k] (an argument or host value: no call of its
+  // own) and freed at the run's end. On an error every texture the run made is freed.
   runPlan(index) {
     const plan = this.plans[index];
     const staged = this.staged();
     const data = new Int32Array(staged.buffer, staged.byteOffset, plan.inputs + plan.outputs.length);
     const slots = new Array(plan.slots);
+    const uploaded = [];
     try {
-      for (let i = 0; i < plan.inputs; i++) slots[i] = data[i];
+      for (let i = 0; i < plan.inputs; i++) {
+        const id = data[i];
+        if (id >= 0) {
+          slots[i] = id;
+        } else {
+          const at = -1 - id;
+          slots[i] = this.upload(staged.subarray(at, at + plan.sizes[i]), plan.sizes[i]);
+          uploaded.push(slots[i]);
+        }
+      }
       plan.steps.forEach((step, k) => {
         const args = step.args.slice();
         for (const i of step.slotArgs) args[i] = slots[args[i].slot];
@@ -898,6 +911,8 @@ export class Runtime {
     } catch (error) {
       for (let s = plan.inputs; s < plan.slots; s++) if (slots[s] !== undefined) this.free(slots[s]);
       throw error;
+    } finally {
+      for (const id of uploaded) this.free(id);
     }
   }
 

@@ -127,12 +127,75 @@ finally:
 {"traced": _traced, "failed": _failed}
 """)
     traced, failed = result["traced"], result["failed"]
-    # The uploaded argument and both variables' old values: freed by one call, none on its own.
-    assert traced["singles"] == 0 and traced["batches"] == [3], traced
+    # Both variables' old values: freed by one call, none on its own (runPlan frees the argument it uploaded).
+    assert traced["singles"] == 0 and traced["batches"] == [2], traced
     assert traced["live"] == 1, traced  # the returned sum
     assert traced["out"] == 4.0 and traced["v"] == [[0.25] * 4] * 4 and traced["w"] == [4.0] * 4, traced
     # An error inside the block still frees what was let go of (the constant and the exp).
     assert failed == {"singles": 0, "batches": [2], "live": 0}, failed
+
+
+def test_a_run_uploads_its_array_arguments_itself_from_the_staging_buffer(py):
+    result = py("""
+from webflow.backends.webgl import STAGING_VALUES
+
+_backend = backends.get_backend()
+_calls = []
+_upload = _backend._upload_staged
+_backend._upload_staged = lambda n: (_calls.append(n), _upload(n))[1]
+
+@tf.function
+def _mixed(a, flags, ids, big, same):
+    return a * 2.0 + tf.cast(flags, tf.float32), tf.reduce_sum(tf.cast(ids, tf.float32)), tf.reduce_sum(big), same, a
+
+_rng = np.random.default_rng(3)
+_a = _rng.normal(size=(5, 3)).astype(np.float32)
+_flags = _rng.normal(size=(5, 3)) > 0
+_ids = np.arange(7, dtype=np.int32)
+_big = np.ones(STAGING_VALUES - 20, np.float32)  # does not fit after the others: uploaded on its own
+_same = tf.constant([1.0, 2.0])
+try:
+    _mixed(_a, _flags, _ids, _big, _same)
+    _calls.clear()
+    _before = _stats()
+    _my, _ms, _mb, _back, _a_back = _mixed(_a, _flags, _ids, _big, _same)
+    _after = _stats()
+    _out = {"calls": list(_calls), "uploads": _after["uploads"] - _before["uploads"],
+            "live": _after["liveTensors"] - _before["liveTensors"],
+            "y": float(np.abs(_my.numpy() - (_a * 2 + _flags)).max()), "s": float(_ms), "b": float(_mb),
+            "same": _back.numpy().tolist(), "a_back": float(np.abs(_a_back.numpy() - _a).max())}
+finally:
+    _backend._upload_staged = _upload
+_out
+""")
+    # flags and ids go up in runPlan's call; big (past what is left of the buffer) and a (handed
+    # back, so Python needs its handle) are uploaded on their own.
+    assert sorted(result["calls"]) == [15, (1 << 18) - 20], result
+    assert result["uploads"] == 4, result
+    assert result["live"] == 4, result  # three results, and a's handle (the fifth is a view of `same`)
+    assert result["y"] == 0 and result["s"] == 21.0 and result["b"] == (1 << 18) - 20, result
+    assert result["same"] == [1.0, 2.0] and result["a_back"] == 0, result
+
+
+def test_a_run_that_fails_frees_the_arguments_it_uploaded(py):
+    result = py("""
+_broken = tf.Variable(np.ones(4, np.float32))
+
+@tf.function
+def _scaled(x):
+    return x * _broken
+
+_scaled(np.ones(4, np.float32))
+backends.get_backend().runtime.free(_broken._value._handle.id)  # its texture freed under it
+_before = _stats()["liveTensors"]
+try:
+    _scaled(np.ones(4, np.float32))
+    _error = None
+except Exception as error:
+    _error = str(error)
+{"error": _error, "live": _stats()["liveTensors"] - _before}
+""")
+    assert "unknown or freed tensor handle" in result["error"] and result["live"] == 0, result
 
 
 def test_keras_fit_on_webgl_is_the_same_in_graph_and_eager_mode_with_fewer_crossings(py):
@@ -166,7 +229,7 @@ def _fit(eager):
     np.testing.assert_allclose(graph["weights"], eager["weights"], rtol=1e-3, atol=1e-5)
     # Fewer draws: fused chains, no input gradient (dead code), folded constants (measured: 63 vs 80).
     assert graph["draws"] < eager["draws"], result
-    # One runPlan call plus the uploads of x, y and the optimizer's two step scalars.
+    # Uploads of x, y and the optimizer's two step scalars (made by runPlan's one call).
     assert graph["uploads"] == 4, result
 
 

@@ -41,20 +41,30 @@ class Plan:
 
     def input_handle(self, node, args, host):
         """The handle for a node without kernel inputs: an argument, a variable, a constant or a host value."""
-        backend = self.backend
         if node.op in ("placeholder", "variable"):
             value = args[node.attrs["index"]] if node.op == "placeholder" else node.attrs["variable"]
             if isinstance(value, Variable):
                 value = value._value
-            if isinstance(value, Tensor):
-                if value._backend is backend:
-                    return value._handle
-                value = value.numpy()
-        elif node.op == "host":
+            if isinstance(value, Tensor) and value._backend is self.backend:
+                return value._handle
+        elif node.op != "host":
+            return self.constants[node.id]
+        return self.upload(self.host_array(node, args, host))
+
+    def host_array(self, node, args, host):
+        """An argument's or host value's values as a NumPy array of the node's dtype and shape;
+        None for a tensor already on this backend."""
+        if node.op == "host":
             value = host[id(node.attrs["call"])][node.attrs["index"]]
         else:
-            return self.constants[node.id]
-        return self.upload(np.asarray(value, node.dtype.as_numpy_dtype).reshape(node.shape))
+            value = args[node.attrs["index"]] if node.op == "placeholder" else node.attrs["variable"]
+            if isinstance(value, Variable):
+                value = value._value
+            if isinstance(value, Tensor):
+                if value._backend is self.backend:
+                    return None
+                value = value.numpy()
+        return np.asarray(value, node.dtype.as_numpy_dtype).reshape(node.shape)
 
     def upload(self, array):
         """A host array's handle (arguments given as arrays, host values), on every run."""

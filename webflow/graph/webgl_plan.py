@@ -14,6 +14,7 @@ output handles come back in the same buffer.
 """
 
 import json
+import math
 
 import numpy as np
 
@@ -79,10 +80,19 @@ class WebGLPlan(Plan):
                 handles[node.id] = handles[node.inputs[0].id][node.attrs["index"]]
             elif node.inputs:
                 handles[node.id] = getattr(recording, node.op)(*(handles[x.id] for x in node.inputs), **node.attrs)
+        # What the run hands back; an argument checked on the host before the run (Plan.check_inputs,
+        # sparse labels) is not, so it can be one the run uploads itself.
         results = graph.results()
-        self.output_slots = [int(handles[n.id].id) for n in results]
+        self._results = (results[:len(results) - len(graph.checks)]
+                         + [n for _, n in graph.checks if n.op != "placeholder"])
+        self.output_slots = [int(handles[n.id].id) for n in self._results]
         self.kernel_calls = len(recorder.calls)  # runtime.js calls per run (a matmul is one, of up to 4 draws)
-        spec = {"inputs": len(self.sources), "calls": recorder.calls, "outputs": self.output_slots}
+        # Arguments and host values the run uploads itself from the staging buffer (runPlan), unless
+        # handed back as an output (then Python needs their handle).
+        self._staged = [n.op in ("placeholder", "host") and k not in self.output_slots
+                        for k, n in enumerate(self.sources)]
+        spec = {"inputs": len(self.sources), "calls": recorder.calls, "outputs": self.output_slots,
+                "sizes": [math.prod(n.shape) if staged else 0 for n, staged in zip(self.sources, self._staged)]}
         self.id = backend.runtime.createPlan(json.dumps(spec))
         self._run_plan = backend.runtime.runPlan
         self.uploads_per_run = sum(1 for n in self.sources if n.op in ("placeholder", "host"))
@@ -102,14 +112,34 @@ class WebGLPlan(Plan):
         """Bind the inputs, run the recorded calls in one call to runtime.js; {node id: handle} of the results."""
         self.check_inputs(args)
         host = self.host_values()
-        inputs = [self.input_handle(n, args, host) for n in self.sources]
-        io = self.backend.staging().view(np.int32)  # runPlan's handles, in and out
-        io[:len(inputs)] = [h.id for h in inputs]
+        staging = self.backend.staging()
+        # Values runPlan uploads go after its handles; what does not fit there is uploaded first
+        # (an upload of its own also passes through the staging buffer).
+        at = start = len(self.sources) + len(self.output_slots)
+        arrays, inputs = [], []
+        for node, staged in zip(self.sources, self._staged):
+            value = self.host_array(node, args, host) if staged else None
+            if value is not None and at + value.size <= staging.size:
+                at += value.size
+                arrays.append(value)
+                inputs.append(None)
+            else:
+                arrays.append(None)
+                inputs.append(self.input_handle(node, args, host) if value is None else self.upload(value))
+        io = staging.view(np.int32)  # runPlan's handles, in and out
+        at = start
+        for k, (handle, value) in enumerate(zip(inputs, arrays)):
+            if value is None:
+                io[k] = handle.id
+            else:  # written as float32 (bool and int32 are held as floats)
+                staging[at:at + value.size] = value.reshape(-1)
+                io[k] = -1 - at
+                at += value.size
         self._run_plan(self.id)
         self.runs += 1
         values, made = {}, {}
         made_ids = io[len(inputs):len(inputs) + len(self.output_slots)].tolist()
-        for node, slot, id in zip(self.graph.results(), self.output_slots, made_ids):
+        for node, slot, id in zip(self._results, self.output_slots, made_ids):
             if slot < len(inputs):  # an input handed back unchanged (or a view of it)
                 values[node.id] = inputs[slot].view(node.shape)
             elif slot in made:  # the same result twice (an output that is also a variable update)
