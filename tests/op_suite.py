@@ -153,6 +153,7 @@ def _matmuls():
             # WebGL's one-pass kernel reading a texel of B per step (N % 4 == 0, B as stored), its
             # column of texels crossing texture rows
             (shape(7, 13, ta), shape(13, 24, tb)),
+            (shape(5, 1, ta), shape(1, 8, tb)),  # K = 1: B transposed holds the same values as stored
             (shape(33, 65, ta), shape(65, 17, tb)),
             ((2,) + shape(3, 4, ta), shape(4, 2, tb)),  # batch broadcast (b has none)
             ((2, 1) + shape(2, 3, ta), (3,) + shape(3, 2, tb)),  # batch dims broadcast both ways

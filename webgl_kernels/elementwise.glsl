@@ -14,6 +14,8 @@
 //   5: column broadcast with u_inner<k> % 4 == 0: whole texels, no per-value index;
 //   6 (input 0 only): a matrix product still in matmul_packed.glsl's ROWS targets, read as
 //     blocked.glsl says (included before this file), so it needs no unpack pass of its own;
+//   8 (input 0 only): a small matrix product u_x0 @ u_b computed here (row_product.glsl, included
+//     before this file), so it needs no pass of its own;
 //   7: as 1 in whole texels: u_offset<k> and u_strides<k> count texels, the output's last axis
 //     (a multiple of 4) is read in order, so each output texel is one texel of input k, found by
 //     one index walk over the output's shape in texels (a transpose that keeps 4k channels last).
@@ -25,6 +27,7 @@
 //   u_offset<k>, u_strides<k>  where a mode-1 input reads (see MODE<k>)
 //   u_inner<k>                 the broadcast period of a mode 3-5 input
 //   u_blocks, u_M, u_cols      a mode-6 input 0 (blocked.glsl)
+//   u_b, u_M, u_N, u_K, u_transposeA  a mode-8 input 0: A is u_x0
 // Output layout: four values per texel, row-major flat (see prelude.glsl).
 
 uniform int u_size;
@@ -34,6 +37,10 @@ uniform int u_outShape[MAX_RANK];
 // Input k: u_x<k> and where it reads (unused ones are compiled out). NUM_INPUTS > k declares it.
 uniform sampler2D u_x0;
 uniform int u_offset0, u_inner0, u_strides0[MAX_RANK];
+#if MODE0 == 8
+uniform sampler2D u_b;
+uniform int u_M, u_N, u_K, u_transposeA;
+#endif
 #if NUM_INPUTS > 1
 uniform sampler2D u_x1;
 uniform int u_offset1, u_inner1, u_strides1[MAX_RANK];
@@ -210,6 +217,8 @@ void main() {
   x0 = texelFetch(u_x0, flatTexel(texelSource(base >> 2, u_offset0, u_strides0), rowShift(u_x0)), 0);
 #elif MODE0 == 6
   x0 = blockedTexel(base);
+#elif MODE0 == 8
+  x0 = rowProductTexel(u_x0, u_b, base >> 2, u_M, u_N, u_K, u_transposeA);
 #else
   x0 = gather(u_x0, u_offset0, u_strides0, base);
 #endif

@@ -4,7 +4,8 @@
 // Batch dimensions broadcast: the output batch index is split into up to 4
 // coordinates and mapped to A's and B's matrix offsets by strides (0 along
 // broadcast axes). Define BATCHED when there is more than one matrix (else the offsets are 0);
-// ROW_TEXELS for one matrix with N % 4 == 0 and B not transposed (a texel of B per step).
+// ROW_TEXELS for one matrix with N % 4 == 0 and B not transposed (a texel of B per step,
+// row_product.glsl).
 // Uniforms: u_size, u_outWidth, u_M, u_N, u_K, u_batchShape[4] (left-padded with 1s),
 //           u_a/u_b (textures), u_widthA/u_widthB, u_batchStridesA[4]/u_batchStridesB[4]
 //           (in values), u_transposeA/u_transposeB (0 or 1).
@@ -26,30 +27,10 @@ uniform int u_transposeA;
 uniform int u_transposeB;
 
 #ifdef ROW_TEXELS
-// One matrix, N % 4 == 0, B not transposed: a fragment's four values are out[i, 4jj..4jj+3], so
-// each k reads one value of A and B's row k at those columns as one texel (a walk down B).
-// NOTE: the per-value kernel below reads two texels per multiply-add; 32x13 @ 13x64 took 0.67 ms
-// with it, 4x a 32x64 @ 64x64 through matmul_packed.
+// One matrix, N % 4 == 0, B not transposed: row_product.glsl (included before this file).
 void main() {
   int t = outTexel(u_outWidth);
-  int cols4 = u_N >> 2;
-  int i = quotient(t, cols4);
-  if (i >= u_M) {
-    outColor = vec4(0.0);
-    return;
-  }
-  Flat b = flatOf(u_b);
-  Walk column = walkFrom(b, t - i * cols4);
-  float down = float(cols4) * b.scale.x;  // one row of B
-  int shiftA = rowShift(u_a);
-  int a = u_transposeA == 1 ? i : i * u_K;
-  int stepA = u_transposeA == 1 ? u_M : 1;
-  vec4 acc = vec4(0.0);
-  for (int k = 0; k < u_K; ++k) {
-    acc += valueAt(u_a, shiftA, a) * walkNext(u_b, b, column, down);
-    a += stepA;
-  }
-  outColor = acc;
+  outColor = quotient(t, u_N >> 2) < u_M ? rowProductTexel(u_a, u_b, t, u_M, u_N, u_K, u_transposeA) : vec4(0.0);
 }
 #else
 float dot1(int o) {

@@ -12,7 +12,7 @@
 import { Programs, loadSources } from "./programs.js";
 import { Textures } from "./textures.js";
 
-const KERNELS = ["prelude", "ops", "blocked", "elementwise", "reduce", "matmul", "pack", "matmul_packed", "unpack", "softmax",
+const KERNELS = ["prelude", "ops", "blocked", "row_product", "elementwise", "reduce", "matmul", "pack", "matmul_packed", "unpack", "softmax",
   "cumsum", "concat", "pad", "gather", "unsorted_segment_sum", "scatter_add", "scatter_add_vertex", "conv2d", "pool"];
 const MAX_RANK = 6;
 const REDUCE_CHUNK = 128; // values per fragment in a pass (a batch of 128 per-example losses: one pass)
@@ -48,6 +48,13 @@ function outsideRows(ints) {
 
 // matmul_packed's #defines: its block height, and how it reads operands in place (A_FLAT,
 // A_FLAT_T, B_FLAT, B_FLAT_T; null: a packed copy).
+// Whether an M x N product over K (one matrix) is one row_product.glsl computes: N % 4 == 0 and B
+// as stored (a transposed B with K = 1 is the same values); `small`: also under the size where the
+// packed kernel wins (then a fused pass computes it itself).
+function rowProduct(M, N, K, transposeA, transposeB, small = true) {
+  return N % 4 === 0 && (transposeB === 0 || K === 1) && (!small || M * N * K < PACKED_MATMUL_MIN_WORK);
+}
+
 function matmulDefines(ROWS, aFlat, bFlat) {
   return { ROWS, ...(aFlat ? { [aFlat]: 1 } : {}), ...(bFlat ? { [bFlat]: 1 } : {}) };
 }
@@ -330,7 +337,14 @@ export class Runtime {
     let anyStrided = false;
     for (let i = 0; i < k; i++) {
       const input = { record: null, mode: p[at + 1], offset: 0, strides: null, product: null };
-      if (input.mode === 6) {
+      if (input.mode === 6 && rowProduct(...p.slice(at + 3, at + 8))) {
+        // A small product this pass computes itself (row_product.glsl): no pass of its own.
+        const [idB, M, N, K, transposeA] = p.slice(at + 2, at + 7);
+        input.mode = 8;
+        input.record = this.record(p[at]);
+        input.product = { b: this.record(idB), M, N, K, transposeA };
+        at += 6;
+      } else if (input.mode === 6) {
         const [idB, M, N, K, transposeA, transposeB] = p.slice(at + 2, at + 8);
         const product = this.product([p[at], idB, M, N, K, transposeA, transposeB, M * N, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0]);
         // NOTE: where N % 4 != 0 a row ends mid-texel; reading such blocks a value at a time spared
@@ -372,6 +386,15 @@ export class Runtime {
       if (anyStrided) set("u_outShape", outShape);
       let unit = 0;
       inputs.forEach((input, i) => {
+        if (input.mode === 8) {
+          bind(unit++, "u_x0", input.record);
+          bind(unit++, "u_b", input.product.b);
+          set("u_M", input.product.M);
+          set("u_N", input.product.N);
+          set("u_K", input.product.K);
+          set("u_transposeA", input.product.transposeA);
+          return;
+        }
         if (input.product) {
           bind(unit++, "u_blocks", input.product.blocks);
           set("u_M", input.product.M);
@@ -388,7 +411,7 @@ export class Runtime {
     });
     for (const input of inputs) {
       if (input.made) this.textures.release(input.made);
-      if (input.product) this.textures.release(input.product.blocks);
+      if (input.product && input.mode === 6) this.textures.release(input.product.blocks);
     }
     return outputs > 1 ? results.map((record) => this.adopt(record)) : this.adopt(results[0]);
   }
@@ -628,7 +651,7 @@ export class Runtime {
 
   matmulUnpacked(a, b, ints) {
     const batched = ints.slice(8, 12).some((d) => d !== 1);
-    const rowTexels = !batched && ints[3] % 4 === 0 && ints[6] === 0;
+    const rowTexels = !batched && rowProduct(ints[2], ints[3], ints[4], ints[5], ints[6], false);
     const defines = batched ? { BATCHED: 1 } : rowTexels ? { ROW_TEXELS: 1 } : {};
     return this.draw(this.programs.get("matmul", defines), this.textures.acquire(ints[7]), (set, bind) => {
       bind(0, "u_a", a);

@@ -247,9 +247,10 @@ def _update(x, w, b, g, m, v):
     return h, m2, v2, w - 0.01 * m2 / (tf.sqrt(v2) + 1e-7)
 
 _out = []
-for _n in (128, 10, 3):
+for _n in (128, 10, 3, 12):
+    _m, _k = (8, 13) if _n == 12 else (64, 96)  # 12: products under 32^3 multiply-adds
     _args = [_rng.standard_normal(s).astype(np.float32) for s in
-             ((64, 96), (96, _n), (_n,), (64, _n), (96, _n), (96, _n))]
+             ((_m, _k), (_k, _n), (_n,), (_m, _n), (_k, _n), (_k, _n))]
     _args[5] = np.abs(_args[5])
     _f = tf.function(_update)
     _graph = _f.get_concrete_function(*[tf.constant(a) for a in _args]).graph
@@ -264,12 +265,22 @@ for _n in (128, 10, 3):
                 "outputs": [len(n.attrs.get("outputs", (0,))) for n in _graph.nodes if n.op == "fused"],
                 "draws": _after["draws"] - _before["draws"],
                 "error": max(float(np.abs(a - b).max() / (np.abs(b).max() + 1e-6)) for a, b in zip(_got, _want))})
+# dy @ w^T with one column each (K = 1): w^T's values are w's, so it is computed in its reader's pass too.
+_dy, _w1 = _rng.standard_normal((5, 1)).astype(np.float32), _rng.standard_normal((8, 1)).astype(np.float32)
+_g = tf.function(lambda dy, w: tf.nn.relu(tf.matmul(dy, w, transpose_b=True)) * 2.0)
+_g(tf.constant(_dy), tf.constant(_w1))
+_before = _stats()
+_got = _g(tf.constant(_dy), tf.constant(_w1)).numpy()
+_out.append({"draws": _stats()["draws"] - _before["draws"], "error": float(np.abs(_got - np.maximum(_dy @ _w1.T, 0) * 2).max())})
 _out
 """)
+    transposed = result.pop()
     for r in result:
         assert r["ops"] == ["fused", "fused", "item", "item", "item"] and r["matmuls"] == 2, r
         assert sorted(r["outputs"]) == [1, 3]
         assert r["error"] < 1e-5, r
     # 128 columns: each product is one matmul draw and one fused draw (no unpack pass); 10 columns
-    # add a pass to pack B and one to unpack per product; 3 columns is the one-pass matmul kernel.
-    assert [r["draws"] for r in result] == [4, 8, 4], result
+    # add a pass to pack B and one to unpack per product; 3 columns is the one-pass matmul kernel;
+    # 12 columns of small products: each computed in its reader's pass (row_product.glsl).
+    assert [r["draws"] for r in result] == [4, 8, 4, 2], result
+    assert transposed["draws"] == 1 and transposed["error"] < 1e-6, transposed
