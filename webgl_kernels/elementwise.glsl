@@ -14,8 +14,9 @@
 //   5: column broadcast with u_inner<k> % 4 == 0: whole texels, no per-value index;
 //   6 (input 0 only): a matrix product still in matmul_packed.glsl's ROWS targets, read as
 //     blocked.glsl says (included before this file), so it needs no unpack pass of its own;
-//   8 (input 0 only): a small matrix product u_x0 @ u_b computed here (row_product.glsl, included
-//     before this file), so it needs no pass of its own;
+//   8, 9 (input 0 only): a small matrix product u_x0 @ u_b computed here (small_product.glsl,
+//     included before this file), so it needs no pass of its own: 8 a texel of B per step
+//     (N % 4 == 0, B as stored), 9 a value of A and of B per step (any other);
 //   7: as 1 in whole texels: u_offset<k> and u_strides<k> count texels, the output's last axis
 //     (a multiple of 4) is read in order, so each output texel is one texel of input k, found by
 //     one index walk over the output's shape in texels (a transpose that keeps 4k channels last).
@@ -27,7 +28,7 @@
 //   u_offset<k>, u_strides<k>  where a mode-1 input reads (see MODE<k>)
 //   u_inner<k>                 the broadcast period of a mode 3-5 input
 //   u_blocks, u_M, u_cols      a mode-6 input 0 (blocked.glsl)
-//   u_b, u_M, u_N, u_K, u_transposeA  a mode-8 input 0: A is u_x0
+//   u_b, u_M, u_N, u_K, u_transposeA, u_transposeB  a mode-8 or 9 input 0: A is u_x0
 // Output layout: four values per texel, row-major flat (see prelude.glsl).
 
 uniform int u_size;
@@ -37,9 +38,9 @@ uniform int u_outShape[MAX_RANK];
 // Input k: u_x<k> and where it reads (unused ones are compiled out). NUM_INPUTS > k declares it.
 uniform sampler2D u_x0;
 uniform int u_offset0, u_inner0, u_strides0[MAX_RANK];
-#if MODE0 == 8
+#if MODE0 >= 8
 uniform sampler2D u_b;
-uniform int u_M, u_N, u_K, u_transposeA;
+uniform int u_M, u_N, u_K, u_transposeA, u_transposeB;
 #endif
 #if NUM_INPUTS > 1
 uniform sampler2D u_x1;
@@ -219,6 +220,10 @@ void main() {
   x0 = blockedTexel(base);
 #elif MODE0 == 8
   x0 = rowProductTexel(u_x0, u_b, base >> 2, u_M, u_N, u_K, u_transposeA);
+#elif MODE0 == 9
+  for (int c = 0; c < 4; ++c) {
+    if (base + c < u_size) x0[c] = productValue(u_x0, u_b, base + c, u_M, u_N, u_K, u_transposeA, u_transposeB);
+  }
 #else
   x0 = gather(u_x0, u_offset0, u_strides0, base);
 #endif

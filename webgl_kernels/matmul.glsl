@@ -4,8 +4,8 @@
 // Batch dimensions broadcast: the output batch index is split into up to 4
 // coordinates and mapped to A's and B's matrix offsets by strides (0 along
 // broadcast axes). Define BATCHED when there is more than one matrix (else the offsets are 0);
-// ROW_TEXELS for one matrix with N % 4 == 0 and B not transposed (a texel of B per step,
-// row_product.glsl).
+// ROW_TEXELS for one matrix with N % 4 == 0 and B not transposed (a texel of B per step).
+// small_product.glsl (included before this file) does the products' reads.
 // Uniforms: u_size, u_outWidth, u_M, u_N, u_K, u_batchShape[4] (left-padded with 1s),
 //           u_a/u_b (textures), u_widthA/u_widthB, u_batchStridesA[4]/u_batchStridesB[4]
 //           (in values), u_transposeA/u_transposeB (0 or 1).
@@ -27,7 +27,7 @@ uniform int u_transposeA;
 uniform int u_transposeB;
 
 #ifdef ROW_TEXELS
-// One matrix, N % 4 == 0, B not transposed: row_product.glsl (included before this file).
+// One matrix, N % 4 == 0, B not transposed: small_product.glsl's rowProductTexel.
 void main() {
   int t = outTexel(u_outWidth);
   outColor = quotient(t, u_N >> 2) < u_M ? rowProductTexel(u_a, u_b, t, u_M, u_N, u_K, u_transposeA) : vec4(0.0);
@@ -49,16 +49,7 @@ float dot1(int o) {
 #endif
   a += u_transposeA == 1 ? i : i * u_K;
   b += u_transposeB == 1 ? j * u_K : j;
-  int stepA = u_transposeA == 1 ? u_M : 1;
-  int stepB = u_transposeB == 1 ? 1 : u_N;
-  int shiftA = rowShift(u_a), shiftB = rowShift(u_b);
-  float acc = 0.0;
-  for (int k = 0; k < u_K; ++k) {
-    acc += valueAt(u_a, shiftA, a) * valueAt(u_b, shiftB, b);
-    a += stepA;
-    b += stepB;
-  }
-  return acc;
+  return productDot(u_a, u_b, a, b, u_transposeA == 1 ? u_M : 1, u_transposeB == 1 ? 1 : u_N, u_K);
 }
 
 void main() {

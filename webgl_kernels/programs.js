@@ -116,11 +116,10 @@ export class Programs {
     const began = performance.now();
     const gl = this.gl;
     // elementwise: the ops.glsl functions its expression calls; blocked.glsl where it reads targets,
-    // row_product.glsl where it computes a small product (as matmul's ROW_TEXELS kernel does).
+    // small_product.glsl where it computes a small product (as matmul.glsl does).
     const includes = (kernel === "elementwise" ? this.opsUsedBy(defines.EXPR || defines.BODY || "") : "") +
       (kernel === "unpack" || (kernel === "elementwise" && defines.MODE0 === 6) ? `\n${this.sources.blocked}` : "") +
-      ((kernel === "matmul" && defines.ROW_TEXELS) || (kernel === "elementwise" && defines.MODE0 === 8)
-        ? `\n${this.sources.row_product}` : "");
+      (kernel === "matmul" || (kernel === "elementwise" && defines.MODE0 >= 8) ? `\n${this.sources.small_product}` : "");
     const source = ["#version 300 es", header(defines), this.sources.prelude, includes,
       this.sources[kernel]].join("\n");
     const shader = (type, text) => {

@@ -12,7 +12,7 @@
 import { Programs, loadSources } from "./programs.js";
 import { Textures } from "./textures.js";
 
-const KERNELS = ["prelude", "ops", "blocked", "row_product", "elementwise", "reduce", "matmul", "pack", "matmul_packed", "unpack", "softmax",
+const KERNELS = ["prelude", "ops", "blocked", "small_product", "elementwise", "reduce", "matmul", "pack", "matmul_packed", "unpack", "softmax",
   "cumsum", "concat", "pad", "gather", "unsorted_segment_sum", "scatter_add", "scatter_add_vertex", "conv2d", "pool"];
 const MAX_RANK = 6;
 const REDUCE_CHUNK = 128; // values per fragment in a pass (a batch of 128 per-example losses: one pass)
@@ -48,11 +48,10 @@ function outsideRows(ints) {
 
 // matmul_packed's #defines: its block height, and how it reads operands in place (A_FLAT,
 // A_FLAT_T, B_FLAT, B_FLAT_T; null: a packed copy).
-// Whether an M x N product over K (one matrix) is one row_product.glsl computes: N % 4 == 0 and B
-// as stored (a transposed B with K = 1 is the same values); `small`: also under the size where the
-// packed kernel wins (then a fused pass computes it itself).
-function rowProduct(M, N, K, transposeA, transposeB, small = true) {
-  return N % 4 === 0 && (transposeB === 0 || K === 1) && (!small || M * N * K < PACKED_MATMUL_MIN_WORK);
+// Whether small_product.glsl's rowProductTexel computes a product (one matrix): N % 4 == 0 and B
+// as stored (a transposed B with K = 1 holds the same values).
+function rowProduct(N, K, transposeB) {
+  return N % 4 === 0 && (transposeB === 0 || K === 1);
 }
 
 function matmulDefines(ROWS, aFlat, bFlat) {
@@ -337,12 +336,12 @@ export class Runtime {
     let anyStrided = false;
     for (let i = 0; i < k; i++) {
       const input = { record: null, mode: p[at + 1], offset: 0, strides: null, product: null };
-      if (input.mode === 6 && rowProduct(...p.slice(at + 3, at + 8))) {
-        // A small product this pass computes itself (row_product.glsl): no pass of its own.
-        const [idB, M, N, K, transposeA] = p.slice(at + 2, at + 7);
-        input.mode = 8;
+      if (input.mode === 6 && p[at + 3] * p[at + 4] * p[at + 5] < PACKED_MATMUL_MIN_WORK) {
+        // A small product this pass computes itself (small_product.glsl): no pass of its own.
+        const [idB, M, N, K, transposeA, transposeB] = p.slice(at + 2, at + 8);
+        input.mode = rowProduct(N, K, transposeB) ? 8 : 9;
         input.record = this.record(p[at]);
-        input.product = { b: this.record(idB), M, N, K, transposeA };
+        input.product = { b: this.record(idB), M, N, K, transposeA, transposeB };
         at += 6;
       } else if (input.mode === 6) {
         const [idB, M, N, K, transposeA, transposeB] = p.slice(at + 2, at + 8);
@@ -386,13 +385,14 @@ export class Runtime {
       if (anyStrided) set("u_outShape", outShape);
       let unit = 0;
       inputs.forEach((input, i) => {
-        if (input.mode === 8) {
+        if (input.mode >= 8) {
           bind(unit++, "u_x0", input.record);
           bind(unit++, "u_b", input.product.b);
           set("u_M", input.product.M);
           set("u_N", input.product.N);
           set("u_K", input.product.K);
           set("u_transposeA", input.product.transposeA);
+          set("u_transposeB", input.product.transposeB);
           return;
         }
         if (input.product) {
@@ -651,7 +651,7 @@ export class Runtime {
 
   matmulUnpacked(a, b, ints) {
     const batched = ints.slice(8, 12).some((d) => d !== 1);
-    const rowTexels = !batched && rowProduct(ints[2], ints[3], ints[4], ints[5], ints[6], false);
+    const rowTexels = !batched && rowProduct(ints[3], ints[4], ints[6]);
     const defines = batched ? { BATCHED: 1 } : rowTexels ? { ROW_TEXELS: 1 } : {};
     return this.draw(this.programs.get("matmul", defines), this.textures.acquire(ints[7]), (set, bind) => {
       bind(0, "u_a", a);

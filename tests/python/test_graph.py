@@ -343,6 +343,35 @@ def test_sibling_kernels_of_one_shape_are_one_pass_with_two_results():
     np.testing.assert_allclose(tf.function(chained)(*args[:2]).numpy(), chained(*args[:2]).numpy(), rtol=1e-6)
 
 
+def test_a_sibling_joins_a_kernel_that_already_has_several_results():
+    # A regression's error feeds its loss, its gradient and its MAE: the first two merge, then the
+    # MAE's kernel joins them (three results), and the product they share is theirs alone again.
+    def f(x, w, y):
+        err = tf.matmul(x, w) - y
+        a = tf.exp(err) * y  # a and b: one pass with two results
+        b = tf.exp(err) - y
+        mae = tf.abs(err)  # joins that pass
+        return tf.reduce_sum(a), tf.reduce_sum(b), tf.reduce_sum(mae)
+
+    rng = np.random.default_rng(5)
+    args = [tf.constant(rng.normal(size=s).astype(np.float32)) for s in ((6, 3), (3, 1), (6, 1))]
+    graph = tf.function(f).get_concrete_function(*args).graph
+    kernels = [n for n in graph.nodes if n.op == "fused"]
+    assert len(kernels) == 1 and len(kernels[0].attrs["outputs"]) == 3, graph
+    assert kernels[0].attrs["steps"][0][0] == "matmul"  # the product, now read by one kernel, is in it
+    assert [n.op for n in graph.nodes if n.inputs].count("item") == 3
+    for got, want in zip(tf.function(f)(*args), f(*args)):
+        np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-5)
+
+    def five(x, y):  # four results at most: the fifth stays apart
+        return [tf.reduce_sum(fn(x) * y) for fn in (tf.exp, tf.sin, tf.cos, tf.tanh, tf.abs)]
+
+    graph = tf.function(five).get_concrete_function(args[2], args[2]).graph
+    assert sorted(len(n.attrs.get("outputs", (0,))) for n in graph.nodes if n.op == "fused") == [1, 4], graph
+    for got, want in zip(tf.function(five)(args[2], args[2]), five(args[2], args[2])):
+        np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-5)
+
+
 def test_sibling_merges_each_see_the_graph_the_ones_before_left():
     # Two pairs each fine alone: merged one at a time, the second is judged on the reordered graph
     # (else a node reads a value not yet made, or two merged kernels read each other's results).

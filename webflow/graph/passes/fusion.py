@@ -165,22 +165,43 @@ def _merge_results(graph, max_inputs):
 
 
 def _merge_siblings(graph, max_inputs):
-    """Two one-result kernels of one shape that read a common input, neither needing the other,
-    become one pass with two results (XLA's sibling fusion): one draw and one program instead of
-    two (a loss's one-hot labels, for its value and for its gradient). The pass goes where one
-    of them was: the first, when the second's inputs are all ready there; else the second, when
-    nothing reads the first before it. A pair that both read a matmul is left apart, so that each
-    can still take its product in (``_absorb_products``). Pairs merge one at a time, each judged
-    on the graph the merges before it left."""
+    """Two kernels of one shape that read a common input, neither needing the other, become one
+    pass with the results of both (XLA's sibling fusion): one draw and one program instead of two
+    (a loss's one-hot labels, for its value and for its gradient; a regression's error, for its
+    loss, its gradient and its MAE). Either may already have several results, up to MAX_OUTPUTS in
+    all. The pass goes where one of them was: the first, when the second's inputs are all ready
+    there; else the second, when nothing reads the first's results before it. A pair that read two
+    matmuls is left apart, so that each can still take its product in (``_absorb_products``). Pairs
+    merge one at a time, each judged on the graph the merges before it left."""
     merged = 0
     while (pair := _sibling_pair(graph, max_inputs)) is not None:
         first, second = pair
-        kernel, other = _Kernel(second), _Kernel(first)
+        items = _items_of(graph)
+        kernel, other = _kernel_with_items(second, items), _kernel_with_items(first, items)
         kernel.absorb(None, None, other.steps, other.inputs)  # no input of one is the other
         kernel.results = other.results + kernel.results  # the pass goes where the last result was
         _materialize(graph, kernel)
+        # A kernel that had several results is replaced: its items are the new kernel's now.
+        graph.nodes = [n for n in graph.nodes if not (n is first or n is second) or n.op == "item"]
         merged += 1
     return merged
+
+
+def _items_of(graph):
+    """{id of a several-result fused node: its item nodes, by index}."""
+    items = {}
+    for n in graph.nodes:
+        if n.op == "item" and n.inputs[0].op == "fused":
+            items.setdefault(n.inputs[0].id, []).append(n)
+    return {k: sorted(v, key=lambda n: n.attrs["index"]) for k, v in items.items()}
+
+
+def _kernel_with_items(node, items):
+    """_Kernel(node); a several-result node's results are its items."""
+    kernel = _Kernel(node)
+    if "outputs" in node.attrs:
+        kernel.results = [(item, node.attrs["outputs"][item.attrs["index"]]) for item in items[node.id]]
+    return kernel
 
 
 def _sibling_pair(graph, max_inputs):
@@ -188,13 +209,23 @@ def _sibling_pair(graph, max_inputs):
     goes where ``second`` is; None when there is none."""
     readers = readers_of(graph)
     position = {n.id: k for k, n in enumerate(graph.nodes)}
-    single = {n.id for n in graph.nodes if n.op in ELEMENTWISE or (n.op == "fused" and "outputs" not in n.attrs)}
+    items = _items_of(graph)
+    # Kernels and their results' count; a several-result kernel's values are read through its items.
+    results = {n.id: 1 for n in graph.nodes if n.op in ELEMENTWISE or (n.op == "fused" and "outputs" not in n.attrs)}
+    results.update({n.id: len(n.attrs["outputs"]) for n in graph.nodes
+                    if n.op == "fused" and "outputs" in n.attrs and len(items.get(n.id, ())) == len(n.attrs["outputs"])})
+
+    def readers_of_results(node):
+        return [r for item in items[node.id] for r in readers.get(item.id, [])] if node.id in items \
+            else readers.get(node.id, [])
+
     for earlier in graph.nodes:
-        if earlier.id not in single:
+        if earlier.id not in results:
             continue
         for x in _distinct(earlier.inputs):
             for later in readers[x.id]:
-                if later.id not in single or later.shape != earlier.shape or position[later.id] <= position[earlier.id]:
+                if (later.id not in results or later.shape != earlier.shape or position[later.id] <= position[earlier.id]
+                        or results[earlier.id] + results[later.id] > MAX_OUTPUTS):
                     continue
                 inputs = _distinct(earlier.inputs + later.inputs)
                 if (max_inputs is not None and len(inputs) > max_inputs) or sum(y.op == "matmul" for y in inputs) > 1:
@@ -202,7 +233,7 @@ def _sibling_pair(graph, max_inputs):
                 # Either place works only when neither needs the other (a path between them fails both).
                 if all(position[y.id] < position[earlier.id] for y in later.inputs):
                     return later, earlier
-                if all(position[r.id] > position[later.id] for r in readers.get(earlier.id, [])):
+                if all(position[r.id] > position[later.id] for r in readers_of_results(earlier)):
                     return earlier, later
     return None
 
