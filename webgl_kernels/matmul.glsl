@@ -4,7 +4,8 @@
 // Batch dimensions broadcast: the output batch index is split into up to 4
 // coordinates and mapped to A's and B's matrix offsets by strides (0 along
 // broadcast axes). Define BATCHED when there is more than one matrix (else the offsets are 0);
-// ROW_TEXELS for one matrix with N % 4 == 0 and B not transposed (a texel of B per step).
+// ROW_TEXELS for one matrix with N % 4 == 0 and B as stored, or transposed with K = 1 (a texel
+// of B per step).
 // small_product.glsl (included before this file) does the products' reads.
 // Uniforms: u_size, u_outWidth, u_M, u_N, u_K, u_batchShape[4] (left-padded with 1s),
 //           u_a/u_b (textures), u_widthA/u_widthB, u_batchStridesA[4]/u_batchStridesB[4]
@@ -27,7 +28,7 @@ uniform int u_transposeA;
 uniform int u_transposeB;
 
 #ifdef ROW_TEXELS
-// One matrix, N % 4 == 0, B not transposed: small_product.glsl's rowProductTexel.
+// One matrix, N % 4 == 0, B as stored: small_product.glsl's rowProductTexel.
 void main() {
   int t = outTexel(u_outWidth);
   outColor = quotient(t, u_N >> 2) < u_M ? rowProductTexel(u_a, u_b, t, u_M, u_N, u_K, u_transposeA) : vec4(0.0);

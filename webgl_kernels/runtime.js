@@ -46,14 +46,14 @@ function outsideRows(ints) {
   return rows * kh > 0 ? outside / (rows * kh) : 0;
 }
 
-// matmul_packed's #defines: its block height, and how it reads operands in place (A_FLAT,
-// A_FLAT_T, B_FLAT, B_FLAT_T; null: a packed copy).
 // Whether small_product.glsl's rowProductTexel computes a product (one matrix): N % 4 == 0 and B
 // as stored (a transposed B with K = 1 holds the same values).
 function rowProduct(N, K, transposeB) {
   return N % 4 === 0 && (transposeB === 0 || K === 1);
 }
 
+// matmul_packed's #defines: its block height, and how it reads operands in place (A_FLAT,
+// A_FLAT_T, B_FLAT, B_FLAT_T; null: a packed copy).
 function matmulDefines(ROWS, aFlat, bFlat) {
   return { ROWS, ...(aFlat ? { [aFlat]: 1 } : {}), ...(bFlat ? { [bFlat]: 1 } : {}) };
 }
