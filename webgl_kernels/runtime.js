@@ -336,24 +336,24 @@ export class Runtime {
     let anyStrided = false;
     for (let i = 0; i < k; i++) {
       const input = { record: null, mode: p[at + 1], offset: 0, strides: null, product: null };
-      if (input.mode === 6 && p[at + 3] * p[at + 4] * p[at + 5] < PACKED_MATMUL_MIN_WORK) {
-        // A small product this pass computes itself (small_product.glsl): no pass of its own.
+      if (input.mode === 6) {
         const [idB, M, N, K, transposeA, transposeB] = p.slice(at + 2, at + 8);
-        input.mode = rowProduct(N, K, transposeB) ? 8 : 9;
-        input.record = this.record(p[at]);
-        input.product = { b: this.record(idB), M, N, K, transposeA, transposeB };
-        at += 6;
-      } else if (input.mode === 6) {
-        const [idB, M, N, K, transposeA, transposeB] = p.slice(at + 2, at + 8);
-        const product = this.product([p[at], idB, M, N, K, transposeA, transposeB, M * N, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0]);
-        // NOTE: where N % 4 != 0 a row ends mid-texel; reading such blocks a value at a time spared
-        // the unpack pass, but each program compiled about 25 ms slower (first MLP step 342 -> 463 ms).
-        if (product.record || N % 4 !== 0) { // a flat result: read it like any other (and free it after)
-          input.record = input.made = product.record || this.unpack(product, M * N);
-          input.mode = 0;
+        if (M * N * K < PACKED_MATMUL_MIN_WORK) {
+          // A small product this pass computes itself (small_product.glsl): no pass of its own.
+          input.mode = rowProduct(N, K, transposeB) ? 8 : 9;
+          input.record = this.record(p[at]);
+          input.product = { b: this.record(idB), M, N, K, transposeA, transposeB };
         } else {
-          input.product = product;
-          defines.ROWS = product.blocks.layers;
+          const product = this.product([p[at], idB, M, N, K, transposeA, transposeB, M * N, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0]);
+          // NOTE: where N % 4 != 0 a row ends mid-texel; reading such blocks a value at a time spared
+          // the unpack pass, but each program compiled about 25 ms slower (first MLP step 342 -> 463 ms).
+          if (product.record || N % 4 !== 0) { // a flat result: read it like any other (and free it after)
+            input.record = input.made = product.record || this.unpack(product, M * N);
+            input.mode = 0;
+          } else {
+            input.product = product;
+            defines.ROWS = product.blocks.layers;
+          }
         }
         at += 6;
       } else {

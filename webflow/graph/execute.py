@@ -41,29 +41,33 @@ class Plan:
 
     def input_handle(self, node, args, host):
         """The handle for a node without kernel inputs: an argument, a variable, a constant or a host value."""
-        if node.op in ("placeholder", "variable"):
-            value = args[node.attrs["index"]] if node.op == "placeholder" else node.attrs["variable"]
-            if isinstance(value, Variable):
-                value = value._value
-            if isinstance(value, Tensor) and value._backend is self.backend:
-                return value._handle
-        elif node.op != "host":
+        if node.op not in ("placeholder", "variable", "host"):
             return self.constants[node.id]
-        return self.upload(self.host_array(node, args, host))
+        value = self._source_value(node, args, host)
+        if isinstance(value, Tensor) and value._backend is self.backend:
+            return value._handle
+        return self.upload(self._as_array(node, value))
 
     def host_array(self, node, args, host):
         """An argument's or host value's values as a NumPy array of the node's dtype and shape;
         None for a tensor already on this backend."""
+        value = self._source_value(node, args, host)
+        if isinstance(value, Tensor) and value._backend is self.backend:
+            return None
+        return self._as_array(node, value)
+
+    @staticmethod
+    def _source_value(node, args, host):
+        """What an argument, variable or host value node stands for in this run (a Variable's Tensor)."""
         if node.op == "host":
-            value = host[id(node.attrs["call"])][node.attrs["index"]]
-        else:
-            value = args[node.attrs["index"]] if node.op == "placeholder" else node.attrs["variable"]
-            if isinstance(value, Variable):
-                value = value._value
-            if isinstance(value, Tensor):
-                if value._backend is self.backend:
-                    return None
-                value = value.numpy()
+            return host[id(node.attrs["call"])][node.attrs["index"]]
+        value = args[node.attrs["index"]] if node.op == "placeholder" else node.attrs["variable"]
+        return value._value if isinstance(value, Variable) else value
+
+    @staticmethod
+    def _as_array(node, value):
+        if isinstance(value, Tensor):
+            value = value.numpy()
         return np.asarray(value, node.dtype.as_numpy_dtype).reshape(node.shape)
 
     def upload(self, array):
