@@ -21,6 +21,7 @@ const REDUCE_DEFINES = { sum: "REDUCE_SUM", prod: "REDUCE_PROD", max: "REDUCE_MA
 const CONCAT_INPUTS = 8; // samplers per concat pass (concat.glsl)
 const PACKED_MATMUL_MIN_WORK = 32 * 32 * 32; // M * N * K
 const MRT_CACHE = 64; // framebuffers kept for sets of render targets (multipleTargets)
+const COPY_BUFFERS = 8; // pixel buffers of one size kept for reuse (copyOut)
 // conv2d.glsl's variants: the define, and which of x, y, w the two inputs are.
 const CONV_VARIANTS = {
   conv2d: { define: "CONV", names: ["x", "w"] },
@@ -108,12 +109,14 @@ export class Runtime {
     this.programs = new Programs(gl, sources);
     this.handles = new Map(); // id -> texture record
     this.nextId = 1;
-    this.counts = { draws: 0, uploads: 0, reads: 0 };
+    this.counts = { draws: 0, uploads: 0, reads: 0, copies: 0 };
     this.program = null; // GL state last sent, to skip redundant calls
     this.viewport = null;
     this.bound = [];
     this.mrtFramebuffers = new Map(); // targets' serials -> framebuffer, see multipleTargets
     this.plans = []; // graph-mode plans (createPlan)
+    this.copies = new Map(); // id -> a plan result that may be copied out (see copyOut): { plan, slot, buffer, bytes, read }
+    this.copyBuffers = new Map(); // bytes -> pixel buffers free for reuse
     this.stagingArray = null; // see setStaging
     this.stagingView = null;
   }
@@ -205,7 +208,20 @@ export class Runtime {
   read(id, out) {
     this.checkLost();
     const record = this.record(id);
-    if (record.n > 0) this.textures.read(record, out);
+    const copy = this.copies.get(id);
+    if (copy !== undefined) {
+      copy.read = true;
+      copy.plan.copying[copy.slot] = true;
+    }
+    if (copy !== undefined && copy.buffer && record.n > 0) {
+      // NOTE: waits only for the commands before the copy (see copyOut), not for those after it.
+      const gl = this.gl;
+      gl.bindBuffer(gl.PIXEL_PACK_BUFFER, copy.buffer);
+      gl.getBufferSubData(gl.PIXEL_PACK_BUFFER, 0, out, 0, record.n);
+      gl.bindBuffer(gl.PIXEL_PACK_BUFFER, null);
+    } else if (record.n > 0) {
+      this.textures.read(record, out);
+    }
     this.counts.reads += 1;
     this.checkErrors("read");
     this.checkLost();
@@ -235,6 +251,54 @@ export class Runtime {
     if (record === undefined) return;
     this.handles.delete(id);
     this.textures.release(record);
+    const copy = this.copies.get(id);
+    if (copy !== undefined) {
+      this.copies.delete(id);
+      if (!copy.read) copy.plan.copying[copy.slot] = false;
+      if (copy.buffer) {
+        const free = this.copyBuffers.get(copy.bytes) || [];
+        if (free.length < COPY_BUFFERS) free.push(copy.buffer);
+        else this.gl.deleteBuffer(copy.buffer);
+        this.copyBuffers.set(copy.bytes, free);
+      }
+    }
+  }
+
+  // A plan's small result that the caller may read right away (plan.copied: a training step's
+  // loss), just made by run `plan` in its slot `slot`. If the caller read this slot's last result
+  // (or has not let one go unread yet), its values are copied into a pixel buffer now, in command
+  // order, so that reading them (read) waits for the commands issued up to here only: the GPU
+  // goes on with the rest of the step (the gradients, the optimizer) while Python reads the loss
+  // and gets the next step ready, as TF reads a value once its own kernel is done. Results let go
+  // of unread (fit keeps a step's loss on the GPU) are not copied from then on, until one is read.
+  // Returns whether it copied.
+  copyOut(id, plan, slot) {
+    const copy = { plan, slot, buffer: null, bytes: 0, read: false };
+    this.copies.set(id, copy);
+    if (!plan.copying[slot]) return false;
+    const gl = this.gl;
+    const { width, height, framebuffer } = this.record(id);
+    copy.bytes = width * height * 16;
+    copy.buffer = (this.copyBuffers.get(copy.bytes) || []).pop() || null;
+    const fresh = copy.buffer === null;
+    if (fresh) copy.buffer = gl.createBuffer();
+    gl.bindBuffer(gl.PIXEL_PACK_BUFFER, copy.buffer);
+    if (fresh) gl.bufferData(gl.PIXEL_PACK_BUFFER, copy.bytes, gl.STREAM_READ);
+    gl.bindFramebuffer(gl.FRAMEBUFFER, framebuffer);
+    gl.readPixels(0, 0, width, height, gl.RGBA, gl.FLOAT, 0);
+    gl.bindBuffer(gl.PIXEL_PACK_BUFFER, null);
+    this.counts.copies += 1;
+    return true;
+  }
+
+  // Send the commands issued so far to the GPU now. NOTE: ANGLE defers a flush while a render pass
+  // is open (the last draw's) until something ends it; a fence ends it. Without this, a run's
+  // commands after its last copy waited for the next run's first flush: reading the copy returned
+  // early, but the GPU then sat idle while Python read it and got the next run ready.
+  submit() {
+    const gl = this.gl;
+    gl.deleteSync(gl.fenceSync(gl.SYNC_GPU_COMMANDS_COMPLETE, 0));
+    gl.flush();
   }
 
   // Free the n handles in the staging buffer (as int32): the handles a tf.function call lets go
@@ -256,6 +320,8 @@ export class Runtime {
       draws: this.counts.draws,
       uploads: this.counts.uploads,
       reads: this.counts.reads,
+      copies: this.counts.copies, // results copied out by plans (copyOut)
+      copyWatched: this.copies.size, // plan results that may be copied out, not freed yet
       renderer: this.caps.renderer,
       vendor: this.caps.vendor,
       precision: this.caps.precision,
@@ -873,13 +939,14 @@ export class Runtime {
 
   // Keep a tf.function's kernel calls, recorded once by webflow/graph/webgl_plan.py, so that a
   // run is one call from Python. spec (JSON): {inputs, calls: [[method, args, slot]], outputs,
-  // sizes} (a fused kernel with several results has a list of slots);
+  // sizes, copied} (a fused kernel with several results has a list of slots);
   // an argument {"slot": k} stands for the handle in slot k, slots below `inputs` are the run's
   // inputs (owned by Python, or uploaded by the run: see runPlan; sizes[k] is input k's values).
   // Every other slot's texture is freed right after its last reader,
-  // unless it is an output. Returns the plan's index for runPlan.
+  // unless it is an output. The outputs in `copied` (small ones the caller reads right away) are
+  // copied out where they are made (copyOut). Returns the plan's index for runPlan.
   createPlan(json) {
-    const { inputs, calls, outputs, sizes } = JSON.parse(json);
+    const { inputs, calls, outputs, sizes, copied = [] } = JSON.parse(json);
     const last = new Map();
     calls.forEach(([, args, made], k) => {
       for (const slot of [made].flat()) last.set(slot, k); // a result nobody reads is freed right after it is made
@@ -889,11 +956,12 @@ export class Runtime {
     const release = calls.map(() => []);
     for (const [slot, k] of last) if (slot >= inputs && !keep.has(slot)) release[k].push(slot);
     const steps = calls.map(([method, args, slot], k) => ({
-      method: this[method], args, slot, release: release[k],
+      method: this[method], args, slot, release: release[k], copy: [slot].flat().filter((s) => copied.includes(s)),
       slotArgs: args.flatMap((a, i) => (a !== null && typeof a === "object" ? [i] : [])),
     }));
     const slots = Math.max(inputs, ...calls.map(([, , made]) => Math.max(...[made].flat()) + 1));
-    this.plans.push({ inputs, outputs, steps, slots, sizes });
+    const copying = Object.fromEntries(copied.map((slot) => [slot, true])); // see copyOut
+    this.plans.push({ inputs, outputs, steps, slots, sizes, copying });
     return this.plans.length - 1;
   }
 
@@ -907,6 +975,7 @@ export class Runtime {
     const data = new Int32Array(staged.buffer, staged.byteOffset, plan.inputs + plan.outputs.length);
     const slots = new Array(plan.slots);
     const uploaded = [];
+    let copied = false;
     try {
       for (let i = 0; i < plan.inputs; i++) {
         const id = data[i];
@@ -925,12 +994,17 @@ export class Runtime {
         if (Array.isArray(step.slot)) step.slot.forEach((slot, j) => { slots[slot] = made[j]; });
         else slots[step.slot] = made;
         for (const slot of step.release) this.free(slots[slot]);
+        let copiedHere = false;
+        for (const slot of step.copy) copiedHere = this.copyOut(slots[slot], plan, slot) || copiedHere;
+        copied ||= copiedHere;
         // NOTE: the first call's commands go to the GPU process now, so it starts on them (the
         // MLP's: its 784-wide matmul) while the rest are issued, not at the loss's read-back:
         // the MLP step's median 25.7 -> 24.2 ms, its slow band less often (after every call: 24.9).
-        if (k === 0) this.gl.flush();
+        // After a copy, so that reading it waits for the commands up to it only.
+        if (k === 0 || copiedHere) this.gl.flush();
       });
       plan.outputs.forEach((slot, j) => { data[plan.inputs + j] = slots[slot]; });
+      if (copied) this.submit();
     } catch (error) {
       for (let s = plan.inputs; s < plan.slots; s++) if (slots[s] !== undefined) this.free(slots[s]);
       throw error;

@@ -198,6 +198,49 @@ except Exception as error:
     assert "unknown or freed tensor handle" in result["error"] and result["live"] == 0, result
 
 
+def test_small_results_read_right_away_are_copied_where_made_until_one_is_let_go_unread(py):
+    result = py("""
+_cw = tf.Variable(np.full((64, 64), 0.5, np.float32))
+
+@tf.function
+def _step_like(x):
+    loss = tf.reduce_mean(tf.matmul(x, _cw))  # made early; the update's work comes after it
+    _cw.assign(_cw - 0.01 * tf.matmul(x, x, transpose_a=True))
+    return loss, tf.reduce_sum(x, 0)[:5], x * 2.0  # 1, 5 (part of a texel) and 4096 values
+
+_x = np.random.default_rng(5).normal(size=(64, 64)).astype(np.float32)
+_watched = _stats()["copyWatched"]  # earlier tests' results still held
+_step_like(_x)
+
+def _run(read):
+    before = _stats()["copies"]
+    w = _cw.numpy()
+    loss, part, double = _step_like(_x)
+    values = [loss.numpy(), part.numpy(), double.numpy()] if read == "all" else [loss.numpy()] if read == "loss" else []
+    del loss, part, double
+    return _stats()["copies"] - before, w, values
+
+_out = {}
+for _name, _read in [("first", "all"), ("again", "all"), ("unread", None), ("after_unread", "loss"),
+                     ("after_loss_read", "loss"), ("after_all_read", "all"), ("last", "all")]:
+    _copies, _w, _values = _run(_read)
+    _out[_name] = _copies
+    if _name == "again":
+        _out["errors"] = [float(np.abs(_values[0] - (_x @ _w).mean())), float(np.abs(_values[1] - _x.sum(0)[:5]).max()),
+                          float(np.abs(_values[2] - 2 * _x).max())]
+_out["watched"] = _stats()["copyWatched"] - _watched
+_out
+""")
+    # A run copies each result whose last one its caller read: none after the tracing call's
+    # went unread, then all three once read, none after a run read none, and the loss alone
+    # once it is read again.
+    assert result["first"] == 0 and result["again"] == 3 and result["unread"] == 3, result
+    assert result["after_unread"] == 0 and result["after_loss_read"] == 1, result
+    assert result["after_all_read"] == 1 and result["last"] == 3, result
+    assert result["errors"][0] < 1e-4 and result["errors"][1] < 1e-4 and result["errors"][2] == 0, result
+    assert result["watched"] == 0, result  # every result let go of: no copy or buffer left behind
+
+
 def test_keras_fit_on_webgl_is_the_same_in_graph_and_eager_mode_with_fewer_crossings(py):
     result = py("""
 def _fit(eager):

@@ -23,6 +23,7 @@ from webflow.graph.execute import Plan
 
 KERNELS = ("elementwise", "fused", "matmul", "reduce", "softmax", "fill", "concat", "pad", "gather",
            "unsortedSegmentSum", "conv2d", "pool", "cumsum")
+COPY_VALUES = 4096  # results up to this size that the caller reads right away are copied out where made
 
 
 class Slot(int):
@@ -91,8 +92,16 @@ class WebGLPlan(Plan):
         # handed back as an output (then Python needs their handle).
         self._staged = [n.op in ("placeholder", "host") and k not in self.output_slots
                         for k, n in enumerate(self.sources)]
+        # Small results read right after the run (what the function returns, tf.print's values,
+        # checks) are copied out where they are made, so reading one waits for the GPU work up to
+        # it only: a training step's loss is read while the gradients and the update still run.
+        read_soon = {n.id for n in graph.outputs} | {n.id for _, ns in graph.effects for n in ns} | {
+            n.id for _, n in self._output_checks}
+        copied = sorted({slot for n, slot in zip(self._results, self.output_slots)
+                         if n.id in read_soon and slot >= len(self.sources) and math.prod(n.shape) <= COPY_VALUES})
         spec = {"inputs": len(self.sources), "calls": recorder.calls, "outputs": self.output_slots,
-                "sizes": [math.prod(n.shape) if staged else 0 for n, staged in zip(self.sources, self._staged)]}
+                "sizes": [math.prod(n.shape) if staged else 0 for n, staged in zip(self.sources, self._staged)],
+                "copied": copied}
         self.id = backend.runtime.createPlan(json.dumps(spec))
         self._run_plan = backend.runtime.runPlan
         self.uploads_per_run = sum(1 for n in self.sources if n.op in ("placeholder", "host"))
