@@ -264,8 +264,8 @@ export class Runtime {
     }
   }
 
-  // A plan's small result that the caller may read right away (plan.copied: a training step's
-  // loss), just made by run `plan` in its slot `slot`. If the caller read this slot's last result
+  // A small result that the caller may read right away (one of createPlan's `copied`: a training
+  // step's loss), just made in slot `slot` by a run of `plan`. If the caller read this slot's last result
   // (or has not let one go unread yet), its values are copied into a pixel buffer now, in command
   // order, so that reading them (read) waits for the commands issued up to here only: the GPU
   // goes on with the rest of the step (the gradients, the optimizer) while Python reads the loss
