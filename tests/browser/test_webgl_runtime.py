@@ -228,17 +228,34 @@ try:
         gw, gc = tape.gradient(loss, [w, c])
         w.assign_sub(0.1 * gw)
         c.assign_sub(0.1 * gc)
+    w2, c2 = tf.Variable(0.0), tf.Variable(0.0)
+
+    @tf.function
+    def step(x, y):  # traced: its loss is read through a copy made where the run makes it
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(tf.square(w2 * x + c2 - y))
+        gw, gc = tape.gradient(loss, [w2, c2])
+        w2.assign_sub(0.1 * gw)
+        c2.assign_sub(0.1 * gc)
+        return loss
+
+    copies = _half.runtime.stats().copies
+    losses = [float(step(x, y)) for _ in range(200)]
+    traced = [float(w2.numpy()), float(c2.numpy()), losses[-1], _half.runtime.stats().copies - copies]
     before = tf.memory()["liveBytes"]
     block = tf.zeros([4096])  # 1024 texels
-    result = [errors, float(w.numpy()), float(c.numpy()), tf.memory()["precision"], tf.memory()["liveBytes"] - before]
+    result = [errors, float(w.numpy()), float(c.numpy()), tf.memory()["precision"], tf.memory()["liveBytes"] - before,
+              traced]
 finally:
     backends._active = _previous
 result
 """)
-    errors, w, c, precision, block_bytes = result
+    errors, w, c, precision, block_bytes, traced = result
     assert precision == "float16"
     assert max(errors) < 1e-2, errors  # float16 keeps about 3 significant digits
     assert abs(w - 2.0) < 0.02 and abs(c + 1.0) < 0.02
+    assert abs(traced[0] - 2.0) < 0.02 and abs(traced[1] + 1.0) < 0.02 and traced[2] < 1e-3, traced
+    assert traced[3] == 200, traced  # every run's loss read back through its copy
     assert block_bytes == 1024 * 8  # RGBA16F: 8 bytes a texel
 def test_segment_sum_scatters_with_float_blending_and_loops_without(gl):
     """unsorted_segment_sum adds points with float blending (EXT_float_blend); GPUs
