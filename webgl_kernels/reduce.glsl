@@ -8,7 +8,8 @@
 // the index (as a float) of the first largest value, a NaN counting as largest; indices are only
 // meaningful in one pass, so the runtime sets u_chunk = R.
 // Uniforms: u_size (outer * G * inner), u_outWidth, u_x (input), u_width (its width),
-//           u_rowLength (R), u_groups (G), u_chunk, u_inner.
+//           u_rowLength (R), u_groups (G), u_chunk, u_inner, u_divisor (a sum's last pass divides
+//           by it: a mean's division, no pass of its own; 1 otherwise).
 // Output layout: [outer, G, inner], four values per texel, row-major flat.
 
 uniform int u_size;
@@ -19,6 +20,7 @@ uniform int u_rowLength;
 uniform int u_groups;
 uniform int u_chunk;
 uniform int u_inner;
+uniform int u_divisor;
 
 float reduceOne(int o) {
 #ifdef COLUMNS
@@ -65,6 +67,8 @@ float reduceOne(int o) {
   }
 #ifdef ARGMAX
   return float(at);
+#elif defined(REDUCE_SUM)
+  return acc / float(u_divisor);
 #else
   return acc;
 #endif
@@ -100,6 +104,9 @@ void main() {
     acc = mix(acc, v, bvec4(max(vec4(isnan(v)), vec4(greaterThan(v, acc)))));  // NaN wins, as in NumPy
 #endif
   }
+#if defined(REDUCE_SUM)
+  acc /= float(u_divisor);
+#endif
   outColor = o < u_size ? acc : vec4(0.0);
 }
 #else

@@ -484,7 +484,8 @@ export class Runtime {
 
   // Reduce an [outer, rowLength, inner] tensor over its middle axis to [outer, inner]: op "sum",
   // "prod", "max" or "argmax" (inner 1: each row to one value).
-  reduce(op, id, outer, rowLength, inner = 1) {
+  // divisor (sums only): the result divided by it in the last pass (a mean: no pass of its own).
+  reduce(op, id, outer, rowLength, inner = 1, divisor = 1) {
     const defines = { [REDUCE_DEFINES[op]]: 1 };
     if (inner > 1) defines.COLUMNS = 1;
     const texels = inner % 4 === 0 && op !== "argmax";
@@ -507,6 +508,7 @@ export class Runtime {
         set("u_groups", groups);
         set("u_chunk", chunk);
         set("u_inner", inner);
+        set("u_divisor", groups === 1 ? divisor : 1);
       });
       if (!first) this.textures.release(record);
       record = out;

@@ -241,6 +241,27 @@ _out
     assert result["watched"] == 0, result  # every result let go of: no copy or buffer left behind
 
 
+def test_a_traced_mean_is_one_reduce_that_divides_in_its_last_pass(py):
+    result = py("""
+_rng = np.random.default_rng(11)
+_shapes = {"all": (1000,), "columns": (300, 8), "odd_columns": (50, 3), "rows": (7, 260)}
+_xs = {k: _rng.normal(size=s).astype(np.float32) * 10 for k, s in _shapes.items()}
+
+@tf.function
+def _means(a, b, c, d):
+    return tf.reduce_mean(a), tf.reduce_mean(b, axis=0), tf.reduce_mean(c, axis=0), tf.reduce_mean(d, axis=1)
+
+_got = _means(*_xs.values())
+_plan = _means.get_concrete_function(*_xs.values()).plan
+_want = [_xs["all"].mean(), _xs["columns"].mean(0), _xs["odd_columns"].mean(0), _xs["rows"].mean(1)]
+{"calls": _plan.kernel_calls,
+ "errors": [float(np.abs(g.numpy() - w).max() / np.abs(w).max()) for g, w in zip(_got, _want)]}
+""")
+    # Four reduces, no division pass; sums over 1000 and 300 values take two passes (the last divides).
+    assert result["calls"] == 4, result
+    assert max(result["errors"]) < 1e-5, result
+
+
 def test_keras_fit_on_webgl_is_the_same_in_graph_and_eager_mode_with_fewer_crossings(py):
     result = py("""
 def _fit(eager):

@@ -299,9 +299,11 @@ def test_arithmetic_turns_sums_of_one_value_into_views_and_drops_products_by_one
 
     args = [tf.constant(np.arange(4, dtype=np.float32).reshape(4, 1) / 3), tf.constant([[1.0], [0.5], [-2.0], [0.0]])]
     graph = tf.function(f).get_concrete_function(*args).graph
-    # The squared error, its view as [4], the batch's sum and mean; pred * 2.0; y broadcast by ones.
-    assert [n.op for n in graph.nodes if n.inputs] == ["fused", "reshape", "reduce_sum", "divide", "multiply",
+    # The squared error, its view as [4], the batch's mean (a sum dividing by 4); pred * 2.0; y
+    # broadcast by ones.
+    assert [n.op for n in graph.nodes if n.inputs] == ["fused", "reshape", "reduce_sum", "multiply",
                                                        "multiply"], graph
+    assert graph.outputs[0].op == "reduce_sum" and graph.outputs[0].attrs["divisor"] == 4
     pred = graph.nodes[0]
     assert graph.outputs[1] is pred  # pred * 1.0 is pred
     assert graph.outputs[2].op == "multiply" and graph.outputs[2].inputs[0] is pred  # 1.0 * (pred * 2.0)
@@ -318,6 +320,29 @@ def test_arithmetic_turns_sums_of_one_value_into_views_and_drops_products_by_one
     g.outputs = [g.add("multiply", [by_one, twos], (4,), f32), g.add("multiply", [x, wide], (3, 4), f32)]
     assert passes.arithmetic.run(g) == 1  # x / ones only: x * 2 is not x, x * wide is x broadcast
     assert g.outputs[0].inputs == [x, twos] and by_one not in g.nodes
+
+
+def test_arithmetic_makes_a_mean_one_sum_that_divides_in_its_last_pass():
+    def f(x):
+        total = tf.reduce_sum(x, axis=0)
+        return (tf.reduce_mean(x), tf.reduce_mean(x, axis=1), total / 6.0, total * 0.5 / 2.5,
+                tf.reduce_sum(x * 2.0) / 3.0 + tf.reduce_sum(x * 2.0))
+
+    x = tf.constant(np.random.default_rng(7).normal(size=(6, 5)).astype(np.float32) * 100)
+    graph = tf.function(f).get_concrete_function(x).graph
+    sums = [n for n in graph.nodes if n.op == "reduce_sum"]
+    # Both means; a sum divided by 6 stays a sum, as it is read twice (and 2.5 is not a whole
+    # number), and so does sum(x * 2), which the addition reads too (one sum after CSE).
+    assert sorted(n.attrs.get("divisor", 1) for n in sums) == [1, 1, 5, 30], graph
+    for got, want in zip(tf.function(f)(x), f(x)):
+        np.testing.assert_array_equal(got.numpy(), want.numpy())  # the same division, the same numbers
+
+    g = tf.graph.Graph("g", backends.get_backend())
+    counts = g.add("placeholder", [], (4, 3), tf.int32, {"index": 0})
+    total = g.add("reduce_sum", [counts], (), tf.int32, {"axes": (0, 1)})
+    four = g.add("fill", [], (), tf.int32, {"shape": (), "value": 4, "dtype": tf.int32})
+    g.outputs = [g.add("divide", [total, four], (), tf.int32)]
+    assert passes.arithmetic.run(g) == 0  # integers divide as integers: left alone
 
 
 def test_sibling_kernels_of_one_shape_are_one_pass_with_two_results():

@@ -83,7 +83,8 @@ class Backend:
         raise NotImplementedError
 
     # --- reductions (axes: a sorted tuple; reduced axes are removed) ---------------
-    def reduce_sum(self, x, axes):
+    def reduce_sum(self, x, axes, divisor=1):
+        """The sum over ``axes``, divided by ``divisor`` (a whole number; graph mode's mean) when not 1."""
         raise NotImplementedError
 
     def reduce_max(self, x, axes):

@@ -108,8 +108,9 @@ class NumpyBackend(Backend):
         z = _shifted(x, axis)
         return z - np.log(np.sum(np.exp(z), axis=axis, keepdims=True))
 
-    def reduce_sum(self, x, axes):
-        return np.sum(x, axis=axes, dtype=x.dtype)
+    def reduce_sum(self, x, axes, divisor=1):
+        total = np.sum(x, axis=axes, dtype=x.dtype)
+        return total if divisor == 1 else np.divide(total, x.dtype.type(divisor), dtype=x.dtype)
 
     def reduce_max(self, x, axes):
         # NOTE: the max over nothing is the dtype's lowest value (-inf), as in TF.

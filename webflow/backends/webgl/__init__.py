@@ -326,7 +326,7 @@ class WebGLBackend(Backend):
 
     # --- reductions --------------------------------------------------------------------
 
-    def _reduction(self, op, x, axes):
+    def _reduction(self, op, x, axes, divisor=1):
         keep = [i for i in range(len(x.shape)) if i not in axes]
         out_shape = tuple(x.shape[i] for i in keep)
         if axes and list(axes) == list(range(axes[0], axes[-1] + 1)):
@@ -338,10 +338,10 @@ class WebGLBackend(Backend):
             x = self.transpose(x, tuple(keep) + tuple(axes))  # reduced axes last
             outer, inner = math.prod(out_shape), 1
             length = x.size // outer if outer else 0
-        return GLTensor(self.runtime, self._reduce(op, x.id, outer, length, inner), out_shape)
+        return GLTensor(self.runtime, self._reduce(op, x.id, outer, length, inner, divisor), out_shape)
 
-    def reduce_sum(self, x, axes):
-        return self._reduction("sum", x, axes)
+    def reduce_sum(self, x, axes, divisor=1):
+        return self._reduction("sum", x, axes, divisor)
 
     def reduce_max(self, x, axes):
         return self._reduction("max", x, axes)

@@ -14,11 +14,16 @@ rewrites in TF's arithmetic optimizer do):
   reshape is a view, not a pass.
 - ``x * 1``, ``1 * x`` and ``x / 1`` (1: a constant or fill of ones, the result x's shape and dtype)
   become x (the mean's division by that axis's length of 1).
+- ``reduce_sum(x) / n``, where n is a whole-number constant and the sum has no other reader,
+  becomes ``reduce_sum(x, divisor=n)``: the sum's last pass makes the same division, so a mean
+  (a loss's, over the batch) needs no pass of its own.
 
 A node a rewrite leaves unread (the sum, a cast no other node reads, a product by 1) goes.
 """
 
 import math
+
+import numpy as np
 
 from webflow.graph.passes.constant_folding import uniform_value
 from webflow.graph.passes.fusion import ELEMENTWISE, readers_of
@@ -70,6 +75,17 @@ def run(graph):
             reroute(node, inner, "reshape", node.attrs)
             node.op, node.attrs = "cast", cast_attrs
             count += 1
+        elif (node.op == "divide" and node.inputs[0].op == "reduce_sum" and node.inputs[0].id not in keep
+              and readers[node.inputs[0].id] == [node] and _whole_divisor(node) is not None):
+            # reduce_sum(x) / n -> reduce_sum(x, divisor=n)
+            total, divisor = node.inputs
+            source = total.inputs[0]
+            node.op, node.attrs = "reduce_sum", {**total.attrs, "divisor": _whole_divisor(node)}
+            node.inputs = [source]
+            readers[source.id] = [node if r is total else r for r in readers[source.id]]
+            readers[divisor.id].remove(node)
+            placed.remove(total)
+            count += 1
         elif (node.op == "negative" and inner is not None and inner.op == "reduce_sum" and inner.id not in keep
               and readers[inner.id] == [node] and inner.inputs[0].op in ELEMENTWISE
               and inner.inputs[0].id not in keep and readers[inner.inputs[0].id] == [inner]):
@@ -97,6 +113,19 @@ def _identity_of(node):
             if u is not None and u == 1:
                 return value
     return None
+
+
+def _whole_divisor(node):
+    """n for a float ``divide(reduce_sum(x), n)`` with n a constant whole number (2 .. 2**24, exact
+    as a float32) and the quotient the sum's shape, else None."""
+    total, divisor = node.inputs
+    if (node.shape != total.shape or node.dtype != total.dtype or node.dtype.as_numpy_dtype.kind != "f"
+            or total.attrs.get("divisor", 1) != 1 or divisor.op not in ("constant", "fill")):
+        return None
+    u = uniform_value(divisor)
+    if u is None or not np.isfinite(u) or float(u) != int(u) or not 2 <= int(u) <= 1 << 24:
+        return None
+    return int(u)
 
 
 def _node(graph, op, inputs, shape, dtype, attrs):
