@@ -76,11 +76,11 @@ def run(graph):
             node.op, node.attrs = "cast", cast_attrs
             count += 1
         elif (node.op == "divide" and node.inputs[0].op == "reduce_sum" and node.inputs[0].id not in keep
-              and readers[node.inputs[0].id] == [node] and _whole_divisor(node) is not None):
+              and readers[node.inputs[0].id] == [node] and (n := _whole_divisor(node)) is not None):
             # reduce_sum(x) / n -> reduce_sum(x, divisor=n)
             total, divisor = node.inputs
             source = total.inputs[0]
-            node.op, node.attrs = "reduce_sum", {**total.attrs, "divisor": _whole_divisor(node)}
+            node.op, node.attrs = "reduce_sum", {**total.attrs, "divisor": n}
             node.inputs = [source]
             readers[source.id] = [node if r is total else r for r in readers[source.id]]
             readers[divisor.id].remove(node)
