@@ -215,10 +215,7 @@ export class Runtime {
     }
     if (copy !== undefined && copy.buffer && record.n > 0) {
       // NOTE: waits only for the commands before the copy (see copyOut), not for those after it.
-      const gl = this.gl;
-      gl.bindBuffer(gl.PIXEL_PACK_BUFFER, copy.buffer);
-      gl.getBufferSubData(gl.PIXEL_PACK_BUFFER, 0, out, 0, record.n);
-      gl.bindBuffer(gl.PIXEL_PACK_BUFFER, null);
+      this.textures.readBuffer(copy.buffer, out, record.n);
     } else if (record.n > 0) {
       this.textures.read(record, out);
     }
@@ -276,17 +273,9 @@ export class Runtime {
     const copy = { plan, slot, buffer: null, bytes: 0, read: false };
     this.copies.set(id, copy);
     if (!plan.copying[slot]) return false;
-    const gl = this.gl;
-    const { width, height, framebuffer } = this.record(id);
-    copy.bytes = width * height * 16;
-    copy.buffer = (this.copyBuffers.get(copy.bytes) || []).pop() || null;
-    const fresh = copy.buffer === null;
-    if (fresh) copy.buffer = gl.createBuffer();
-    gl.bindBuffer(gl.PIXEL_PACK_BUFFER, copy.buffer);
-    if (fresh) gl.bufferData(gl.PIXEL_PACK_BUFFER, copy.bytes, gl.STREAM_READ);
-    gl.bindFramebuffer(gl.FRAMEBUFFER, framebuffer);
-    gl.readPixels(0, 0, width, height, gl.RGBA, gl.FLOAT, 0);
-    gl.bindBuffer(gl.PIXEL_PACK_BUFFER, null);
+    const record = this.record(id);
+    copy.bytes = this.textures.copyBytes(record);
+    copy.buffer = this.textures.copyToBuffer(record, (this.copyBuffers.get(copy.bytes) || []).pop() || null);
     this.counts.copies += 1;
     return true;
   }

@@ -135,16 +135,36 @@ export class Textures {
     }
   }
 
+  // Copy the record's texels into a pixel-pack buffer, in command order: `buffer` (copyBytes(record)
+  // long), or a new one. Returns the buffer.
+  copyToBuffer(record, buffer = null) {
+    const gl = this.gl;
+    const fresh = buffer === null;
+    if (fresh) buffer = gl.createBuffer();
+    gl.bindBuffer(gl.PIXEL_PACK_BUFFER, buffer);
+    if (fresh) gl.bufferData(gl.PIXEL_PACK_BUFFER, this.copyBytes(record), gl.STREAM_READ);
+    gl.bindFramebuffer(gl.FRAMEBUFFER, record.framebuffer);
+    gl.readPixels(0, 0, record.width, record.height, gl.RGBA, gl.FLOAT, 0);
+    gl.bindBuffer(gl.PIXEL_PACK_BUFFER, null);
+    return buffer;
+  }
+
+  copyBytes(record) {
+    return record.width * record.height * 16;
+  }
+
+  // The first n values of a buffer copyToBuffer filled, into `out` (waits for that copy only).
+  readBuffer(buffer, out, n) {
+    const gl = this.gl;
+    gl.bindBuffer(gl.PIXEL_PACK_BUFFER, buffer);
+    gl.getBufferSubData(gl.PIXEL_PACK_BUFFER, 0, out, 0, n);
+    gl.bindBuffer(gl.PIXEL_PACK_BUFFER, null);
+  }
+
   // Read without blocking: copy into a pixel-pack buffer now, fetch it once a fence passes.
   async readAsync(record, checkLost) {
     const gl = this.gl;
-    const { width, height, n } = record;
-    const buffer = gl.createBuffer();
-    gl.bindBuffer(gl.PIXEL_PACK_BUFFER, buffer);
-    gl.bufferData(gl.PIXEL_PACK_BUFFER, width * height * 16, gl.STREAM_READ);
-    gl.bindFramebuffer(gl.FRAMEBUFFER, record.framebuffer);
-    gl.readPixels(0, 0, width, height, gl.RGBA, gl.FLOAT, 0);
-    gl.bindBuffer(gl.PIXEL_PACK_BUFFER, null);
+    const buffer = this.copyToBuffer(record);
     const fence = gl.fenceSync(gl.SYNC_GPU_COMMANDS_COMPLETE, 0);
     gl.flush();
     try {
@@ -155,11 +175,9 @@ export class Textures {
     } finally {
       gl.deleteSync(fence);
     }
-    const all = new Float32Array(width * height * 4);
-    gl.bindBuffer(gl.PIXEL_PACK_BUFFER, buffer);
-    gl.getBufferSubData(gl.PIXEL_PACK_BUFFER, 0, all);
-    gl.bindBuffer(gl.PIXEL_PACK_BUFFER, null);
+    const values = new Float32Array(record.n);
+    this.readBuffer(buffer, values, record.n);
     gl.deleteBuffer(buffer);
-    return all.subarray(0, n);
+    return values;
   }
 }
