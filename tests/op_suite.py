@@ -161,6 +161,9 @@ def _matmuls():
             ((3,) + shape(37, 33, ta), shape(33, 35, tb)),  # packed, M, N, K all odd, batch broadcast
             # packed, operands read in place (M, N, K multiples of 4), rows crossing texture rows
             (shape(36, 40, ta), shape(40, 28, tb)),
+            # packed, operands read in place with K and N off texel bounds (K % 4 = 2, 3)
+            (shape(40, 42, ta), shape(42, 30, tb)),
+            (shape(44, 39, ta), shape(39, 23, tb)),
             (shape(0, 3, ta), shape(3, 2, tb)),  # size 0
         ]
         rows.append(Row(

@@ -89,13 +89,48 @@ Walk walkFrom(Flat f, int t) {
   return Walk((float(t & ((1 << f.shift) - 1)) + 0.5) * f.scale.x, float(t >> f.shift));
 }
 
-// Reads the walk's texel, then steps it on by dx = d * f.scale.x (d texels).
-vec4 walkNext(sampler2D s, Flat f, inout Walk w, float dx) {
-  vec4 value = texture(s, vec2(w.x, (w.row + 0.5) * f.scale.y));
+// Steps the walk on by dx = d * f.scale.x (d texels).
+void walkOn(inout Walk w, float dx) {
   float x = w.x + dx;
   float rows = floor(x);
   w = Walk(x - rows, w.row + rows);
+}
+
+// Reads the walk's texel, then steps it on by dx.
+vec4 walkNext(sampler2D s, Flat f, inout Walk w, float dx) {
+  vec4 value = texture(s, vec2(w.x, (w.row + 0.5) * f.scale.y));
+  walkOn(w, dx);
   return value;
+}
+
+// The four values that start `shift` values into texel lo and go on into hi, the texel after it:
+// a row of a flat tensor that does not start on a texel (shift: a constant, 0..3).
+vec4 shifted(vec4 lo, vec4 hi, int shift) {
+  return shift == 0 ? lo : shift == 1 ? vec4(lo.yzw, hi.x) : shift == 2 ? vec4(lo.zw, hi.xy) : vec4(lo.w, hi.xyz);
+}
+
+// v's first `count` values (a constant, 1..4), the rest 0 (selected, so Inf and NaN go too).
+vec4 firstValues(vec4 v, int count) {
+  return mix(vec4(0.0), v, lessThan(vec4(0.0, 1.0, 2.0, 3.0), vec4(float(count))));
+}
+
+// A row of a flat tensor read four values at a time from value `start` on (rowFrom, rowNext):
+// its texels follow each other, and where it starts `shift` values into a texel (shift = start % 4,
+// a constant) each four are two texels' (shifted), the later one kept for the next four.
+struct Row { Walk w; vec4 lo; };
+
+Row rowFrom(sampler2D s, Flat f, int start, int shift) {
+  Row r = Row(walkFrom(f, start >> 2), vec4(0.0));
+  if (shift != 0) r.lo = walkNext(s, f, r.w, f.scale.x);
+  return r;
+}
+
+vec4 rowNext(sampler2D s, Flat f, inout Row r, int shift) {
+  vec4 value = walkNext(s, f, r.w, f.scale.x);
+  if (shift == 0) return value;
+  vec4 four = shifted(r.lo, value, shift);
+  r.lo = value;
+  return four;
 }
 
 float flatValue(sampler2D s, Flat f, int i) {

@@ -53,10 +53,13 @@ function rowProduct(N, K, transposeB) {
   return N % 4 === 0 && (transposeB === 0 || K === 1);
 }
 
-// matmul_packed's #defines: its block height, and how it reads operands in place (A_FLAT,
-// A_FLAT_T, B_FLAT, B_FLAT_T; null: a packed copy).
-function matmulDefines(ROWS, aFlat, bFlat) {
-  return { ROWS, ...(aFlat ? { [aFlat]: 1 } : {}), ...(bFlat ? { [bFlat]: 1 } : {}) };
+// matmul_packed's #defines: its block height, how it reads operands in place (A_FLAT, A_FLAT_T,
+// B_FLAT, B_FLAT_T; null: a packed copy), and K % 4 and (B_FLAT) N % 4 where not 0.
+function matmulDefines(ROWS, aFlat, bFlat, K = 0, N = 0) {
+  const defines = { ROWS, ...(aFlat ? { [aFlat]: 1 } : {}), ...(bFlat ? { [bFlat]: 1 } : {}) };
+  if (K % 4) defines.K_MOD = K % 4;
+  if (bFlat === "B_FLAT" && N % 4) defines.N_MOD = N % 4;
+  return defines;
 }
 
 // options: canvas (default: an OffscreenCanvas); precision: "float16" forces the
@@ -583,21 +586,22 @@ export class Runtime {
     const packed = M * N * K >= PACKED_MATMUL_MIN_WORK && K > 0 &&
       batches * Math.max(ROWS * rowGroups, kPadded) <= limit && Math.ceil(Math.max(K, N) / 4) <= limit;
     if (!packed) return { record: this.matmulUnpacked(a, b, ints) };
-    // An operand whose own texels are already the kernel's blocks is read in place (no pack pass).
-    const one = batches === 1 && K % 4 === 0;
+    // An operand of one matrix is read in place (no pack pass), but for A = X^T where X's rows do
+    // not start on texels.
+    const one = batches === 1;
     const aFlat = one && (!transposeA || M % 4 === 0) ? (transposeA ? "A_FLAT_T" : "A_FLAT") : null;
-    const bFlat = one && N % 4 === 0 ? (transposeB ? "B_FLAT_T" : "B_FLAT") : null;
+    const bFlat = one ? (transposeB ? "B_FLAT_T" : "B_FLAT") : null;
     const packA = aFlat ? a : this.pack(a, M, K, ROWS * rowGroups, transposeA ? 1 : K, transposeA ? M : 1, batchShape, ints.slice(12, 16));
     const packB = bFlat ? b : this.pack(b, K, N, kPadded, transposeB ? 1 : N, transposeB ? K : 1, batchShape, ints.slice(16, 20));
     const blocks = this.textures.acquireLayers(Math.ceil(N / 4), batches * rowGroups, ROWS);
-    this.draw(this.programs.get("matmul_packed", matmulDefines(ROWS, aFlat, bFlat)), this.multipleTargets(blocks), (set, bind) => {
+    this.draw(this.programs.get("matmul_packed", matmulDefines(ROWS, aFlat, bFlat, K, N)), this.multipleTargets(blocks), (set, bind) => {
       bind(0, "u_a", packA);
       bind(1, "u_b", packB);
       set("u_rowGroups", rowGroups);
-      set("u_kGroups", kPadded / 4);
+      set("u_K", K);
       set("u_kPadded", kPadded);
-      set("u_nGroups", N / 4);
-      set("u_mGroups", M / 4);
+      set("u_N", N);
+      set("u_M", M);
     });
     if (!aFlat) this.textures.release(packA);
     if (!bFlat) this.textures.release(packB);
@@ -621,15 +625,16 @@ export class Runtime {
   // target (SwiftShader builds a program's pipeline at its first draw).
   warmUp() {
     const rows = { ROWS: this.caps.matmulRows };
-    // Most used first (a dense layer's product and gradients, then its narrow output layer's):
-    // a program not ready yet when Python first needs it is finished then.
-    const products = [["A_FLAT", "B_FLAT"], ["A_FLAT_T", "B_FLAT"], ["A_FLAT", "B_FLAT_T"], ["A_FLAT", null],
-      ["A_FLAT_T", null], [null, null], [null, "B_FLAT"], [null, "B_FLAT_T"], ["A_FLAT_T", "B_FLAT_T"]]
-      .map(([a, b]) => ["matmul_packed", matmulDefines(rows.ROWS, a, b)]);
+    // Most used first (a dense layer's product and gradients, then those of a 10-class output
+    // layer: K or N % 4 = 2): a program not ready yet when Python first needs it is finished then.
+    const products = [["A_FLAT", "B_FLAT"], ["A_FLAT_T", "B_FLAT"], ["A_FLAT", "B_FLAT_T"], ["A_FLAT", "B_FLAT", 128, 10],
+      ["A_FLAT", "B_FLAT_T", 10, 128], ["A_FLAT_T", "B_FLAT", 128, 10], [null, "B_FLAT"], [null, "B_FLAT_T"],
+      ["A_FLAT_T", "B_FLAT_T"], [null, null]]
+      .map(([a, b, K, N]) => ["matmul_packed", matmulDefines(rows.ROWS, a, b, K, N)]);
     const kernels = [products[0], ["unpack", rows], ["reduce", { REDUCE_SUM: 1, COLUMNS: 1, COLUMN_TEXELS: 1 }],
       ["reduce", { REDUCE_SUM: 1, COLUMNS: 1 }], ["softmax", { STATS: 1 }], ["softmax", { LOG_SOFTMAX: 1 }],
       ["softmax", { SOFTMAX: 1 }], ["reduce", { REDUCE_SUM: 1 }], ...products.slice(1, 6), ["pack", {}],
-      ["pack", { CONTIGUOUS: 1 }], ["matmul", { ROW_TEXELS: 1 }], ["matmul", {}], ...products.slice(6),
+      ["matmul", { ROW_TEXELS: 1 }], ["matmul", {}], ...products.slice(6),
       // A training step's small passes: integer labels, the loss's sign and mean (defines in the
       // order fused() writes them, so the keys match).
       ["elementwise", { NUM_INPUTS: 1, EXPR: "op_cast_int32(x0)", MODE0: 0 }],
