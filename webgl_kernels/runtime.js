@@ -404,7 +404,9 @@ export class Runtime {
         } else {
           const product = this.product([p[at], idB, M, N, K, transposeA, transposeB, M * N, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0]);
           // NOTE: where N % 4 != 0 a row ends mid-texel; reading such blocks a value at a time spared
-          // the unpack pass, but each program compiled about 25 ms slower (first MLP step 342 -> 463 ms).
+          // the unpack pass, but each program compiled about 25 ms slower (first MLP step 342 -> 463 ms);
+          // three texels shifted and merged a result texel, 50 ms slower (226 -> 326-380 ms), for no
+          // step time measured (an unpack of a 10-class layer's 1280 values is about 0.07 ms).
           if (product.record || N % 4 !== 0) { // a flat result: read it like any other (and free it after)
             input.record = input.made = product.record || this.unpack(product, M * N);
             input.mode = 0;
