@@ -350,33 +350,42 @@ def test_products_read_rows_off_texel_bounds_in_place_and_keep_what_follows_out(
     # rows of A (of W, for B = W^T) starting mid-texel, and the last k group keeps K % 4 values.
     # What a row's last texel holds past K is the next row's first values (Inf here) and, past
     # the tensor, whatever a reused texture held (NaN here): none of it may reach the result.
+    # Blocks of 8 rows (SwiftShader's 8 draw buffers) and of 4 (GPUs with fewer).
     result = gl("""
 import math
 rng = np.random.default_rng(9)
 out = []
-for m, k, n in ((64, 42, 30), (64, 39, 23), (48, 39, 24), (128, 10, 128), (128, 128, 10), (40, 65, 17), (32, 33, 33)):
-    for ta, tb in ((False, False), (True, False), (False, True), (True, True)):
-        a = rng.normal(size=(m, k)).astype(np.float32)
-        b = rng.normal(size=(k, n)).astype(np.float32)
-        a[1::2, 0] = np.inf  # what row 2i of A reads on past its end
-        b[0, 1::2] = np.inf  # of W = B^T: what its row 2j reads on past its end
-        left, right = (a.T.copy() if ta else a), (b.T.copy() if tb else b)
-        # NaN filling the textures (textures.js's layout) the operands then get from the pool
-        texels = [-(-x.size // 4) for x in (left, right)]
-        widths = [2 ** math.ceil(math.log2(max(1.0, math.sqrt(t)))) for t in texels]
-        dirty = [_gl.from_numpy(np.full(4 * w * -(-t // w), np.nan, np.float32)) for t, w in zip(texels, widths)]
-        del dirty
-        before = _gl.runtime.stats().draws
-        got = _gl.to_numpy(_gl.matmul(_gl.from_numpy(left), _gl.from_numpy(right), ta, tb), tf.float32)
-        draws = _gl.runtime.stats().draws - before
-        want = a.astype(np.float64) @ b
-        fine = got[::2, ::2]  # rows and columns no Inf reaches
-        out.append([m, k, n, ta, tb, draws, bool(np.isfinite(fine).all()),
-                    float(np.abs(fine - want[::2, ::2]).max() / np.abs(want[::2, ::2]).max())])
+_rows = _gl.runtime.caps.matmulRows
+try:
+    for block in (8, 4):
+        _gl.runtime.caps.matmulRows = block
+        for m, k, n in ((64, 42, 30), (64, 39, 23), (48, 39, 24), (128, 10, 128), (128, 128, 10), (40, 65, 17),
+                        (32, 33, 33)):
+            for ta, tb in ((False, False), (True, False), (False, True), (True, True)):
+                a = rng.normal(size=(m, k)).astype(np.float32)
+                b = rng.normal(size=(k, n)).astype(np.float32)
+                a[1::2, 0] = np.inf  # what row 2i of A reads on past its end
+                b[0, 1::2] = np.inf  # of W = B^T: what its row 2j reads on past its end
+                left, right = (a.T.copy() if ta else a), (b.T.copy() if tb else b)
+                # NaN filling the textures (textures.js's layout) the operands then get from the pool
+                texels = [-(-x.size // 4) for x in (left, right)]
+                widths = [2 ** math.ceil(math.log2(max(1.0, math.sqrt(t)))) for t in texels]
+                dirty = [_gl.from_numpy(np.full(4 * w * -(-t // w), np.nan, np.float32)) for t, w in zip(texels, widths)]
+                del dirty
+                before = _gl.runtime.stats().draws
+                got = _gl.to_numpy(_gl.matmul(_gl.from_numpy(left), _gl.from_numpy(right), ta, tb), tf.float32)
+                draws = _gl.runtime.stats().draws - before
+                want = a.astype(np.float64) @ b
+                fine = got[::2, ::2]  # rows and columns no Inf reaches
+                out.append([block, m, k, n, ta, tb, draws, bool(np.isfinite(fine).all()),
+                            float(np.abs(fine - want[::2, ::2]).max() / np.abs(want[::2, ::2]).max())])
+finally:
+    _gl.runtime.caps.matmulRows = _rows
 out
 """)
-    for m, k, n, ta, tb, draws, finite, error in result:
-        assert finite and error < 1e-5, (m, k, n, ta, tb, error)
+    assert len(result) == 56
+    for block, m, k, n, ta, tb, draws, finite, error in result:
+        assert finite and error < 1e-5, (block, m, k, n, ta, tb, error)
         # one product pass and one unpack: no operand packed, but A = X^T with X's rows (M values)
         # off texel bounds
-        assert draws == (3 if ta and m % 4 else 2), (m, k, n, ta, tb, draws)
+        assert draws == (3 if ta and m % 4 else 2), (block, m, k, n, ta, tb, draws)
