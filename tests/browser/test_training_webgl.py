@@ -115,3 +115,37 @@ def test_fused_optimizer_updates_match_numpy(run_py):
     assert len(differences) == 8
     for name, difference in differences.items():
         assert difference < 1e-5, (name, difference)
+
+
+def test_train_on_batch_keeps_device_inputs_on_the_gpu(run_py):
+    # x already on the GPU is not read back and uploaded again: a step with host labels reads one
+    # thing, its loss; the steps equal those on the same values given as NumPy arrays.
+    result = run_py("""
+import numpy as np
+import webflow as tf
+from webflow import backends
+
+tf.config.set_backend("webgl")
+_rt = backends.get_backend().runtime
+_rng = np.random.default_rng(4)
+_x, _y = _rng.random((64, 12), np.float32), _rng.integers(0, 3, 64).astype(np.float32)
+_out = {}
+for _name, _xs in (("numpy", _x), ("tensor", tf.constant(_x))):
+    tf.random.set_seed(2)
+    _m = tf.keras.Sequential([tf.keras.Input((12,)), tf.keras.layers.Dense(16, "relu"),
+                              tf.keras.layers.Dense(3, "softmax")])
+    _m.compile(tf.keras.optimizers.Adam(0.01), "sparse_categorical_crossentropy")
+    _losses, _reads = [], []
+    for _ in range(4):
+        _before = _rt.stats().to_py()
+        _losses.append(_m.train_on_batch(_xs, _y))
+        _after = _rt.stats().to_py()
+        _reads.append([_after["reads"] - _before["reads"], _after["uploads"] - _before["uploads"]])
+    _out[_name] = {"losses": _losses, "reads": _reads, "test": float(_m.test_on_batch(_xs, _y))}
+_out
+""")
+    assert result["tensor"]["losses"] == result["numpy"]["losses"], result
+    assert result["tensor"]["test"] == result["numpy"]["test"], result
+    # reads, uploads per step: the loss; x (numpy only), y and Adam's two step scalars
+    assert result["numpy"]["reads"][1:] == [[1, 4]] * 3, result
+    assert result["tensor"]["reads"][1:] == [[1, 3]] * 3, result
