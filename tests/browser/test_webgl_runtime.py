@@ -359,7 +359,7 @@ _rows = _gl.runtime.caps.matmulRows
 try:
     for block in (8, 4):
         _gl.runtime.caps.matmulRows = block
-        for m, k, n in ((64, 42, 30), (64, 39, 23), (48, 39, 24), (128, 10, 128), (128, 128, 10), (40, 65, 17),
+        for m, k, n in ((64, 42, 30), (66, 42, 30), (64, 39, 23), (48, 39, 24), (128, 10, 128), (128, 128, 10), (40, 65, 17),
                         (32, 33, 33)):
             for ta, tb in ((False, False), (True, False), (False, True), (True, True)):
                 a = rng.normal(size=(m, k)).astype(np.float32)
@@ -383,7 +383,7 @@ finally:
     _gl.runtime.caps.matmulRows = _rows
 out
 """)
-    assert len(result) == 56
+    assert len(result) == 64
     for block, m, k, n, ta, tb, draws, finite, error in result:
         assert finite and error < 1e-5, (block, m, k, n, ta, tb, error)
         # one product pass and one unpack: no operand packed, but A = X^T with X's rows (M values)
