@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 
-from webflow import dtypes
+from webflow import autodiff, dtypes
 from webflow.graph import tracing
 from webflow.ops import array_ops, math_ops
 from webflow.ops.dispatch import apply, broadcast_shape, convert_to_tensor_for, normalize_axes, operands, require_float
@@ -311,7 +311,19 @@ def sparse_softmax_cross_entropy_with_logits(labels, logits, name=None):
         math_ops.equal(array_ops.reshape(labels, tuple(labels.shape) + (1,)), np.arange(classes, dtype=np.int32)),
         dtypes.float32,
     )
-    return math_ops.negative(math_ops.reduce_sum(math_ops.multiply(one_hot, log_softmax(logits)), -1))
+
+    # NOTE: its own gradient, as TF's fused op has: (softmax - one_hot) * dy, with the labels in
+    # range (checked above), so each row's one-hot sums to 1. Through log_softmax's rule the tape
+    # would also sum the one-hot gradient over the classes (a pass of its own in every training
+    # step). log_softmax is taken again in grad so that second derivatives flow; in a traced step
+    # common-subexpression elimination makes it the forward's.
+    @autodiff.custom_gradient
+    def xent(x):
+        def grad(dy):
+            return math_ops.multiply(math_ops.subtract(math_ops.exp(log_softmax(x)), one_hot), array_ops.expand_dims(dy, -1))
+        return math_ops.negative(math_ops.reduce_sum(math_ops.multiply(one_hot, log_softmax(x)), -1)), grad
+
+    return xent(logits)
 
 
 def sigmoid_cross_entropy_with_logits(labels=None, logits=None, name=None):
