@@ -376,9 +376,10 @@ def test_graph_page_shows_the_mnist_training_step_fused_and_as_traced(open_site_
     optimized = page.evaluate(GRAPH_COUNTS)  # the first choice: the MLP's training step, optimized
     assert page.evaluate("window.graphView.name") == "mnist_mlp"
     assert optimized["nodes"] == int(page.text_content("#stat-nodes"))
-    # 9 fused kernels: bias + relu, the output layer, the loss's one-hot pass (its value and its
-    # gradient's, as one kernel of two results), softmax's gradient, relu's and 4 Adam updates.
-    assert optimized["fused"] == int(page.text_content("#stat-fused")) == 9
+    # 8 fused kernels: bias + relu, the output layer, the loss's one-hot pass (its value and the
+    # logits' gradient, softmax - one-hot, as one kernel of two results), relu's gradient and 4
+    # Adam updates.
+    assert optimized["fused"] == int(page.text_content("#stat-fused")) == 8
     assert optimized["updates"] == 12  # 2 kernels and 2 biases, each with Adam's m and v
     assert optimized["outputs"] == 1 and optimized["matmuls"] == 5  # each now held by a fused kernel
     assert int(page.text_content("#stat-runtime")) == page.evaluate(
