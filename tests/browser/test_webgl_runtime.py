@@ -221,24 +221,23 @@ try:
     errors = [float(np.max(np.abs(g - w) / (1 + np.abs(w)))) for g, w in zip(got, want)]
     x = tf.random.uniform([100], -2.0, 2.0, seed=1)
     y = 2.0 * x - 1.0
+
+    def fitting(w, c):  # one gradient step of y = w * x + c, returning its loss
+        def step(x, y):
+            with tf.GradientTape() as tape:
+                loss = tf.reduce_mean(tf.square(w * x + c - y))
+            gw, gc = tape.gradient(loss, [w, c])
+            w.assign_sub(0.1 * gw)
+            c.assign_sub(0.1 * gc)
+            return loss
+        return step
+
     w, c = tf.Variable(0.0), tf.Variable(0.0)
+    eager = fitting(w, c)
     for _ in range(200):
-        with tf.GradientTape() as tape:
-            loss = tf.reduce_mean(tf.square(w * x + c - y))
-        gw, gc = tape.gradient(loss, [w, c])
-        w.assign_sub(0.1 * gw)
-        c.assign_sub(0.1 * gc)
+        eager(x, y)
     w2, c2 = tf.Variable(0.0), tf.Variable(0.0)
-
-    @tf.function
-    def step(x, y):  # traced: its loss is read through a copy made where the run makes it
-        with tf.GradientTape() as tape:
-            loss = tf.reduce_mean(tf.square(w2 * x + c2 - y))
-        gw, gc = tape.gradient(loss, [w2, c2])
-        w2.assign_sub(0.1 * gw)
-        c2.assign_sub(0.1 * gc)
-        return loss
-
+    step = tf.function(fitting(w2, c2))  # traced: its loss is read through a copy made where the run makes it
     copies = _half.runtime.stats().copies
     losses = [float(step(x, y)) for _ in range(200)]
     traced = [float(w2.numpy()), float(c2.numpy()), losses[-1], _half.runtime.stats().copies - copies]
@@ -257,6 +256,8 @@ result
     assert abs(traced[0] - 2.0) < 0.02 and abs(traced[1] + 1.0) < 0.02 and traced[2] < 1e-3, traced
     assert traced[3] == 200, traced  # every run's loss read back through its copy
     assert block_bytes == 1024 * 8  # RGBA16F: 8 bytes a texel
+
+
 def test_segment_sum_scatters_with_float_blending_and_loops_without(gl):
     """unsorted_segment_sum adds points with float blending (EXT_float_blend); GPUs
     without it get the loop kernel. Both give NumPy's sums, duplicates included."""
