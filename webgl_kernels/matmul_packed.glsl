@@ -29,6 +29,7 @@
 // read as prelude's Row (one texel a group, shifted), and the last, partial group keeps its first
 // K_MOD values (the rest are the next row's) and reads only K_MOD rows of B (X). Where N % 4 != 0
 // (define N_MOD = N % 4), B_FLAT's rows start (k * N) % 4 values into a texel: two texels each.
+// Define UNROLL (2 or 4): that many k groups a loop turn (see the loop).
 // Packed operands (pack.glsl's blocks) are read at ivec2(kk, row) and ivec2(jj, k); they are 0
 // past K.
 // NOTE: on SwiftShader texture() costs less than texelFetch() (measured: 10.3 -> 8.6 ms for
@@ -190,7 +191,7 @@ void main() {
 #ifdef A_FLAT
 #define A_VALUES(r, row, COUNT) MASKED(rowNext(u_a, aFlat, row, K_SHIFT(r)), COUNT)
 #else
-#define A_VALUES(r, row, COUNT) READ_A(ivec2(kk, aRow + r))
+#define A_VALUES(r, row, COUNT) READ_A(ivec2(kg, aRow + r))
 #endif
 #if ROWS == 8
 #define A_MORE(COUNT) \
@@ -209,19 +210,27 @@ void main() {
     A_MORE(COUNT)
 #endif
 
+  // Group g: B's rows k .. k + 3 (k = 4g) are the columns of b, so b * a = sum_t a[t] * B[k + t, 4jj..4jj+3].
+#define GROUP(g, COUNT) { int kg = (g); int k = bRow + 4 * kg; B_GROUP(COUNT) A_GROUP(COUNT) }
+  // NOTE: UNROLL groups a turn (a define, 2 or 4): on SwiftShader each turn of a loop carries its
+  // state (the accumulators, the walks) through a masked select per value, so fewer turns cost
+  // less: 128x784 @ 784x128 5.8-6.0 -> 5.2-5.4 ms (4 a turn), its weight gradient (K = 128)
+  // 5.7-6.0 -> 5.4-5.5 (2). Unrolled programs compile slower (that product's: about 370 ms with
+  // 4 a turn, 250 with 2): runtime.warmUp readies the common ones while Python boots.
   int kk = 0;
-  for (; kk < (u_K >> 2); ++kk) {
-    int k = bRow + 4 * kk;
-    // Columns of this matrix are B's rows k .. k+3, so b * a = sum_t a[t] * B[k + t, 4jj..4jj+3].
-    B_GROUP(4)
-    A_GROUP(4)
+#ifdef UNROLL
+  for (; kk + UNROLL <= (u_K >> 2); kk += UNROLL) {
+    GROUP(kk, 4)
+    GROUP(kk + 1, 4)
+#if UNROLL == 4
+    GROUP(kk + 2, 4)
+    GROUP(kk + 3, 4)
+#endif
   }
+#endif
+  for (; kk < (u_K >> 2); ++kk) GROUP(kk, 4)
 #if K_MOD != 0
-  {
-    int k = bRow + 4 * kk;
-    B_GROUP(K_MOD)
-    A_GROUP(K_MOD)
-  }
+  GROUP(kk, K_MOD)
 #endif
   outColor = acc0;
   outColor1 = acc1;

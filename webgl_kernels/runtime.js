@@ -20,6 +20,9 @@ const REDUCE_COLUMN_CHUNK = 256; // rows per fragment for columns (inner > 1: fe
 const REDUCE_DEFINES = { sum: "REDUCE_SUM", prod: "REDUCE_PROD", max: "REDUCE_MAX", argmax: "ARGMAX" };
 const CONCAT_INPUTS = 8; // samplers per concat pass (concat.glsl)
 const PACKED_MATMUL_MIN_WORK = 32 * 32 * 32; // M * N * K
+// matmul_packed's k groups a loop turn (UNROLL, see there) from these K on: fewer turns, slower compiles.
+const UNROLL_2_MIN_K = 64;
+const UNROLL_4_MIN_K = 512;
 const MRT_CACHE = 64; // framebuffers kept for sets of render targets (multipleTargets)
 const COPY_BUFFERS = 8; // pixel buffers of one size kept for reuse (copyOut)
 // conv2d.glsl's variants: the define, and which of x, y, w the two inputs are.
@@ -54,9 +57,11 @@ function rowProduct(N, K, transposeB) {
 }
 
 // matmul_packed's #defines: its block height, how it reads operands in place (A_FLAT, A_FLAT_T,
-// B_FLAT, B_FLAT_T; null: a packed copy), and K % 4 and (B_FLAT) N % 4 where not 0.
+// B_FLAT, B_FLAT_T; null: a packed copy), K % 4 and (B_FLAT) N % 4 where not 0, and UNROLL by K.
 function matmulDefines(ROWS, aFlat, bFlat, K = 0, N = 0) {
   const defines = { ROWS, ...(aFlat ? { [aFlat]: 1 } : {}), ...(bFlat ? { [bFlat]: 1 } : {}) };
+  if (K >= UNROLL_4_MIN_K) defines.UNROLL = 4;
+  else if (K >= UNROLL_2_MIN_K) defines.UNROLL = 2;
   if (K % 4) defines.K_MOD = K % 4;
   if (bFlat === "B_FLAT" && N % 4) defines.N_MOD = N % 4;
   return defines;
@@ -629,7 +634,8 @@ export class Runtime {
     const rows = { ROWS: this.caps.matmulRows };
     // Most used first (a dense layer's product and gradients, then those of a 10-class output
     // layer: K or N % 4 = 2): a program not ready yet when Python first needs it is finished then.
-    const products = [["A_FLAT", "B_FLAT"], ["A_FLAT_T", "B_FLAT"], ["A_FLAT", "B_FLAT_T"], ["A_FLAT", "B_FLAT", 128, 10],
+    // K picks UNROLL (matmulDefines): 784 as an MNIST image's first layer, 128 as a batch or layer.
+    const products = [["A_FLAT", "B_FLAT", 784], ["A_FLAT_T", "B_FLAT", 128], ["A_FLAT", "B_FLAT_T"], ["A_FLAT", "B_FLAT", 128, 10],
       ["A_FLAT", "B_FLAT_T", 10, 128], ["A_FLAT_T", "B_FLAT", 128, 10], [null, "B_FLAT"], [null, "B_FLAT_T"],
       ["A_FLAT_T", "B_FLAT_T"], [null, null]]
       .map(([a, b, K, N]) => ["matmul_packed", matmulDefines(rows.ROWS, a, b, K, N)]);

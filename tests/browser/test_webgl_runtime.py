@@ -302,7 +302,8 @@ await js.eval("(rt, count) => new Promise((resolve) => { const began = performan
 warmed = [started, rt3.programs.started.size, rt3.programs.compiled, rt3.stats().draws]
 b3 = WebGLBackend(rt3)
 rng = np.random.default_rng(5)
-a, b = rng.normal(size=(130, 72)).astype(np.float32), rng.normal(size=(36, 72)).astype(np.float32)
+# K = 48: the warmed variants (no UNROLL below K = 64)
+a, b = rng.normal(size=(130, 48)).astype(np.float32), rng.normal(size=(36, 48)).astype(np.float32)
 errors, compiled = [], []
 rows = rt3.caps.matmulRows
 for block in (rows, 4):
@@ -360,8 +361,9 @@ _rows = _gl.runtime.caps.matmulRows
 try:
     for block in (8, 4):
         _gl.runtime.caps.matmulRows = block
+        # K from 64 on runs UNROLL k groups a loop turn (2, or 4 from 512 on), then the groups left
         for m, k, n in ((64, 42, 30), (66, 42, 30), (64, 39, 23), (48, 39, 24), (128, 10, 128), (128, 128, 10), (40, 65, 17),
-                        (32, 33, 33)):
+                        (32, 33, 33), (36, 70, 20), (22, 525, 12), (24, 520, 8)):
             for ta, tb in ((False, False), (True, False), (False, True), (True, True)):
                 a = rng.normal(size=(m, k)).astype(np.float32)
                 b = rng.normal(size=(k, n)).astype(np.float32)
@@ -384,7 +386,7 @@ finally:
     _gl.runtime.caps.matmulRows = _rows
 out
 """)
-    assert len(result) == 64
+    assert len(result) == 88
     for block, m, k, n, ta, tb, draws, finite, error in result:
         assert finite and error < 1e-5, (block, m, k, n, ta, tb, error)
         # one product pass and one unpack: no operand packed, but A = X^T with X's rows (M values)
