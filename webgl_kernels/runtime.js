@@ -617,7 +617,8 @@ export class Runtime {
 
   // A product's blocks flattened into a new texture of its n values (the blocks are released).
   unpack({ blocks, M, N }, n) {
-    const out = this.draw(this.programs.get("unpack", { ROWS: blocks.layers }), this.textures.acquire(n), (set, bind) => {
+    const defines = N % 4 ? { ROWS: blocks.layers } : { ROWS: blocks.layers, COLS_TEXELS: 1 };
+    const out = this.draw(this.programs.get("unpack", defines), this.textures.acquire(n), (set, bind) => {
       bind(0, "u_blocks", blocks);
       set("u_M", M);
       set("u_cols", N);
@@ -639,7 +640,7 @@ export class Runtime {
       ["A_FLAT", "B_FLAT_T", 10, 128], ["A_FLAT_T", "B_FLAT", 128, 10], [null, "B_FLAT"], [null, "B_FLAT_T"],
       ["A_FLAT_T", "B_FLAT_T"], [null, null]]
       .map(([a, b, K, N]) => ["matmul_packed", matmulDefines(rows.ROWS, a, b, K, N)]);
-    const kernels = [products[0], ["unpack", rows], ["reduce", { REDUCE_SUM: 1, COLUMNS: 1, COLUMN_TEXELS: 1 }],
+    const kernels = [products[0], ["unpack", { ...rows, COLS_TEXELS: 1 }], ["unpack", rows], ["reduce", { REDUCE_SUM: 1, COLUMNS: 1, COLUMN_TEXELS: 1 }],
       ["reduce", { REDUCE_SUM: 1, COLUMNS: 1 }], ["softmax", { STATS: 1 }], ["softmax", { LOG_SOFTMAX: 1 }],
       ["softmax", { SOFTMAX: 1 }], ["reduce", { REDUCE_SUM: 1 }], ...products.slice(1, 6), ["pack", {}],
       ["matmul", { ROW_TEXELS: 1 }], ["matmul", {}], ...products.slice(6),

@@ -7,6 +7,7 @@
 // in target j % 4 at texel T = (q * ceil(OW / 4) + j / 4) * (Cout / 4) + c4, that is
 // (T % u_targetWidth, T / u_targetWidth).
 // The targets are read as blocked.glsl says (included before this file).
+// Define COLS_TEXELS where N % 4 == 0 (not with CONV_BLOCKS).
 // Uniforms: u_blocks (the targets' layers), u_M, u_cols (N), blocked.glsl's; u_rowPixels,
 // u_targetWidth (CONV_BLOCKS); u_size, u_outWidth as every kernel.
 // Output layout: four values per texel, row-major flat.
@@ -28,14 +29,16 @@ void main() {
   // NOTE: one read, not four: neighbouring fragments mostly agree on the target.
   outColor = target(j & 3, at);
 }
+#elif defined(COLS_TEXELS)
+// N % 4 == 0: rows are whole texels, so one texel, no per-value division.
+// NOTE: a define, not a branch on u_cols: SwiftShader ran the per-value loop below too (masked),
+// which made a 784x128 result's unpack cost 1.0-1.1 ms instead of 0.6.
+void main() {
+  outColor = blockedTexel(4 * outTexel(u_outWidth));
+}
 #else
 void main() {
   int base = 4 * outTexel(u_outWidth);
-  if ((u_cols & 3) == 0) {
-    // NOTE: rows are whole texels when N % 4 == 0: one texel, no per-value division.
-    outColor = blockedTexel(base);
-    return;
-  }
   int row = quotient(base, u_cols);
   int col = base - row * u_cols;
   int b = quotient(row, u_M);
