@@ -56,6 +56,18 @@ function rowProduct(N, K, transposeB) {
   return N % 4 === 0 && (transposeB === 0 || K === 1);
 }
 
+// Defines and uniforms for reading a product's blocks (blocked.glsl): by shifts where it can.
+function blocksDefines(product) {
+  const { blocks, N, batches } = product;
+  return batches === 1 && (N & (N - 1)) === 0 ? { ROWS: blocks.layers, BLOCKS_SHIFT: 1 } : { ROWS: blocks.layers };
+}
+
+function setBlocks(set, product) {
+  set("u_M", product.M);
+  set("u_cols", product.N);
+  set("u_colsShift", Math.log2(product.N));
+}
+
 // matmul_packed's #defines: its block height, how it reads operands in place (A_FLAT, A_FLAT_T,
 // B_FLAT, B_FLAT_T; null: a packed copy), K % 4 and (B_FLAT) N % 4 where not 0, and UNROLL by K.
 function matmulDefines(ROWS, aFlat, bFlat, K = 0, N = 0) {
@@ -417,7 +429,7 @@ export class Runtime {
             input.mode = 0;
           } else {
             input.product = product;
-            defines.ROWS = product.blocks.layers;
+            Object.assign(defines, blocksDefines(product));
           }
         }
         at += 6;
@@ -462,8 +474,7 @@ export class Runtime {
         }
         if (input.product) {
           bind(unit++, "u_blocks", input.product.blocks);
-          set("u_M", input.product.M);
-          set("u_cols", input.product.N);
+          setBlocks(set, input.product);
           return;
         }
         bind(unit++, `u_x${i}`, input.record);
@@ -612,18 +623,17 @@ export class Runtime {
     });
     if (!aFlat) this.textures.release(packA);
     if (!bFlat) this.textures.release(packB);
-    return { blocks, M, N };
+    return { blocks, M, N, batches };
   }
 
   // A product's blocks flattened into a new texture of its n values (the blocks are released).
-  unpack({ blocks, M, N }, n) {
-    const defines = N % 4 ? { ROWS: blocks.layers } : { ROWS: blocks.layers, COLS_TEXELS: 1 };
+  unpack(product, n) {
+    const defines = product.N % 4 ? { ROWS: product.blocks.layers } : { ...blocksDefines(product), COLS_TEXELS: 1 };
     const out = this.draw(this.programs.get("unpack", defines), this.textures.acquire(n), (set, bind) => {
-      bind(0, "u_blocks", blocks);
-      set("u_M", M);
-      set("u_cols", N);
+      bind(0, "u_blocks", product.blocks);
+      setBlocks(set, product);
     });
-    this.textures.release(blocks);
+    this.textures.release(product.blocks);
     return out;
   }
 
@@ -640,7 +650,7 @@ export class Runtime {
       ["A_FLAT", "B_FLAT_T", 10, 128], ["A_FLAT_T", "B_FLAT", 128, 10], [null, "B_FLAT"], [null, "B_FLAT_T"],
       ["A_FLAT_T", "B_FLAT_T"], [null, null]]
       .map(([a, b, K, N]) => ["matmul_packed", matmulDefines(rows.ROWS, a, b, K, N)]);
-    const kernels = [products[0], ["unpack", { ...rows, COLS_TEXELS: 1 }], ["unpack", rows], ["reduce", { REDUCE_SUM: 1, COLUMNS: 1, COLUMN_TEXELS: 1 }],
+    const kernels = [products[0], ["unpack", { ...rows, BLOCKS_SHIFT: 1, COLS_TEXELS: 1 }], ["unpack", rows], ["reduce", { REDUCE_SUM: 1, COLUMNS: 1, COLUMN_TEXELS: 1 }],
       ["reduce", { REDUCE_SUM: 1, COLUMNS: 1 }], ["softmax", { STATS: 1 }], ["softmax", { LOG_SOFTMAX: 1 }],
       ["softmax", { SOFTMAX: 1 }], ["reduce", { REDUCE_SUM: 1 }], ...products.slice(1, 6), ["pack", {}],
       ["matmul", { ROW_TEXELS: 1 }], ["matmul", {}], ...products.slice(6),

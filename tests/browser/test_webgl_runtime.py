@@ -302,8 +302,8 @@ await js.eval("(rt, count) => new Promise((resolve) => { const began = performan
 warmed = [started, rt3.programs.started.size, rt3.programs.compiled, rt3.stats().draws]
 b3 = WebGLBackend(rt3)
 rng = np.random.default_rng(5)
-# K = 48: the warmed variants (no UNROLL below K = 64)
-a, b = rng.normal(size=(130, 48)).astype(np.float32), rng.normal(size=(36, 48)).astype(np.float32)
+# K = 48, N = 32: the warmed variants (no UNROLL below K = 64; the unpack of a power-of-two N)
+a, b = rng.normal(size=(130, 48)).astype(np.float32), rng.normal(size=(32, 48)).astype(np.float32)
 errors, compiled = [], []
 rows = rt3.caps.matmulRows
 for block in (rows, 4):
