@@ -20,9 +20,12 @@ const REDUCE_COLUMN_CHUNK = 256; // rows per fragment for columns (inner > 1: fe
 const REDUCE_DEFINES = { sum: "REDUCE_SUM", prod: "REDUCE_PROD", max: "REDUCE_MAX", argmax: "ARGMAX" };
 const CONCAT_INPUTS = 8; // samplers per concat pass (concat.glsl)
 const PACKED_MATMUL_MIN_WORK = 32 * 32 * 32; // M * N * K
-// matmul_packed's k groups a loop turn (UNROLL, see there) from these K on: fewer turns, slower compiles.
+// matmul_packed's k groups a loop turn (UNROLL, see there) from these K on, in products of at least
+// UNROLL_MIN_WORK multiply-adds: fewer turns, slower compiles (32x64 @ 64x64: no faster; 128^3:
+// 1.06-1.16 -> 0.99-1.07 ms; 256^3: 7.7-8.2 -> 7.1-7.5).
 const UNROLL_2_MIN_K = 64;
 const UNROLL_4_MIN_K = 512;
+const UNROLL_MIN_WORK = 1 << 20;
 const MRT_CACHE = 64; // framebuffers kept for sets of render targets (multipleTargets)
 const COPY_BUFFERS = 8; // pixel buffers of one size kept for reuse (copyOut)
 // conv2d.glsl's variants: the define, and which of x, y, w the two inputs are.
@@ -70,10 +73,11 @@ function setBlocks(set, product) {
 
 // matmul_packed's #defines: its block height, how it reads operands in place (A_FLAT, A_FLAT_T,
 // B_FLAT, B_FLAT_T; null: a packed copy), K % 4 and (B_FLAT) N % 4 where not 0, and UNROLL by K.
-function matmulDefines(ROWS, aFlat, bFlat, K = 0, N = 0) {
+function matmulDefines(ROWS, aFlat, bFlat, K = 0, N = 0, M = 0) {
   const defines = { ROWS, ...(aFlat ? { [aFlat]: 1 } : {}), ...(bFlat ? { [bFlat]: 1 } : {}) };
-  if (K >= UNROLL_4_MIN_K) defines.UNROLL = 4;
-  else if (K >= UNROLL_2_MIN_K) defines.UNROLL = 2;
+  const unroll = M * N * K >= UNROLL_MIN_WORK;
+  if (unroll && K >= UNROLL_4_MIN_K) defines.UNROLL = 4;
+  else if (unroll && K >= UNROLL_2_MIN_K) defines.UNROLL = 2;
   if (K % 4) defines.K_MOD = K % 4;
   if (bFlat === "B_FLAT" && N % 4) defines.N_MOD = N % 4;
   return defines;
@@ -612,7 +616,7 @@ export class Runtime {
     const packA = aFlat ? a : this.pack(a, M, K, ROWS * rowGroups, transposeA ? 1 : K, transposeA ? M : 1, batchShape, ints.slice(12, 16));
     const packB = bFlat ? b : this.pack(b, K, N, kPadded, transposeB ? 1 : N, transposeB ? K : 1, batchShape, ints.slice(16, 20));
     const blocks = this.textures.acquireLayers(Math.ceil(N / 4), batches * rowGroups, ROWS);
-    this.draw(this.programs.get("matmul_packed", matmulDefines(ROWS, aFlat, bFlat, K, N)), this.multipleTargets(blocks), (set, bind) => {
+    this.draw(this.programs.get("matmul_packed", matmulDefines(ROWS, aFlat, bFlat, K, N, M)), this.multipleTargets(blocks), (set, bind) => {
       bind(0, "u_a", packA);
       bind(1, "u_b", packB);
       set("u_rowGroups", rowGroups);
@@ -645,15 +649,16 @@ export class Runtime {
     const rows = { ROWS: this.caps.matmulRows };
     // Most used first (a dense layer's product and gradients, then those of a 10-class output
     // layer: K or N % 4 = 2): a program not ready yet when Python first needs it is finished then.
-    // K picks UNROLL (matmulDefines): 784 as an MNIST image's first layer, 128 as a batch or layer.
-    const products = [["A_FLAT", "B_FLAT", 784], ["A_FLAT_T", "B_FLAT", 128], ["A_FLAT", "B_FLAT_T"], ["A_FLAT", "B_FLAT", 128, 10],
+    // The first two unrolled (matmulDefines): an MNIST MLP's 784-wide layer, its weight gradient.
+    const products = [["A_FLAT", "B_FLAT", 784, 128, 128], ["A_FLAT_T", "B_FLAT", 128, 128, 784], ["A_FLAT", "B_FLAT"],
+      ["A_FLAT_T", "B_FLAT"], ["A_FLAT", "B_FLAT_T"], ["A_FLAT", "B_FLAT", 128, 10],
       ["A_FLAT", "B_FLAT_T", 10, 128], ["A_FLAT_T", "B_FLAT", 128, 10], [null, "B_FLAT"], [null, "B_FLAT_T"],
       ["A_FLAT_T", "B_FLAT_T"], [null, null]]
-      .map(([a, b, K, N]) => ["matmul_packed", matmulDefines(rows.ROWS, a, b, K, N)]);
+      .map(([a, b, K, N, M]) => ["matmul_packed", matmulDefines(rows.ROWS, a, b, K, N, M)]);
     const kernels = [products[0], ["unpack", { ...rows, BLOCKS_SHIFT: 1, COLS_TEXELS: 1 }], ["unpack", rows], ["reduce", { REDUCE_SUM: 1, COLUMNS: 1, COLUMN_TEXELS: 1 }],
       ["reduce", { REDUCE_SUM: 1, COLUMNS: 1 }], ["softmax", { STATS: 1 }], ["softmax", { LOG_SOFTMAX: 1 }],
-      ["softmax", { SOFTMAX: 1 }], ["reduce", { REDUCE_SUM: 1 }], ...products.slice(1, 6), ["pack", {}],
-      ["matmul", { ROW_TEXELS: 1 }], ["matmul", {}], ...products.slice(6),
+      ["softmax", { SOFTMAX: 1 }], ["reduce", { REDUCE_SUM: 1 }], ...products.slice(1, 8), ["pack", {}],
+      ["matmul", { ROW_TEXELS: 1 }], ["matmul", {}], ...products.slice(8),
       // A training step's small passes: integer labels, the loss's sign and mean (defines in the
       // order fused() writes them, so the keys match).
       ["elementwise", { NUM_INPUTS: 1, EXPR: "op_cast_int32(x0)", MODE0: 0 }],
