@@ -655,9 +655,10 @@ export class Runtime {
       ["A_FLAT", "B_FLAT_T", 10, 128], ["A_FLAT_T", "B_FLAT", 128, 10], [null, "B_FLAT"], [null, "B_FLAT_T"],
       ["A_FLAT_T", "B_FLAT_T"], [null, null]]
       .map(([a, b, K, N, M]) => ["matmul_packed", matmulDefines(rows.ROWS, a, b, K, N, M)]);
-    const kernels = [products[0], ["unpack", { ...rows, BLOCKS_SHIFT: 1, COLS_TEXELS: 1 }], ["unpack", rows], ["reduce", { REDUCE_SUM: 1, COLUMNS: 1, COLUMN_TEXELS: 1 }],
-      ["reduce", { REDUCE_SUM: 1, COLUMNS: 1 }], ["softmax", { STATS: 1 }], ["softmax", { LOG_SOFTMAX: 1 }],
-      ["softmax", { SOFTMAX: 1 }], ["reduce", { REDUCE_SUM: 1 }], ...products.slice(1, 8), ["pack", {}],
+    const kernels = [products[0], ["unpack", { ...rows, BLOCKS_SHIFT: 1, COLS_TEXELS: 1 }], ["unpack", rows],
+      ["reduce", { REDUCE_SUM: 1, COLUMNS: 1, COLUMN_TEXELS: 1 }], ["reduce", { REDUCE_SUM: 1, COLUMNS: 1 }],
+      ["softmax", { STATS: 1 }], ["softmax", { LOG_SOFTMAX: 1 }], ["softmax", { SOFTMAX: 1 }], ["reduce", { REDUCE_SUM: 1 }],
+      ...products.slice(1, 8), ["pack", {}],
       ["matmul", { ROW_TEXELS: 1 }], ["matmul", {}], ...products.slice(8),
       // A training step's small passes: integer labels, the loss's sign and mean (defines in the
       // order fused() writes them, so the keys match).
