@@ -135,7 +135,7 @@ void main() {
   Row w3 = rowFrom(u_b, bFlat, (4 * texel.x + 3) * u_K, K_SHIFT(3));
 #endif
 
-  // One group: rows k .. k + 3 of B (k = 4 kk), the first COUNT of them where K ends in it.
+  // One group (kg, see GROUP): rows k .. k + 3 of B, the first COUNT of them where K ends in it.
 #ifdef B_FLAT_T
   // Four texels of W (rows 4jj .. 4jj + 3, columns k .. k + 3) are this block transposed.
 #define B_GROUP(COUNT) \
@@ -210,7 +210,8 @@ void main() {
     A_MORE(COUNT)
 #endif
 
-  // Group g: B's rows k .. k + 3 (k = 4g) are the columns of b, so b * a = sum_t a[t] * B[k + t, 4jj..4jj+3].
+  // Group kg: B's rows k .. k + 3 (k = bRow + 4 kg) are the columns of b, so
+  // b * a = sum_t a[t] * B[k + t, 4jj..4jj+3].
 #define GROUP(g, COUNT) { int kg = (g); int k = bRow + 4 * kg; B_GROUP(COUNT) A_GROUP(COUNT) }
   // NOTE: UNROLL groups a turn (a define, 2 or 4): on SwiftShader each turn of a loop carries its
   // state (the accumulators, the walks) through a masked select per value, so fewer turns cost
