@@ -250,11 +250,13 @@ export async function train(name, data, settings) {
 }
 
 // --- training steps: trainOnBatch on the issue's two models -------------------------------------
-// As bench/webflow_bench.py's train_steps: the MLP 784-128-10 or the CNN (conv 8 5x5, pool, conv 16
+// As bench/webflow_bench.py's StepSession: the MLP 784-128-10 or the CNN (conv 8 5x5, pool, conv 16
 // 5x5, pool, dense 10), Adam, sparse categorical cross-entropy; one MNIST batch (x: [Float32Array,
-// batch], y: Float32Array). Each step awaits trainOnBatch (its loss read back). Returns ms for the
-// first step (compiles included when this runs first) and the median of `steps` more.
-export async function trainSteps(name, x, y, batch, steps) {
+// batch], y: Float32Array). Each step awaits trainOnBatch (its loss read back). stepSession builds
+// the model and times its first step (compiles included when it runs first in the page); more(steps)
+// times that many more steps (site/bench.js interleaves them with webflow's); finish() gives the ms
+// of the first step and the median of the others, and lets the model go.
+export async function stepSession(name, x, y, batch) {
   const layers = name === "mlp"
     ? [tf.layers.flatten({ inputShape: [28, 28] }), tf.layers.dense({ units: 128, activation: "relu" }),
       tf.layers.dense({ units: 10, activation: "softmax" })]
@@ -267,20 +269,27 @@ export async function trainSteps(name, x, y, batch, steps) {
   model.compile({ optimizer: tf.train.adam(0.001), loss: "sparseCategoricalCrossentropy" });
   const xs = tf.tensor(x, name === "mlp" ? [batch, 28, 28] : [batch, 28, 28, 1]);
   const ys = tf.tensor(y, [batch, 1]);
-  let start = performance.now();
+  const start = performance.now();
   const lossFirst = await model.trainOnBatch(xs, ys);
   const firstMs = performance.now() - start;
   const times = [];
   let loss = lossFirst;
-  for (let k = 0; k < steps; k++) {
-    start = performance.now();
-    loss = await model.trainOnBatch(xs, ys);
-    times.push(performance.now() - start);
-  }
-  tf.dispose([xs, ys]);
-  model.dispose();
-  const sorted = [...times].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  const ms = sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-  return { first_ms: firstMs, ms, step_ms: times, loss_first: lossFirst, loss_last: loss };
+  return {
+    first_ms: firstMs,
+    async more(steps) {
+      for (let k = 0; k < steps; k++) {
+        const t0 = performance.now();
+        loss = await model.trainOnBatch(xs, ys);
+        times.push(performance.now() - t0);
+      }
+    },
+    finish() {
+      tf.dispose([xs, ys]);
+      model.dispose();
+      const sorted = [...times].sort((a, b) => a - b);
+      const middle = sorted.length >> 1;
+      const ms = sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+      return { first_ms: firstMs, ms, step_ms: times, loss_first: lossFirst, loss_last: loss };
+    },
+  };
 }

@@ -278,7 +278,8 @@ def versions():
 # The issue's two models on one real MNIST batch: the MLP 784-128-10 (batch 128) and the small CNN
 # (conv 8 5x5, pool, conv 16 5x5, pool, dense 10; batch 64), Adam, sparse categorical cross-entropy.
 # Each step is train_on_batch: one optimizer step and its loss read back (TF.js: await
-# trainOnBatch). These run first in the page, so the first step includes every shader compile.
+# trainOnBatch). A StepSession's first step runs first in the page, so it includes every shader
+# compile; site/bench.js then takes the timed steps in rounds, each library's in turn.
 
 KERNEL_CALLS = ("_elementwise", "_matmul", "_reduce", "_softmax", "_fill", "_concat", "_pad", "_gather",
                 "_segment_sum", "_conv2d", "_pool", "_upload", "_read", "_upload_staged", "_read_staged",
@@ -302,57 +303,84 @@ def _step_model(name):
     return tf.keras.Sequential(stack)
 
 
-def train_steps(name, mode, batch, steps):
-    """ms for the first step and the median of ``steps`` more; draws and Python->JS calls per step."""
-    tf.config.set_backend("webgl")
-    tf.random.set_seed(0)
-    x, y = step_data(batch)
-    x = x.reshape((batch, 28, 28) if name == "mlp" else (batch, 28, 28, 1))
-    model = _step_model(name)
-    model.compile(tf.keras.optimizers.Adam(0.001), "sparse_categorical_crossentropy", run_eagerly=mode == "eager")
-    backend = backends.get_backend()
-    calls = [0]
-    originals = {name: getattr(backend, name) for name in KERNEL_CALLS}
+class StepSession:
+    """One model trained step by step in graph ("graph") or eager ("eager") mode: the first step
+    timed on its own, then ``more(steps)`` at a time, counting draws and Python->JS calls."""
 
-    def counting(fn):
-        def call(*args):
-            calls[0] += 1
-            return fn(*args)
-        return call
+    def __init__(self, name, mode, batch):
+        tf.config.set_backend("webgl")
+        tf.random.set_seed(0)
+        x, self.y = step_data(batch)
+        self.x = x.reshape((batch, 28, 28) if name == "mlp" else (batch, 28, 28, 1))
+        self.model = _step_model(name)
+        self.model.compile(tf.keras.optimizers.Adam(0.001), "sparse_categorical_crossentropy",
+                           run_eagerly=mode == "eager")
+        self.backend = backends.get_backend()
+        start = time.perf_counter()
+        self.loss_first = self.loss = float(self.model.train_on_batch(self.x, self.y))
+        self.first = time.perf_counter() - start
+        self.times, self.draws, self.calls = [], 0, 0
 
-    start = time.perf_counter()
-    first_loss = model.train_on_batch(x, y)
-    first = time.perf_counter() - start
-    stats = backend.runtime.stats().to_py()
-    runs = _plan_runs(model)
-    for attr, fn in originals.items():
-        setattr(backend, attr, counting(fn))
-    from webflow.backends import webgl
+    def more(self, steps):
+        backend, model = self.backend, self.model
+        calls = [0]
+        originals = {name: getattr(backend, name) for name in KERNEL_CALLS}
 
-    free = webgl._free  # a handle freed on its own (GLTensor.__del__) is a call too
-    webgl._free = counting(free)
-    times = []
-    try:
-        for _ in range(steps):
-            start = time.perf_counter()
-            loss = model.train_on_batch(x, y)
-            times.append(time.perf_counter() - start)
-    finally:
+        def counting(fn):
+            def call(*args):
+                calls[0] += 1
+                return fn(*args)
+            return call
+
+        from webflow.backends import webgl
+
+        draws, runs = backend.runtime.stats().draws, self._plan_runs()
         for attr, fn in originals.items():
-            setattr(backend, attr, fn)
-        webgl._free = free
-    after = backend.runtime.stats().to_py()
-    plan_calls = _plan_runs(model) - runs
-    return {"first_ms": first * 1000, "ms": statistics.median(times) * 1000, "step_ms": [t * 1000 for t in times],
-            "draws": (after["draws"] - stats["draws"]) / steps, "crossings": (calls[0] + plan_calls) / steps,
-            "loss_first": float(first_loss), "loss_last": float(loss)}
+            setattr(backend, attr, counting(fn))
+        free = webgl._free  # a handle freed on its own (GLTensor.__del__) is a call too
+        webgl._free = counting(free)
+        try:
+            for _ in range(steps):
+                start = time.perf_counter()
+                loss = model.train_on_batch(self.x, self.y)
+                self.times.append(time.perf_counter() - start)
+        finally:
+            for attr, fn in originals.items():
+                setattr(backend, attr, fn)
+            webgl._free = free
+        self.draws += backend.runtime.stats().draws - draws
+        self.calls += calls[0] + self._plan_runs() - runs
+        self.loss = float(loss)
+
+    def _plan_runs(self):
+        """runtime.runPlan calls made by the model's traced train steps so far."""
+        train = self.model.__dict__.get("_step_functions", {}).get("train")
+        return sum(c.plan.runs for c in train._concrete.values()) if train is not None else 0
+
+    def result(self):
+        """ms for the first step and the median of the others; draws and Python->JS calls per step."""
+        steps = len(self.times)
+        return {"first_ms": self.first * 1000, "ms": statistics.median(self.times) * 1000,
+                "step_ms": [t * 1000 for t in self.times], "draws": self.draws / steps,
+                "crossings": self.calls / steps, "loss_first": self.loss_first, "loss_last": self.loss}
 
 
-def _plan_runs(model):
-    """runtime.runPlan calls made by the model's traced train steps so far."""
-    functions = model.__dict__.get("_step_functions", {})
-    train = functions.get("train")
-    return sum(c.plan.runs for c in train._concrete.values()) if train is not None else 0
+_step_sessions = {}  # (model name, mode) -> StepSession
+
+
+def step_start(name, mode, batch):
+    """Build the model and time its first step (see StepSession); returns that step's ms."""
+    _step_sessions[name, mode] = session = StepSession(name, mode, batch)
+    return session.first * 1000
+
+
+def step_more(name, mode, steps):
+    _step_sessions[name, mode].more(steps)
+
+
+def step_finish(name, mode):
+    """The session's result (StepSession.result); the model is let go."""
+    return _step_sessions.pop((name, mode)).result()
 
 
 # --- training: the examples' models, end to end ------------------------------------------------

@@ -12,7 +12,7 @@ import functools
 import numpy as np
 
 from webflow.graph.passes import constant_folding, memory
-from webflow.tensor import Tensor, Variable
+from webflow.tensor import Tensor, TensorShape, Variable
 
 
 class Plan:
@@ -24,6 +24,10 @@ class Plan:
         self.host_calls = list({id(n.attrs["call"]): n.attrs["call"] for n in graph.nodes if n.op == "host"}.values())
         self._input_checks = [(fn, n.attrs["index"]) for fn, n in graph.checks if n.op == "placeholder"]
         self._output_checks = [(fn, n) for fn, n in graph.checks if n.op != "placeholder"]
+        # The shapes of the nodes finish() makes Tensors of, made once (a Tensor takes a TensorShape as is).
+        self._shapes = {n.id: TensorShape(n.shape) for n in (
+            *graph.outputs, *(n for _, n in graph.updates), *(n for _, n in self._output_checks),
+            *(n for _, nodes in graph.effects for n in nodes))}
 
     @functools.cached_property
     def release(self):
@@ -97,8 +101,8 @@ class Plan:
 
     def finish(self, values):
         """After a run: apply variable updates, run checks and effects; returns the output Tensors."""
-        backend = self.backend
-        tensor = lambda n: Tensor(values[n.id], backend, n.shape, n.dtype)  # noqa: E731
+        backend, shapes = self.backend, self._shapes
+        tensor = lambda n: Tensor(values[n.id], backend, shapes[n.id], n.dtype)  # noqa: E731
         outputs = [tensor(n) for n in self.graph.outputs]
         for var, node in self.graph.updates:
             var._value = tensor(node)

@@ -983,7 +983,7 @@ class _LossTotals:
 
     def __init__(self, names, epoch=None):
         self.names, self.epoch = names, epoch
-        self.sums, self.count, self.batches = np.zeros(len(names)), 0, 0
+        self.sums, self.count, self.batches = [0.0] * len(names), 0, 0
         self.pending, self.sizes, self.stopped = [], [], False
 
     def add(self, values, n):
@@ -993,20 +993,21 @@ class _LossTotals:
             self.pending = [ops.concat(self.pending, 0)]
 
     def read(self):
+        # NOTE: plain floats, not NumPy: a few values a read, where each NumPy call cost more than its
+        # work (train_on_batch reads every step).
         if self.pending:
             joined = self.pending[0] if len(self.pending) == 1 else ops.concat(self.pending, 0)
-            values = np.asarray(joined.numpy(), np.float64).reshape(-1, len(self.names))
-            sizes = np.asarray(self.sizes, np.float64)
-            bad = np.flatnonzero(~np.isfinite(values[:, 0]))
-            if bad.size and not self.stopped and self.epoch is not None:
-                where = f"epoch {self.epoch + 1}, batch {self.batches + bad[0] + 1}"
-                print(f"fit: {where}: the loss is {values[bad[0], 0]}; stopping training")
-                self.stopped = True
-            self.sums += (values * sizes[:, None]).sum(0)
-            self.count += sizes.sum()
-            self.batches += len(sizes)
+            values = joined.numpy().reshape(-1, len(self.names)).tolist()
+            for k, (row, size) in enumerate(zip(values, self.sizes)):
+                if not math.isfinite(row[0]) and not self.stopped and self.epoch is not None:
+                    print(f"fit: epoch {self.epoch + 1}, batch {self.batches + k + 1}: the loss is {row[0]}; "
+                          "stopping training")
+                    self.stopped = True
+                self.sums = [total + value * size for total, value in zip(self.sums, row)]
+            self.count += sum(self.sizes)
+            self.batches += len(self.sizes)
             self.pending, self.sizes = [], []
-        return {name: float(total / self.count) if self.count else 0.0 for name, total in zip(self.names, self.sums)}
+        return {name: total / self.count if self.count else 0.0 for name, total in zip(self.names, self.sums)}
 
 
 def _always(step):
