@@ -12,6 +12,7 @@ back one value, the sum of the last result (one small reduction, amortized over 
 "readback" copies every result to NumPy.
 """
 
+import gc
 import math
 import statistics
 import time
@@ -334,6 +335,7 @@ class StepSession:
 
         from webflow.backends import webgl
 
+        gc.collect()  # garbage from the other sessions' rounds is freed now, not counted as this one's calls
         draws, runs = backend.runtime.stats().draws, self._plan_runs()
         for attr, fn in originals.items():
             setattr(backend, attr, counting(fn))
