@@ -90,6 +90,27 @@ def test_retracing_counts():
     np.testing.assert_array_equal(f(tf.ones([4, 3]), 3.0).numpy(), np.full((4, 3), 3.0))
 
 
+def test_retracing_keys_on_structure_and_python_values():
+    f = tf.function(lambda x, scale=1.0, shift=0.0: x * scale + shift)
+    x = tf.ones([2])
+    f(x, scale=2.0, shift=1.0)
+    f(x, shift=1.0, scale=2.0)  # the same keywords in another order: no retrace
+    assert f.experimental_get_tracing_count() == 1
+    f(x, float("nan"), 1.0)
+    f(x, float("nan"), 1.0)  # a NaN is the same value as itself here
+    assert f.experimental_get_tracing_count() == 2
+    f(x, 0.0, 1.0)
+    f(x, -0.0, 1.0)  # -0.0 is not 0.0
+    f(x, 1, 1.0)  # an int is not the float 1.0
+    assert f.experimental_get_tracing_count() == 5
+    g = tf.function(lambda pair: pair[0] + pair[1])
+    g([x, x])
+    g((x, x))  # a tuple is not a list
+    g({0: x, 1: x})
+    assert g.experimental_get_tracing_count() == 3
+    np.testing.assert_array_equal(f(x, -0.0, 1.0).numpy(), [1.0, 1.0])
+
+
 def test_python_side_effects_run_once_and_tf_print_every_call(capsys):
     @tf.function
     def f(x):
