@@ -306,7 +306,8 @@ def _step_model(name):
 
 class StepSession:
     """One model trained step by step in graph ("graph") or eager ("eager") mode: the first step
-    timed on its own, then ``more(steps)`` at a time, counting draws and Python->JS calls."""
+    timed on its own, then ``more(steps)`` at a time, counting draws and Python->JS calls
+    (``more(steps, timed=False)``: untimed steps, counted nowhere)."""
 
     def __init__(self, name, mode, batch):
         tf.config.set_backend("webgl")
@@ -322,8 +323,12 @@ class StepSession:
         self.first = time.perf_counter() - start
         self.times, self.draws, self.calls = [], 0, 0
 
-    def more(self, steps):
+    def more(self, steps, timed=True):
         backend, model = self.backend, self.model
+        if not timed:
+            for _ in range(steps):
+                self.loss = float(model.train_on_batch(self.x, self.y))
+            return
         calls = [0]
         originals = {name: getattr(backend, name) for name in KERNEL_CALLS}
 
@@ -376,8 +381,8 @@ def step_start(name, mode, batch):
     return session.first * 1000
 
 
-def step_more(name, mode, steps):
-    _step_sessions[name, mode].more(steps)
+def step_more(name, mode, steps, timed=True):
+    _step_sessions[name, mode].more(steps, timed)
 
 
 def step_finish(name, mode):
