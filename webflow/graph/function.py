@@ -168,7 +168,7 @@ def _value_spec(value):
     """The TensorSpec of a tensor-like argument (Tensor, Variable, NumPy array), else None."""
     if isinstance(value, (Tensor, Variable)):
         return TensorSpec(value.shape, value.dtype)
-    if isinstance(value, np.ndarray) and value.dtype.kind in "biuf":
+    if _is_array(value):
         return TensorSpec(value.shape, dtypes.from_numpy_dtype(value.dtype))
     return None
 
@@ -176,7 +176,12 @@ def _value_spec(value):
 def _is_argument(value):
     """Whether a leaf of a call is one of the traced function's tensor arguments (Variables are
     captured instead): what _value_spec gives a spec for, without making the spec."""
-    return isinstance(value, Tensor) or (isinstance(value, np.ndarray) and value.dtype.kind in "biuf")
+    return isinstance(value, Tensor) or _is_array(value)
+
+
+def _is_array(value):
+    """A NumPy array of numbers or bools: what a tensor argument may be given as."""
+    return isinstance(value, np.ndarray) and value.dtype.kind in "biuf"
 
 
 def _signature_key(args, kwargs):
@@ -201,7 +206,7 @@ def _leaf_key(leaf):
         return ("variable", id(leaf))
     if isinstance(leaf, Tensor):
         return ("tensor", tuple(leaf.shape), leaf.dtype.name)
-    if isinstance(leaf, np.ndarray) and leaf.dtype.kind in "biuf":
+    if _is_array(leaf):
         return ("tensor", leaf.shape, dtypes.from_numpy_dtype(leaf.dtype).name)
     if isinstance(leaf, float):  # NOTE: by repr, so that a NaN matches itself and -0.0 is not 0.0
         return ("value", type(leaf).__name__, repr(leaf))
