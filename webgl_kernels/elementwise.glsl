@@ -20,13 +20,19 @@
 //   7: as 1 in whole texels: u_offset<k> and u_strides<k> count texels, the output's last axis
 //     (a multiple of 4) is read in order, so each output texel is one texel of input k, found by
 //     one index walk over the output's shape in texels (a transpose that keeps 4k channels last).
+//   10, 11: the log_softmax (10) or softmax (11) of input k (the output's shape) along rows of
+//     u_inner<k> values (4..64), each row's statistics worked out here (rowSoftmax), so the
+//     softmax needs no passes of its own (graph fusion: a classifier's loss reads its log_softmax);
+//   12: the sums over the middle axis of input k viewed as [outer, u_length<k>, u_inner<k>]
+//     (the output is [outer, u_inner<k>]), added here in the reduce kernel's order (rowSums).
 // Modes 3-5 need no coordinate walk, so the common broadcasts stay cheap.
 // Uniforms:
 //   u_size, u_outWidth         output value count and texture width (texels)
 //   u_outShape[MAX_RANK]       output shape, left-padded with 1s
 //   u_x<k>                     input k's texture
 //   u_offset<k>, u_strides<k>  where a mode-1 input reads (see MODE<k>)
-//   u_inner<k>                 the broadcast period of a mode 3-5 input
+//   u_inner<k>                 the broadcast period of a mode 3-5 input; a mode 10-12 input's row length
+//   u_length<k>                rows summed by a mode-12 input
 //   u_blocks, u_M, u_cols      a mode-6 input 0 (blocked.glsl)
 //   u_b, u_M, u_N, u_K, u_transposeA, u_transposeB  a mode-8 or 9 input 0: A is u_x0
 // Output layout: four values per texel, row-major flat (see prelude.glsl).
@@ -37,30 +43,30 @@ uniform int u_outShape[MAX_RANK];
 
 // Input k: u_x<k> and where it reads (unused ones are compiled out). NUM_INPUTS > k declares it.
 uniform sampler2D u_x0;
-uniform int u_offset0, u_inner0, u_strides0[MAX_RANK];
+uniform int u_offset0, u_inner0, u_length0, u_strides0[MAX_RANK];
 #if MODE0 >= 8
 uniform sampler2D u_b;
 uniform int u_M, u_N, u_K, u_transposeA, u_transposeB;
 #endif
 #if NUM_INPUTS > 1
 uniform sampler2D u_x1;
-uniform int u_offset1, u_inner1, u_strides1[MAX_RANK];
+uniform int u_offset1, u_inner1, u_length1, u_strides1[MAX_RANK];
 #endif
 #if NUM_INPUTS > 2
 uniform sampler2D u_x2;
-uniform int u_offset2, u_inner2, u_strides2[MAX_RANK];
+uniform int u_offset2, u_inner2, u_length2, u_strides2[MAX_RANK];
 #endif
 #if NUM_INPUTS > 3
 uniform sampler2D u_x3;
-uniform int u_offset3, u_inner3, u_strides3[MAX_RANK];
+uniform int u_offset3, u_inner3, u_length3, u_strides3[MAX_RANK];
 #endif
 #if NUM_INPUTS > 4
 uniform sampler2D u_x4;
-uniform int u_offset4, u_inner4, u_strides4[MAX_RANK];
+uniform int u_offset4, u_inner4, u_length4, u_strides4[MAX_RANK];
 #endif
 #if NUM_INPUTS > 5
 uniform sampler2D u_x5;
-uniform int u_offset5, u_inner5, u_strides5[MAX_RANK];
+uniform int u_offset5, u_inner5, u_length5, u_strides5[MAX_RANK];
 #endif
 
 #ifndef NUM_OUTPUTS
@@ -186,6 +192,71 @@ vec4 columnTexel(sampler2D x, int inner, int base) {
   return texelFetch(x, flatTexel((base - quotient(base, inner) * inner) >> 2, rowShift(x)), 0);
 }
 
+// (max, sum of exp(x - max)) of values [start, end) of a flat tensor, read a whole texel at a time
+// in the order softmax.glsl's statistics pass reads a row (so the results are its results); NaN,
+// as there, where the row holds a NaN or +inf or only -inf.
+vec2 rowStatistics(sampler2D x, int shift, int start, int end) {
+  float m = -INF;
+  float s = 0.0;
+  bool bad = false;
+  for (int i = start & ~3; i < end; i += 4) {
+    ivec4 index = ivec4(i) + ivec4(0, 1, 2, 3);
+    vec4 v = texelFetch(x, flatTexel(i >> 2, shift), 0);
+    v = mix(vec4(-INF), v, greaterThanEqual(index, ivec4(start)));
+    v = mix(vec4(-INF), v, lessThan(index, ivec4(end)));
+    bad = bad || any(isnan(v)) || any(equal(v, vec4(INF)));
+    v = mix(v, vec4(-INF), isnan(v));
+    float top = max(m, max(max(v.x, v.y), max(v.z, v.w)));
+    if (top > -INF) s = s * exp(m - top) + dot(exp(v - top), vec4(1.0));
+    m = top;
+  }
+  return bad || m == -INF ? vec2(NAN) : vec2(m, s);
+}
+
+// Values base .. base + 3 of log_softmax (logarithm) or softmax of x along rows of `length`
+// (>= 4: the four span two rows at most, each row's statistics worked out once).
+vec4 rowSoftmax(sampler2D x, int length, int base, bool logarithm) {
+  int shift = rowShift(x);
+  int row = quotient(base, length);
+  int start = row * length;
+  int split = start + length - base;  // the first of the four in the next row
+  vec2 first = rowStatistics(x, shift, start, start + length);
+  vec2 second = first;
+  if (split < 4 && start + length < u_size) second = rowStatistics(x, shift, start + length, start + 2 * length);
+  bvec4 inFirst = lessThan(ivec4(0, 1, 2, 3), ivec4(split));
+  vec4 m = mix(vec4(second.x), vec4(first.x), inFirst);
+  vec4 s = mix(vec4(second.y), vec4(first.y), inFirst);
+  vec4 v = sameTexel(x);
+  v = logarithm ? (v - m) - log(s) : exp(v - m) / s;
+  return mix(v, vec4(NAN), isnan(m));
+}
+
+// Values base .. base + 3 of the sums over the middle axis of x viewed as [outer, rows, inner]:
+// each adds its rows from the first, as the reduce kernel's one pass does (so the same float
+// sums); where inner % 4 == 0 the four are neighbouring columns, read a whole texel a row.
+vec4 rowSums(sampler2D x, int inner, int rows, int base) {
+  int shift = rowShift(x);
+  vec4 v = vec4(0.0);
+  if ((inner & 3) == 0) {
+    int line = quotient(base, inner);
+    int t = (line * rows * inner + base - line * inner) >> 2;
+    for (int r = 0; r < rows; ++r) {
+      v += texelFetch(x, flatTexel(t, shift), 0);
+      t += inner >> 2;
+    }
+    return v;
+  }
+  for (int c = 0; c < 4; ++c) {
+    int line = quotient(base + c, inner);
+    int j = line * rows * inner + base + c - line * inner;
+    for (int r = 0; r < rows && base + c < u_size; ++r) {
+      v[c] += valueAt(x, shift, j);
+      j += inner;
+    }
+  }
+  return v;
+}
+
 // Input k is read as its MODE<k> says. NOTE: preprocessor branches, not a function of the mode:
 // a program compiles only the reads it makes (compiling is most of a first step's time).
 void main() {
@@ -214,6 +285,12 @@ void main() {
   x0 = columnBroadcast(u_x0, u_inner0, base);
 #elif MODE0 == 5
   x0 = columnTexel(u_x0, u_inner0, base);
+#elif MODE0 == 10
+  x0 = rowSoftmax(u_x0, u_inner0, base, true);
+#elif MODE0 == 11
+  x0 = rowSoftmax(u_x0, u_inner0, base, false);
+#elif MODE0 == 12
+  x0 = rowSums(u_x0, u_inner0, u_length0, base);
 #elif MODE0 == 7
   x0 = texelFetch(u_x0, flatTexel(texelSource(base >> 2, u_offset0, u_strides0), rowShift(u_x0)), 0);
 #elif MODE0 == 6
@@ -238,6 +315,12 @@ void main() {
   x1 = columnBroadcast(u_x1, u_inner1, base);
 #elif MODE1 == 5
   x1 = columnTexel(u_x1, u_inner1, base);
+#elif MODE1 == 10
+  x1 = rowSoftmax(u_x1, u_inner1, base, true);
+#elif MODE1 == 11
+  x1 = rowSoftmax(u_x1, u_inner1, base, false);
+#elif MODE1 == 12
+  x1 = rowSums(u_x1, u_inner1, u_length1, base);
 #elif MODE1 == 7
   x1 = texelFetch(u_x1, flatTexel(texelSource(base >> 2, u_offset1, u_strides1), rowShift(u_x1)), 0);
 #else
@@ -255,6 +338,12 @@ void main() {
   x2 = columnBroadcast(u_x2, u_inner2, base);
 #elif MODE2 == 5
   x2 = columnTexel(u_x2, u_inner2, base);
+#elif MODE2 == 10
+  x2 = rowSoftmax(u_x2, u_inner2, base, true);
+#elif MODE2 == 11
+  x2 = rowSoftmax(u_x2, u_inner2, base, false);
+#elif MODE2 == 12
+  x2 = rowSums(u_x2, u_inner2, u_length2, base);
 #elif MODE2 == 7
   x2 = texelFetch(u_x2, flatTexel(texelSource(base >> 2, u_offset2, u_strides2), rowShift(u_x2)), 0);
 #else
@@ -272,6 +361,12 @@ void main() {
   x3 = columnBroadcast(u_x3, u_inner3, base);
 #elif MODE3 == 5
   x3 = columnTexel(u_x3, u_inner3, base);
+#elif MODE3 == 10
+  x3 = rowSoftmax(u_x3, u_inner3, base, true);
+#elif MODE3 == 11
+  x3 = rowSoftmax(u_x3, u_inner3, base, false);
+#elif MODE3 == 12
+  x3 = rowSums(u_x3, u_inner3, u_length3, base);
 #elif MODE3 == 7
   x3 = texelFetch(u_x3, flatTexel(texelSource(base >> 2, u_offset3, u_strides3), rowShift(u_x3)), 0);
 #else
@@ -289,6 +384,12 @@ void main() {
   x4 = columnBroadcast(u_x4, u_inner4, base);
 #elif MODE4 == 5
   x4 = columnTexel(u_x4, u_inner4, base);
+#elif MODE4 == 10
+  x4 = rowSoftmax(u_x4, u_inner4, base, true);
+#elif MODE4 == 11
+  x4 = rowSoftmax(u_x4, u_inner4, base, false);
+#elif MODE4 == 12
+  x4 = rowSums(u_x4, u_inner4, u_length4, base);
 #elif MODE4 == 7
   x4 = texelFetch(u_x4, flatTexel(texelSource(base >> 2, u_offset4, u_strides4), rowShift(u_x4)), 0);
 #else
@@ -306,6 +407,12 @@ void main() {
   x5 = columnBroadcast(u_x5, u_inner5, base);
 #elif MODE5 == 5
   x5 = columnTexel(u_x5, u_inner5, base);
+#elif MODE5 == 10
+  x5 = rowSoftmax(u_x5, u_inner5, base, true);
+#elif MODE5 == 11
+  x5 = rowSoftmax(u_x5, u_inner5, base, false);
+#elif MODE5 == 12
+  x5 = rowSums(u_x5, u_inner5, u_length5, base);
 #elif MODE5 == 7
   x5 = texelFetch(u_x5, flatTexel(texelSource(base >> 2, u_offset5, u_strides5), rowShift(u_x5)), 0);
 #else

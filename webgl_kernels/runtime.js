@@ -401,11 +401,14 @@ export class Runtime {
     return this.fused(expr, 1, ...p);
   }
 
-  // Graph fusion's kernels: as elementwise, with two more powers. outputs > 1: `body`, statements
+  // Graph fusion's kernels: as elementwise, with three more powers. outputs > 1: `body`, statements
   // setting y[0] .. y[outputs - 1], gives that many results of n values from one pass (one
   // texture each; their handles come back as an array). Input 0 may be a product of two
   // matrices (mode 6; its arguments: idA, 6, idB, M, N, K, transposeA, transposeB), read from
   // matmul_packed's targets where it can be, so the product needs no pass of its own to unpack.
+  // Any input may be read through a log_softmax or softmax of its rows (modes 10, 11; then the
+  // row length) or as its sums over rows (mode 12; then the inner values' count and the rows
+  // summed), worked out where it is read (elementwise.glsl).
   fused(body, outputs, ...p) {
     const n = p[0];
     const k = p[1];
@@ -447,9 +450,13 @@ export class Runtime {
         input.strides = p.slice(at + 1, at + 1 + MAX_RANK);
         at += 1 + MAX_RANK;
         anyStrided = true;
-      } else if (input.mode >= 3 && input.mode <= 5) {
+      } else if ((input.mode >= 3 && input.mode <= 5) || input.mode === 10 || input.mode === 11) {
         input.inner = p[at];
         at += 1;
+      } else if (input.mode === 12) {
+        input.inner = p[at];
+        input.length = p[at + 1];
+        at += 2;
       }
       inputs.push(input);
     }
@@ -466,7 +473,7 @@ export class Runtime {
       if (anyStrided) set("u_outShape", outShape);
       let unit = 0;
       inputs.forEach((input, i) => {
-        if (input.mode >= 8) {
+        if (input.mode === 8 || input.mode === 9) {
           bind(unit++, "u_x0", input.record);
           bind(unit++, "u_b", input.product.b);
           set("u_M", input.product.M);
@@ -486,7 +493,8 @@ export class Runtime {
           set(`u_offset${i}`, input.offset);
           set(`u_strides${i}`, input.strides);
         }
-        if (input.mode >= 3 && input.mode <= 5) set(`u_inner${i}`, input.inner);
+        if (input.inner !== undefined) set(`u_inner${i}`, input.inner);
+        if (input.mode === 12) set(`u_length${i}`, input.length);
       });
     });
     for (const input of inputs) {

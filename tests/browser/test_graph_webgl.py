@@ -262,6 +262,53 @@ _want = [_xs["all"].mean(), _xs["columns"].mean(0), _xs["odd_columns"].mean(0), 
     assert max(result["errors"]) < 1e-5, result
 
 
+def test_softmaxes_and_short_sums_are_worked_out_where_their_kernel_reads_them(py):
+    # Each function's softmax or sum is read by one elementwise kernel of its shape, so that kernel
+    # works it out itself (elementwise.glsl modes 10-12): one draw in all. Rows of 4, 10 (rows end
+    # mid-texel) and 64 values; a row with a NaN, one with +inf and one of only -inf give NaNs, as
+    # NumPy does; sums over columns (inner % 4 == 0 or not), of rows and over two axes, with a mean.
+    result = py("""
+_rng = np.random.default_rng(5)
+def _logits(rows, length):
+    x = (_rng.normal(size=(rows, length)) * 5).astype(np.float32)
+    if length == 10:
+        x[3, 2], x[5, 7], x[6] = np.nan, np.inf, -np.inf
+    return x
+
+_cases = [  # (name, f(x, y), x, y's shape: the result's)
+    ("log_softmax 10", lambda x, y: tf.nn.log_softmax(x) * y - 1.0, _logits(37, 10), (37, 10)),
+    ("softmax 10", lambda x, y: tf.nn.softmax(x) * y, _logits(37, 10), (37, 10)),
+    ("log_softmax 4", lambda x, y: tf.nn.log_softmax(x) + y, _logits(9, 4), (9, 4)),
+    ("softmax 64", lambda x, y: tf.nn.softmax(x) - y, _logits(6, 64), (6, 64)),
+    ("column sums", lambda x, y: tf.reduce_sum(x, axis=0) * y, _logits(200, 12), (12,)),
+    ("odd column sums", lambda x, y: tf.sqrt(tf.abs(tf.reduce_sum(x, axis=0))) + y, _logits(129, 3), (3,)),
+    ("row means", lambda x, y: tf.reduce_mean(x, axis=1) - y, _logits(33, 40), (33,)),
+    ("middle sums", lambda x, y: tf.reduce_sum(tf.reshape(x, (4, 5, 8)), axis=1) * 2.0 + y, _logits(20, 8), (4, 8)),
+]
+_out = []
+for _name, _f, _x, _shape in _cases:
+    _y = _rng.normal(size=_shape).astype(np.float32)
+    _args = [tf.constant(_x), tf.constant(_y)]
+    _g = tf.function(_f)
+    _got = _g(*_args).numpy()
+    _before = _stats()
+    _g(*_args)
+    _draws = _stats()["draws"] - _before["draws"]
+    tf.config.set_backend("numpy")
+    _want = _f(tf.constant(_x), tf.constant(_y)).numpy()
+    tf.config.set_backend("webgl")
+    _graph = _g.get_concrete_function(*_args).graph
+    _finite = np.isfinite(_want)
+    _out.append({"name": _name, "draws": _draws, "ops": [n.op for n in _graph.nodes if n.inputs and n.op != "reshape"],
+                 "nan_same": bool(np.array_equal(np.isnan(_got), np.isnan(_want))),
+                 "error": float(np.abs(_got[_finite] - _want[_finite]).max() / (np.abs(_want[_finite]).max() + 1e-6))})
+_out
+""")
+    for r in result:
+        assert r["ops"] == ["fused"] and r["draws"] == 1, r
+        assert r["nan_same"] and r["error"] < 1e-5, r
+
+
 def test_keras_fit_on_webgl_is_the_same_in_graph_and_eager_mode_with_fewer_crossings(py):
     result = py("""
 def _fit(eager):

@@ -351,10 +351,12 @@ def test_arithmetic_makes_a_mean_one_sum_that_divides_in_its_last_pass():
 
     x = tf.constant(np.random.default_rng(7).normal(size=(6, 5)).astype(np.float32) * 100)
     graph = tf.function(f).get_concrete_function(x).graph
-    sums = [n for n in graph.nodes if n.op == "reduce_sum"]
+    # The sums: nodes, or steps of the kernel that reads them (fusion works a short sum out there).
+    sums = [n.attrs for n in graph.nodes if n.op == "reduce_sum"] + [
+        attrs for n in graph.nodes if n.op == "fused" for op, _, attrs in n.attrs["steps"] if op == "reduce_sum"]
     # Both means; a sum divided by 6 stays a sum, as it is read twice (and 2.5 is not a whole
     # number), and so does sum(x * 2), which the addition reads too (one sum after CSE).
-    assert sorted(n.attrs.get("divisor", 1) for n in sums) == [1, 1, 5, 30], graph
+    assert sorted(a.get("divisor", 1) for a in sums) == [1, 1, 5, 30], graph
     for got, want in zip(tf.function(f)(x), f(x)):
         np.testing.assert_array_equal(got.numpy(), want.numpy())  # the same division, the same numbers
 
@@ -366,6 +368,40 @@ def test_arithmetic_makes_a_mean_one_sum_that_divides_in_its_last_pass():
     assert passes.arithmetic.run(g) == 0  # integers divide as integers: left alone
 
 
+def test_short_softmaxes_and_sums_become_steps_of_the_kernel_that_reads_them():
+    # A classifier's training step: its loss reads log_softmax of the logits, Adam's update of each
+    # bias reads the sum of its gradient over the batch; each is worked out in its reader's kernel.
+    tf.random.set_seed(0)
+    model = tf.keras.Sequential([tf.keras.Input((6,)), tf.keras.layers.Dense(8, "relu"),
+                                 tf.keras.layers.Dense(5, "softmax")])
+    model.compile(tf.keras.optimizers.Adam(0.01), "sparse_categorical_crossentropy")
+    rng = np.random.default_rng(2)
+    x, y = rng.normal(size=(32, 6)).astype(np.float32), rng.integers(0, 5, 32).astype(np.float32)
+    model.train_on_batch(x, y)
+    graph = next(iter(model._step_functions["train"]._concrete.values())).graph
+    ops = [n.op for n in graph.nodes]
+    steps = [op for n in graph.nodes if n.op == "fused" for op, _, _ in n.attrs["steps"]]
+    assert "log_softmax" not in ops and steps.count("log_softmax") == 1
+    assert steps.count("reduce_sum") == 2, graph  # the two bias gradients, in their Adam kernels
+    assert ops.count("reduce_sum") == 2, graph  # the loss: per-example sums, then their mean
+
+    def f(a, b, c, d):
+        rows3 = tf.nn.softmax(a) * 2.0  # rows of 3: a texel holds up to three rows (left alone)
+        rows65 = tf.nn.log_softmax(b) + 1.0  # rows of 65: too long to work out in each texel
+        long_sum = tf.reduce_sum(c, axis=0) * 2.0  # over 300 rows: the reduce kernel's passes
+        shared = tf.reduce_sum(d, axis=1)  # read by two kernels: one pass for both
+        return rows3, rows65, long_sum, tf.exp(shared), shared * 3.0, tf.nn.softmax(b) - d[:, :1]
+
+    args = [rng.normal(size=s).astype(np.float32) for s in ((4, 3), (4, 65), (300, 4), (4, 65))]
+    graph = tf.function(f).get_concrete_function(*args).graph
+    ops = [n.op for n in graph.nodes]
+    # softmax(b) - d[:, :1] reads rows of 65 too: nothing is absorbed
+    assert ops.count("softmax") == 2 and ops.count("log_softmax") == 1 and ops.count("reduce_sum") == 2, graph
+    assert not any(op in fusion.READ_STEPS for n in graph.nodes if n.op == "fused" for op, _, _ in n.attrs["steps"])
+    for got, want in zip(tf.function(f)(*args), f(*args)):
+        np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-6)
+
+
 def test_sibling_kernels_of_one_shape_are_one_pass_with_two_results():
     def f(x, y, z):
         a = tf.exp(x) * y  # a and b read x and y; neither needs the other
@@ -375,7 +411,9 @@ def test_sibling_kernels_of_one_shape_are_one_pass_with_two_results():
     args = [tf.constant(np.random.default_rng(k).normal(size=(3, 4)).astype(np.float32)) for k in range(3)]
     graph = tf.function(f).get_concrete_function(*args).graph
     kernels = [n for n in graph.nodes if n.op == "fused"]
-    assert len(kernels) == 1 and len(kernels[0].attrs["outputs"]) == 2  # a and b * z
+    # a and b * z; then the addition, which works out both row sums where it reads them
+    assert len(kernels) == 2 and len(kernels[0].attrs["outputs"]) == 2
+    assert [op for op, _, _ in kernels[1].attrs["steps"]] == ["reduce_sum", "reduce_sum", "add"]
     # exp(x), copied into both before they merged, is one step of the merged kernel.
     assert sorted(op for op, _, _ in kernels[0].attrs["steps"]) == ["exp", "multiply", "multiply", "subtract"]
     np.testing.assert_allclose(tf.function(f)(*args).numpy(), f(*args).numpy(), rtol=1e-6)

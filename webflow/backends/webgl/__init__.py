@@ -225,14 +225,17 @@ class WebGLBackend(Backend):
         handle = self._elementwise(expr, *self._input_args(inputs, out_shape, n=n))
         return GLTensor(self.runtime, handle, out_shape, size=n)
 
-    def _input_args(self, inputs, out_shape, product=(), n=None):
+    def _input_args(self, inputs, out_shape, product=(), n=None, reads=None):
         """runtime.elementwise's arguments after the expression: n, k, how each input is read.
-        ``product``: input 0's arguments when it is a matrix product (runtime.fused's mode 6)."""
+        ``product``: input 0's arguments when it is a matrix product (runtime.fused's mode 6);
+        ``reads``: {input index: its mode and that mode's numbers} for inputs read another way."""
         # NOTE: numbers go to JS as separate arguments (cheaper than converting a list).
         args = [math.prod(out_shape) if n is None else n, len(inputs) + bool(product), *product]
         strided = False
-        for x in inputs:
-            if x.shape == out_shape:
+        for k, x in enumerate(inputs):
+            if reads and k in reads:
+                args += (x.id, *reads[k])
+            elif x.shape == out_shape:
                 args += (x.id, 0)
             elif x.size == 1:
                 args += (x.id, 2)  # a scalar: read one texel, no index arithmetic
@@ -270,7 +273,9 @@ class WebGLBackend(Backend):
             m, k = (a.shape[1], a.shape[0]) if ta else a.shape
             product = (a.id, 6, b.id, m, b.shape[0] if tb else b.shape[1], k, int(ta), int(tb))
         count = 1 if outputs is None else len(outputs)
-        ids = self._fused(fusion.glsl(steps, outputs), count, *self._input_args(list(xs), shape, product))
+        reads = {operands[0][1] - 2 * bool(product): _read_mode(op, attrs, xs[operands[0][1] - 2 * bool(product)].shape)
+                 for op, operands, attrs in steps if op in fusion.READ_STEPS}
+        ids = self._fused(fusion.glsl(steps, outputs), count, *self._input_args(list(xs), shape, product, reads=reads))
         if outputs is None:
             return GLTensor(self.runtime, ids, shape)
         return tuple(GLTensor(self.runtime, id, shape) for id in (ids if isinstance(ids, list) else ids.to_py()))
@@ -508,6 +513,16 @@ def _broadcast_pattern(in_shape, out_shape):
         if all(d == 1 for d in padded[:k]) and padded[k:] == tuple(out_shape[k:]):
             return (5 if inner % 4 == 0 else 4), inner
     return None
+
+
+def _read_mode(op, attrs, in_shape):
+    """runtime.fused's mode and numbers for an input a fused kernel reads through ``op`` (graph
+    fusion's READ_STEPS): 10 log_softmax or 11 softmax along rows of the last axis (their length);
+    12 the sum over a block of neighbouring axes (the inner values' count and the rows summed)."""
+    if op != "reduce_sum":
+        return (10 if op == "log_softmax" else 11), in_shape[-1]
+    axes = attrs["axes"]
+    return 12, math.prod(in_shape[axes[-1] + 1:]), math.prod(in_shape[axes[0]:axes[-1] + 1])
 
 
 def _broadcast(*shapes):

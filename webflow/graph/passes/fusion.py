@@ -8,13 +8,16 @@ small): each kernel computes it again, and it needs no pass of its own. Operands
 may broadcast: every leaf is read at the broadcast position of the tree's output,
 which is where each op in between would have read it.
 
-Three more merges follow. A kernel whose value a run hands back (an optimizer's new moment) and
+Four more merges follow. A kernel whose value a run hands back (an optimizer's new moment) and
 whose one reader is a kernel of its shape is computed by that reader's pass as a second result
 (``outputs``; the former nodes become ``item`` nodes of it): Adam's three updates of a
 variable are one pass. Two kernels of one shape that read a common input and need nothing of
 each other are one pass with two results too. A 2-D matmul read only by a kernel of its shape
 becomes that kernel's first step: WebGL reads the product from matmul's blocks, with no pass to
-unpack it.
+unpack it. A softmax or log_softmax along short rows, or a sum over a few rows, read only by a
+kernel of its result's shape becomes a step of that kernel too: WebGL works out each row's
+statistics or each sum where the kernel reads it (a classifier's loss reads its log_softmax,
+Adam's update of a bias reads the sum of its gradient over the batch), with no pass of its own.
 
 A fused node keeps its ops as ``steps``: (op, operands, attributes), an operand
 ("x", k) the fused node's input k, ("t", j) the result of step j, or ("c", value) a
@@ -40,6 +43,13 @@ MAX_COPIED_STEPS = 8
 MAX_COPIES = 4
 # The most results one fused kernel writes (one render target each; elementwise.glsl writes four).
 MAX_OUTPUTS = 4
+# A softmax or log_softmax whose rows (along the last axis) are this long is worked out in the
+# kernel that reads it (each texel of the result reads the one or two rows it holds values of).
+ROW_READS = (4, 64)
+# A sum over this many rows at most (of columns: inner > 1; of consecutive values: inner 1) is
+# worked out in the kernel that reads it, as the reduce kernel's one pass would (in the same order).
+MAX_SUMMED_ROWS = {"columns": 256, "values": 64}
+READ_STEPS = ("softmax", "log_softmax", "reduce_sum")
 
 
 def run(graph, max_inputs=None):
@@ -89,6 +99,7 @@ def run(graph, max_inputs=None):
     _merge_results(graph, max_inputs)
     _merge_siblings(graph, max_inputs)
     _absorb_products(graph)
+    _absorb_reads(graph, max_inputs)
     for node in graph.nodes:
         if node.op == "fused":
             _shared_steps(node)
@@ -294,6 +305,64 @@ def _absorb_products(graph):
     graph.nodes = [n for n in graph.nodes if n.id not in absorbed]
 
 
+def absorbable_read(node):
+    """Whether a reader kernel of ``node``'s shape can work ``node`` out where it reads it (see
+    ROW_READS, MAX_SUMMED_ROWS): a softmax or log_softmax along the last axis, or a sum over one
+    block of neighbouring axes."""
+    if node.op in ("softmax", "log_softmax"):
+        return (node.attrs["axis"] == len(node.shape) - 1
+                and ROW_READS[0] <= node.shape[-1] <= ROW_READS[1])
+    if node.op == "reduce_sum":
+        source, axes = node.inputs[0].shape, node.attrs["axes"]
+        if not axes or list(axes) != list(range(axes[0], axes[-1] + 1)):
+            return False
+        rows = int(np.prod([source[a] for a in axes]))
+        inner = int(np.prod(source[axes[-1] + 1:]))
+        return rows <= MAX_SUMMED_ROWS["columns" if inner > 1 else "values"]
+    return False
+
+
+def _absorb_reads(graph, max_inputs):
+    """A softmax, log_softmax or sum (``absorbable_read``) whose one reader is a fused or
+    elementwise kernel of its shape becomes a step of that kernel, reading the op's input where the
+    op was read: WebGL works it out in the kernel's pass (runtime.fused, modes 10-12), so it needs
+    no pass of its own. The kernel reads as many inputs as before (a kernel over ``max_inputs``,
+    as when fusion is held back, is left alone). The step goes first (after a leading matmul step); the op's input takes the
+    op's input slot, its own, even where the kernel also reads that tensor as it is."""
+    readers = readers_of(graph)
+    keep = {n.id for n in graph.results()}
+    absorbed = set()
+    for node in graph.nodes:
+        if node.op != "fused" and node.op not in ELEMENTWISE:
+            continue
+        kernel, outputs = None, node.attrs.get("outputs")
+        if max_inputs is not None and len(_distinct(node.inputs)) > max_inputs:
+            continue
+        for x in list(_distinct(node.inputs)):
+            if x.id in keep or readers[x.id] != [node] or x.shape != node.shape or not absorbable_read(x):
+                continue
+            if kernel is None:
+                kernel = _Kernel(node)
+            lead = 1 if kernel.steps[0][0] == "matmul" else 0
+            k = next(j for j, y in enumerate(kernel.inputs) if y is x)
+
+            def operand(kind, j):
+                if kind == "x" and j == k:
+                    return ("t", lead)
+                return ("t", j + 1) if kind == "t" and j >= lead else (kind, j)
+
+            steps = [(op, tuple(operand(kind, j) for kind, j in operands), attrs) for op, operands, attrs in kernel.steps]
+            steps.insert(lead, (x.op, (("x", k),), dict(x.attrs)))
+            kernel.steps, kernel.inputs[k] = steps, x.inputs[0]
+            if outputs:
+                outputs = tuple(j + 1 if j >= lead else j for j in outputs)
+            absorbed.add(x.id)
+        if kernel is not None:
+            node.op, node.inputs = "fused", kernel.inputs
+            node.attrs = {"steps": tuple(kernel.steps), "shape": node.shape, **({"outputs": outputs} if outputs else {})}
+    graph.nodes = [n for n in graph.nodes if n.id not in absorbed]
+
+
 def _distinct(nodes):
     return list({n.id: n for n in nodes}.values())
 
@@ -318,7 +387,8 @@ def glsl(steps, outputs=None):
     """The fused kernel's GLSL over x0, x1, ...: one result, an expression of nested calls of
     ops.glsl's functions; several (``outputs``: step indices), statements setting y[0], y[1], ...
     A leading matmul step is the kernel's input x0 (read from the product's blocks); the node's
-    inputs 0 and 1 are its operands, so input k >= 2 is x{k-1}.
+    inputs 0 and 1 are its operands, so input k >= 2 is x{k-1}. A step of READ_STEPS is its
+    input as the kernel reads it (the backend reads that input in the step's way).
 
     >>> glsl((("add", (("x", 0), ("x", 1)), {}), ("relu", (("t", 0),), {})))
     'op_relu(op_add(x0, x1))'
@@ -331,6 +401,8 @@ def glsl(steps, outputs=None):
         args = [f"x{k - shift}" if kind == "x" else texts[k] if kind == "t" else float_literal(k) for kind, k in operands]
         if op == "matmul":
             text = "x0"
+        elif op in READ_STEPS:  # the input, worked out where it is read (absorbable_read)
+            text = args[0] if attrs.get("divisor", 1) == 1 else f"op_divide({args[0]}, {float_literal(attrs['divisor'])})"
         elif op == "broadcast_to":  # the operand, read at the output's position like every leaf
             text = args[0]
         elif op == "cast" and attrs["dtype"].is_floating:
