@@ -92,6 +92,10 @@ class WebGLPlan(Plan):
         # handed back as an output (then Python needs their handle).
         self._staged = [n.op in ("placeholder", "host") and k not in self.output_slots
                         for k, n in enumerate(self.sources)]
+        # An input no call reads and the run does not hand back (a host value only the host call's
+        # other results need, Adam's learning rate beside its step size) is not uploaded at all.
+        read = {a["slot"] for _, args, _ in recorder.calls for a in args if type(a) is dict}
+        self._unread = [k not in read and k not in self.output_slots for k in range(len(self.sources))]
         # Small results read right after the run (what the function returns, tf.print's values,
         # checks) are copied out where they are made, so reading one waits for the GPU work up to
         # it only: a training step's loss is read while the gradients and the update still run.
@@ -104,7 +108,8 @@ class WebGLPlan(Plan):
                 "copied": copied}
         self.id = backend.runtime.createPlan(json.dumps(spec))
         self._run_plan = backend.runtime.runPlan
-        self.uploads_per_run = sum(1 for n in self.sources if n.op in ("placeholder", "host"))
+        self.uploads_per_run = sum(1 for n, unread in zip(self.sources, self._unread)
+                                   if n.op in ("placeholder", "host") and not unread)
         self.runs = 0  # NOTE: no self.release here: runtime.js frees each slot after its last reader
 
     def upload(self, array):
@@ -126,9 +131,12 @@ class WebGLPlan(Plan):
         # (an upload of its own also passes through the staging buffer).
         at = start = len(self.sources) + len(self.output_slots)
         arrays, inputs = [], []
-        for node, staged in zip(self.sources, self._staged):
-            value = self.host_array(node, args, host) if staged else None
-            if value is not None and at + value.size <= staging.size:
+        for node, staged, unread in zip(self.sources, self._staged, self._unread):
+            value = self.host_array(node, args, host) if staged and not unread else None
+            if unread:
+                arrays.append(None)
+                inputs.append(None)
+            elif value is not None and at + value.size <= staging.size:
                 at += value.size
                 arrays.append(value)
                 inputs.append(None)
@@ -139,7 +147,7 @@ class WebGLPlan(Plan):
         at = start
         for k, (handle, value) in enumerate(zip(inputs, arrays)):
             if value is None:
-                io[k] = handle.id
+                io[k] = 0 if handle is None else handle.id  # 0: an unread input (no call looks it up)
             else:  # written as float32 (bool and int32 are held as floats)
                 staging[at:at + value.size] = value.reshape(-1)
                 io[k] = -1 - at
