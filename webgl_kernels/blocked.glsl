@@ -5,6 +5,7 @@
 // Define BLOCKS_SHIFT where there is one batch and N is a power of two (u_colsShift = log2(N)):
 // blockedTexel finds a value's row and column with shifts instead of two quotients (a 784x128
 // result's unpack 0.60-0.66 -> 0.45 ms; a flat read of as many values took 0.32-0.40).
+// blockedValues reads any N, a value at a time (unpack, and elementwise's mode 6 where N % 4 != 0).
 // Uniforms: u_blocks (the layered targets), u_M (rows per batch), u_cols (N), u_colsShift.
 #ifndef ROWS
 #define ROWS 4
@@ -43,4 +44,25 @@ vec4 blockedTexel(int base) {
   ivec3 at = blockedAt(row, base - row * u_cols);
   return target(at.x, at.yz);
 #endif
+}
+
+// Values base .. base + 3 of the product, any u_cols: each read from its own target and texel
+// (0 from `size`, the product's value count, on).
+vec4 blockedValues(int base, int size) {
+  int row = quotient(base, u_cols);
+  int col = base - row * u_cols;
+  int b = quotient(row, u_M);
+  int m = row - b * u_M;
+  int rowGroups = (u_M + ROWS - 1) >> ROW_BITS;
+  vec4 v = vec4(0.0);
+  for (int k = 0; k < 4; ++k) {
+    if (base + k < size) v[k] = target(m & (ROWS - 1), ivec2(col >> 2, b * rowGroups + (m >> ROW_BITS)))[col & 3];
+    col += 1;
+    if (col == u_cols) {
+      col = 0;
+      m += 1;
+      if (m == u_M) { m = 0; b += 1; }
+    }
+  }
+  return v;
 }

@@ -13,7 +13,8 @@
 //   4: column broadcast, value i % u_inner<k> (an [inner] operand: a bias);
 //   5: column broadcast with u_inner<k> % 4 == 0: whole texels, no per-value index;
 //   6 (input 0 only): a matrix product still in matmul_packed.glsl's ROWS targets, read as
-//     blocked.glsl says (included before this file), so it needs no unpack pass of its own;
+//     blocked.glsl says (included before this file), so it needs no unpack pass of its own: a
+//     texel at a time, or with BLOCKS_VALUES (N % 4 != 0: rows end mid-texel) a value at a time;
 //   8, 9 (input 0 only): a small matrix product u_x0 @ u_b computed here (small_product.glsl,
 //     included before this file), so it needs no pass of its own: 8 a texel of B per step
 //     (N % 4 == 0, B as stored), 9 a value of A and of B per step (any other);
@@ -25,6 +26,8 @@
 //     softmax needs no passes of its own (graph fusion: a classifier's loss reads its log_softmax);
 //   12: the sums over the middle axis of input k viewed as [outer, u_length<k>, u_inner<k>]
 //     (the output is [outer, u_inner<k>]), added here in the reduce kernel's order (rowSums).
+//   13: input k is one value given as the uniform u_value<k> (a graph run's one-value input,
+//     such as an optimizer's step size: no texture to upload, no read per fragment).
 // Modes 3-5 need no coordinate walk, so the common broadcasts stay cheap.
 // Uniforms:
 //   u_size, u_outWidth         output value count and texture width (texels)
@@ -33,6 +36,7 @@
 //   u_offset<k>, u_strides<k>  where a mode-1 input reads (see MODE<k>)
 //   u_inner<k>                 the broadcast period of a mode 3-5 input; a mode 10-12 input's row length
 //   u_length<k>                rows summed by a mode-12 input
+//   u_value<k>                 a mode-13 input's value
 //   u_blocks, u_M, u_cols      a mode-6 input 0 (blocked.glsl)
 //   u_b, u_M, u_N, u_K, u_transposeA, u_transposeB  a mode-8 or 9 input 0: A is u_x0
 // Output layout: four values per texel, row-major flat (see prelude.glsl).
@@ -44,6 +48,7 @@ uniform int u_outShape[MAX_RANK];
 // Input k: u_x<k> and where it reads (unused ones are compiled out). NUM_INPUTS > k declares it.
 uniform sampler2D u_x0;
 uniform int u_offset0, u_inner0, u_length0, u_strides0[MAX_RANK];
+uniform float u_value0;
 #if MODE0 >= 8
 uniform sampler2D u_b;
 uniform int u_M, u_N, u_K, u_transposeA, u_transposeB;
@@ -51,22 +56,27 @@ uniform int u_M, u_N, u_K, u_transposeA, u_transposeB;
 #if NUM_INPUTS > 1
 uniform sampler2D u_x1;
 uniform int u_offset1, u_inner1, u_length1, u_strides1[MAX_RANK];
+uniform float u_value1;
 #endif
 #if NUM_INPUTS > 2
 uniform sampler2D u_x2;
 uniform int u_offset2, u_inner2, u_length2, u_strides2[MAX_RANK];
+uniform float u_value2;
 #endif
 #if NUM_INPUTS > 3
 uniform sampler2D u_x3;
 uniform int u_offset3, u_inner3, u_length3, u_strides3[MAX_RANK];
+uniform float u_value3;
 #endif
 #if NUM_INPUTS > 4
 uniform sampler2D u_x4;
 uniform int u_offset4, u_inner4, u_length4, u_strides4[MAX_RANK];
+uniform float u_value4;
 #endif
 #if NUM_INPUTS > 5
 uniform sampler2D u_x5;
 uniform int u_offset5, u_inner5, u_length5, u_strides5[MAX_RANK];
+uniform float u_value5;
 #endif
 
 #ifndef NUM_OUTPUTS
@@ -285,6 +295,8 @@ void main() {
   x0 = columnBroadcast(u_x0, u_inner0, base);
 #elif MODE0 == 5
   x0 = columnTexel(u_x0, u_inner0, base);
+#elif MODE0 == 13
+  x0 = vec4(u_value0);
 #elif MODE0 == 10
   x0 = rowSoftmax(u_x0, u_inner0, base, true);
 #elif MODE0 == 11
@@ -293,6 +305,8 @@ void main() {
   x0 = rowSums(u_x0, u_inner0, u_length0, base);
 #elif MODE0 == 7
   x0 = texelFetch(u_x0, flatTexel(texelSource(base >> 2, u_offset0, u_strides0), rowShift(u_x0)), 0);
+#elif MODE0 == 6 && defined(BLOCKS_VALUES)
+  x0 = blockedValues(base, u_size);
 #elif MODE0 == 6
   x0 = blockedTexel(base);
 #elif MODE0 == 8
@@ -315,6 +329,8 @@ void main() {
   x1 = columnBroadcast(u_x1, u_inner1, base);
 #elif MODE1 == 5
   x1 = columnTexel(u_x1, u_inner1, base);
+#elif MODE1 == 13
+  x1 = vec4(u_value1);
 #elif MODE1 == 10
   x1 = rowSoftmax(u_x1, u_inner1, base, true);
 #elif MODE1 == 11
@@ -338,6 +354,8 @@ void main() {
   x2 = columnBroadcast(u_x2, u_inner2, base);
 #elif MODE2 == 5
   x2 = columnTexel(u_x2, u_inner2, base);
+#elif MODE2 == 13
+  x2 = vec4(u_value2);
 #elif MODE2 == 10
   x2 = rowSoftmax(u_x2, u_inner2, base, true);
 #elif MODE2 == 11
@@ -361,6 +379,8 @@ void main() {
   x3 = columnBroadcast(u_x3, u_inner3, base);
 #elif MODE3 == 5
   x3 = columnTexel(u_x3, u_inner3, base);
+#elif MODE3 == 13
+  x3 = vec4(u_value3);
 #elif MODE3 == 10
   x3 = rowSoftmax(u_x3, u_inner3, base, true);
 #elif MODE3 == 11
@@ -384,6 +404,8 @@ void main() {
   x4 = columnBroadcast(u_x4, u_inner4, base);
 #elif MODE4 == 5
   x4 = columnTexel(u_x4, u_inner4, base);
+#elif MODE4 == 13
+  x4 = vec4(u_value4);
 #elif MODE4 == 10
   x4 = rowSoftmax(u_x4, u_inner4, base, true);
 #elif MODE4 == 11
@@ -407,6 +429,8 @@ void main() {
   x5 = columnBroadcast(u_x5, u_inner5, base);
 #elif MODE5 == 5
   x5 = columnTexel(u_x5, u_inner5, base);
+#elif MODE5 == 13
+  x5 = vec4(u_value5);
 #elif MODE5 == 10
   x5 = rowSoftmax(u_x5, u_inner5, base, true);
 #elif MODE5 == 11

@@ -132,6 +132,7 @@ export class Runtime {
     this.textures = new Textures(gl, this.caps.maxTextureSize, this.caps.precision);
     this.programs = new Programs(gl, sources);
     this.handles = new Map(); // id -> texture record
+    this.values = new Map(); // id -> a one-value input of a plan's run, not uploaded (see runPlan)
     this.nextId = 1;
     this.counts = { draws: 0, uploads: 0, reads: 0, copies: 0 };
     this.program = null; // GL state last sent, to skip redundant calls
@@ -161,8 +162,16 @@ export class Runtime {
 
   record(id) {
     const record = this.handles.get(id);
-    if (record === undefined) throw new Error(`webflow: unknown or freed tensor handle ${id}`);
-    return record;
+    if (record !== undefined) return record;
+    if (this.values.has(id)) { // a run's one value, wanted as a texture after all: uploaded now
+      const made = this.textures.acquire(1);
+      this.textures.upload(made, new Float32Array([this.values.get(id)]));
+      this.counts.uploads += 1;
+      this.values.delete(id);
+      this.handles.set(id, made);
+      return made;
+    }
+    throw new Error(`webflow: unknown or freed tensor handle ${id}`);
   }
 
   adopt(record) {
@@ -269,6 +278,7 @@ export class Runtime {
 
   free(id) {
     const record = this.handles.get(id);
+    this.values.delete(id);
     if (record === undefined) return;
     this.handles.delete(id);
     this.textures.release(record);
@@ -382,13 +392,15 @@ export class Runtime {
     return out;
   }
 
-  setUniform(program, name, value) {
+  // An int, int array or (float) a float uniform, sent only when it changes.
+  setUniform(program, name, value, float = false) {
     const location = program.uniforms[name];
     if (location === undefined || location === null) return; // optimized away by the compiler
     const key = typeof value === "number" ? value : value.join(",");
-    if (program.values[name] === key) return;
+    if (Object.is(program.values[name], key)) return;
     program.values[name] = key;
-    if (typeof value === "number") this.gl.uniform1i(location, value);
+    if (float) this.gl.uniform1f(location, value);
+    else if (typeof value === "number") this.gl.uniform1i(location, value);
     else this.gl.uniform1iv(location, value);
   }
 
@@ -427,19 +439,20 @@ export class Runtime {
           input.product = { b: this.record(idB), M, N, K, transposeA, transposeB };
         } else {
           const product = this.product([p[at], idB, M, N, K, transposeA, transposeB, M * N, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0]);
-          // NOTE: where N % 4 != 0 a row ends mid-texel; reading such blocks a value at a time spared
-          // the unpack pass, but each program compiled about 25 ms slower (first MLP step 342 -> 463 ms);
-          // three texels shifted and merged a result texel, 50 ms slower (226 -> 326-380 ms), for no
-          // step time measured (an unpack of a 10-class layer's 1280 values is about 0.07 ms).
-          if (product.record || N % 4 !== 0) { // a flat result: read it like any other (and free it after)
-            input.record = input.made = product.record || this.unpack(product, M * N);
+          if (product.record) { // a flat result: read it like any other (and free it after)
+            input.record = input.made = product.record;
             input.mode = 0;
           } else {
+            // NOTE: where N % 4 != 0 (a 10-class layer) a row ends mid-texel: read a value at a time
+            // (BLOCKS_VALUES). An unpack pass instead was measured at 0.04-0.07 ms a draw.
             input.product = product;
-            Object.assign(defines, blocksDefines(product));
+            Object.assign(defines, blocksDefines(product), N % 4 ? { BLOCKS_VALUES: 1 } : {});
           }
         }
         at += 6;
+      } else if (input.mode === 2 && this.values.has(p[at])) {
+        input.mode = 13; // a run's one value (runPlan), read from a uniform: no texture, no read
+        input.value = this.values.get(p[at]);
       } else {
         input.record = this.record(p[at]);
       }
@@ -486,6 +499,10 @@ export class Runtime {
         if (input.product) {
           bind(unit++, "u_blocks", input.product.blocks);
           setBlocks(set, input.product);
+          return;
+        }
+        if (input.mode === 13) {
+          this.setUniform(program, `u_value${i}`, input.value, true);
           return;
         }
         bind(unit++, `u_x${i}`, input.record);
@@ -1012,7 +1029,12 @@ export class Runtime {
           slots[i] = id;
         } else {
           const at = -1 - id;
-          slots[i] = this.upload(staged.subarray(at, at + plan.sizes[i]), plan.sizes[i]);
+          if (plan.sizes[i] === 1) { // one value (an optimizer's step size): a uniform where fused reads it
+            slots[i] = this.nextId++;
+            this.values.set(slots[i], staged[at]);
+          } else {
+            slots[i] = this.upload(staged.subarray(at, at + plan.sizes[i]), plan.sizes[i]);
+          }
           uploaded.push(slots[i]);
         }
       }

@@ -38,22 +38,6 @@ void main() {
 }
 #else
 void main() {
-  int base = 4 * outTexel(u_outWidth);
-  int row = quotient(base, u_cols);
-  int col = base - row * u_cols;
-  int b = quotient(row, u_M);
-  int m = row - b * u_M;
-  int rowGroups = (u_M + ROWS - 1) >> ROW_BITS;
-  vec4 v = vec4(0.0);
-  for (int k = 0; k < 4; ++k) {
-    if (base + k < u_size) v[k] = target(m & (ROWS - 1), ivec2(col >> 2, b * rowGroups + (m >> ROW_BITS)))[col & 3];
-    col += 1;
-    if (col == u_cols) {
-      col = 0;
-      m += 1;
-      if (m == u_M) { m = 0; b += 1; }
-    }
-  }
-  outColor = v;
+  outColor = blockedValues(4 * outTexel(u_outWidth), u_size);
 }
 #endif

@@ -177,6 +177,42 @@ _out
     assert result["same"] == [1.0, 2.0] and result["a_back"] == 0, result
 
 
+def test_a_runs_one_value_inputs_are_uniforms_where_a_fused_kernel_reads_them(py):
+    # A one-value argument is not uploaded: fused kernels read it as a uniform (elementwise.glsl
+    # mode 13); a kernel that needs it as a texture (concat) gets it uploaded then, once.
+    result = py("""
+@tf.function
+def _scaled(x, s, t):
+    return x * s + t, tf.concat([s, t], 0) * 2.0
+
+_x = np.linspace(-1, 1, 12, dtype=np.float32).reshape(3, 4)
+_scaled(_x, np.ones(1, np.float32), np.ones(1, np.float32))
+import gc
+gc.collect()  # earlier tests' garbage is freed now, not counted below
+_start = _stats()["liveTensors"]
+_out = []
+for _s, _t in ((0.5, -2.0), (np.nan, np.inf), (-0.0, 3.0)):
+    _args = (_x, np.array([_s], np.float32), np.array([_t], np.float32))
+    _before = _stats()
+    _sy, _sc = _scaled(*_args)
+    _after = _stats()
+    with np.errstate(invalid="ignore"):
+        _want = _x * np.float32(_s) + np.float32(_t)
+    _out.append({"uploads": _after["uploads"] - _before["uploads"],
+                 "y": bool(np.array_equal(_sy.numpy(), _want, equal_nan=True)),
+                 "c": bool(np.array_equal(_sc.numpy(), np.array([_s, _t], np.float32) * 2, equal_nan=True)),
+                 "signs": np.signbit(_sc.numpy()).tolist()})
+del _sy, _sc
+gc.collect()
+{"runs": _out, "left": _stats()["liveTensors"] - _start}
+""")
+    for r in result["runs"]:
+        # x, then s and t for the concat (uploaded where it asks for them)
+        assert r["uploads"] == 3 and r["y"] and r["c"], result
+    assert result["runs"][2]["signs"] == [True, False], result  # -0.0 stays -0.0
+    assert result["left"] == 0, result  # every texture a run made for s and t is freed
+
+
 def test_a_run_that_fails_frees_the_arguments_it_uploaded(py):
     result = py("""
 _broken = tf.Variable(np.ones(4, np.float32))
@@ -340,8 +376,8 @@ def _fit(eager):
     np.testing.assert_allclose(graph["weights"], eager["weights"], rtol=1e-3, atol=1e-5)
     # Fewer draws: fused chains, no input gradient (dead code), folded constants (measured: 63 vs 80).
     assert graph["draws"] < eager["draws"], result
-    # Uploads of x, y and Adam's step size (made by runPlan's one call); its learning rate, a
-    # result of the same host call that no kernel reads, is not uploaded.
+    # Inputs runPlan's one call sends: x, y and Adam's step size (a uniform of its kernels); its
+    # learning rate, a result of the same host call that no kernel reads, is not sent.
     assert graph["uploads"] == 3, result
 
 
@@ -391,9 +427,9 @@ _out
         assert r["ops"] == ["fused", "fused", "item", "item", "item"] and r["matmuls"] == 2, r
         assert sorted(r["outputs"]) == [1, 3]
         assert r["error"] < 1e-5, r
-    # 128 columns: each product is one matmul draw and one fused draw (no unpack pass); 10 columns
-    # add a pass to unpack per product (B is read in place, its rows off texel bounds); 3 columns (products under 32^3
-    # multiply-adds, a value at a time) and 12 columns of small products (a texel of B a step):
-    # each computed in its reader's pass (small_product.glsl).
-    assert [r["draws"] for r in result] == [4, 6, 2, 2], result
+    # 128 columns: each product is one matmul draw and one fused draw (no unpack pass); so are 10
+    # columns (rows end mid-texel: the fused pass reads the blocks a value at a time); 3 columns
+    # (products under 32^3 multiply-adds, a value at a time) and 12 columns of small products (a
+    # texel of B a step): each computed in its reader's pass (small_product.glsl).
+    assert [r["draws"] for r in result] == [4, 4, 2, 2], result
     assert transposed["draws"] == 1 and transposed["error"] < 1e-6, transposed
