@@ -316,6 +316,7 @@ _cases = [  # (name, f(x, y), x, y's shape: the result's)
     ("softmax 10", lambda x, y: tf.nn.softmax(x) * y, _logits(37, 10), (37, 10)),
     ("log_softmax 4", lambda x, y: tf.nn.log_softmax(x) + y, _logits(9, 4), (9, 4)),
     ("softmax 64", lambda x, y: tf.nn.softmax(x) - y, _logits(6, 64), (6, 64)),
+    ("log_softmax and x", lambda x, y: tf.nn.log_softmax(x) * x + y, _logits(8, 12), (8, 12)),  # x read both ways
     ("column sums", lambda x, y: tf.reduce_sum(x, axis=0) * y, _logits(200, 12), (12,)),
     ("odd column sums", lambda x, y: tf.sqrt(tf.abs(tf.reduce_sum(x, axis=0))) + y, _logits(129, 3), (3,)),
     ("row means", lambda x, y: tf.reduce_mean(x, axis=1) - y, _logits(33, 40), (33,)),
