@@ -202,25 +202,11 @@ vec4 columnTexel(sampler2D x, int inner, int base) {
   return texelFetch(x, flatTexel((base - quotient(base, inner) * inner) >> 2, rowShift(x)), 0);
 }
 
-// (max, sum of exp(x - max)) of values [start, end) of a flat tensor, read a whole texel at a time
-// in the order softmax.glsl's statistics pass reads a row (so the results are its results); NaN,
-// as there, where the row holds a NaN or +inf or only -inf.
+// A row's (max, sum of exp(x - max)) (prelude's softmaxStatistics, as softmax.glsl's statistics
+// pass reads a row, so the same results); NaN where the row holds a NaN or +inf or only -inf.
 vec2 rowStatistics(sampler2D x, int shift, int start, int end) {
-  float m = -INF;
-  float s = 0.0;
-  bool bad = false;
-  for (int i = start & ~3; i < end; i += 4) {
-    ivec4 index = ivec4(i) + ivec4(0, 1, 2, 3);
-    vec4 v = texelFetch(x, flatTexel(i >> 2, shift), 0);
-    v = mix(vec4(-INF), v, greaterThanEqual(index, ivec4(start)));
-    v = mix(vec4(-INF), v, lessThan(index, ivec4(end)));
-    bad = bad || any(isnan(v)) || any(equal(v, vec4(INF)));
-    v = mix(v, vec4(-INF), isnan(v));
-    float top = max(m, max(max(v.x, v.y), max(v.z, v.w)));
-    if (top > -INF) s = s * exp(m - top) + dot(exp(v - top), vec4(1.0));
-    m = top;
-  }
-  return bad || m == -INF ? vec2(NAN) : vec2(m, s);
+  vec2 stats = softmaxStatistics(x, shift, start, end);
+  return stats.x == -INF ? vec2(NAN) : stats;
 }
 
 // Values base .. base + 3 of log_softmax (logarithm) or softmax of x along rows of `length`

@@ -182,3 +182,25 @@ Cursor cursorNext(Cursor c, int width) {
   }
   return c;
 }
+
+// (max m, sum of exp(x - m)) of values [start, end) of a flat tensor whose texture's rowShift is
+// `shift`, read a whole texel at a time (values outside [start, end) count as -inf; m is -inf for
+// a run of only -inf, and s is then 0). NaN or +inf anywhere makes m NaN (softmax.glsl's
+// statistics pass, and elementwise.glsl's rows worked out where they are read).
+vec2 softmaxStatistics(sampler2D x, int shift, int start, int end) {
+  float m = -INF;
+  float s = 0.0;
+  bool bad = false;
+  for (int i = start & ~3; i < end; i += 4) {
+    ivec4 index = ivec4(i) + ivec4(0, 1, 2, 3);
+    vec4 v = texelFetch(x, flatTexel(i >> 2, shift), 0);
+    v = mix(vec4(-INF), v, greaterThanEqual(index, ivec4(start)));
+    v = mix(vec4(-INF), v, lessThan(index, ivec4(end)));
+    bad = bad || any(isnan(v)) || any(equal(v, vec4(INF)));
+    v = mix(v, vec4(-INF), isnan(v));
+    float top = max(m, max(max(v.x, v.y), max(v.z, v.w)));
+    if (top > -INF) s = s * exp(m - top) + dot(exp(v - top), vec4(1.0));
+    m = top;
+  }
+  return vec2(bad ? NAN : m, s);
+}

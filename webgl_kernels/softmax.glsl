@@ -49,10 +49,10 @@ void main() {
   int row = quotient(t, u_groups);
   int start = row * u_rowLength + (t - row * u_groups) * u_chunk;
   int end = min(start + u_chunk, (row + 1) * u_rowLength);
+#ifdef MERGE
   float m = -INF;
   float s = 0.0;
   bool bad = false;
-#ifdef MERGE
   ivec2 at = texelAt(start, u_width);
   for (int i = start; i < end; ++i) {
     vec2 part = texelFetch(u_x, at, 0).xy;
@@ -62,23 +62,11 @@ void main() {
     m = top;
     at = nextTexel(at, u_width);
   }
-#else
-  // NOTE: whole texels are read (four values a fetch); values outside [start, end) count as -inf.
-  ivec2 at = texelAt(start >> 2, u_width);
-  for (int i = start & ~3; i < end; i += 4) {
-    ivec4 index = ivec4(i) + ivec4(0, 1, 2, 3);
-    vec4 v = texelFetch(u_x, at, 0);
-    v = mix(vec4(-INF), v, greaterThanEqual(index, ivec4(start)));
-    v = mix(vec4(-INF), v, lessThan(index, ivec4(end)));
-    bad = bad || any(isnan(v)) || any(equal(v, vec4(INF)));
-    v = mix(v, vec4(-INF), isnan(v));
-    float top = max(m, max(max(v.x, v.y), max(v.z, v.w)));
-    if (top > -INF) s = s * exp(m - top) + dot(exp(v - top), vec4(1.0));
-    m = top;
-    at = nextTexel(at, u_width);
-  }
-#endif
   outColor = vec4(bad ? NAN : m, s, 0.0, 0.0);
+#else
+  // A whole texel at a time (prelude's softmaxStatistics).
+  outColor = vec4(softmaxStatistics(u_x, rowShift(u_x), start, end), 0.0, 0.0);
+#endif
 }
 
 #else
