@@ -420,7 +420,8 @@ export class Runtime {
   // matmul_packed's targets where it can be, so the product needs no pass of its own to unpack.
   // Any input may be read through a log_softmax or softmax of its rows (modes 10, 11; then the
   // row length) or as its sums over rows (mode 12; then the inner values' count and the rows
-  // summed), worked out where it is read (elementwise.glsl).
+  // summed), worked out where it is read (elementwise.glsl). A one-value input of a plan's run
+  // read as a scalar (mode 2) is read from a uniform instead (mode 13; see runPlan).
   fused(body, outputs, ...p) {
     const n = p[0];
     const k = p[1];
@@ -1014,7 +1015,9 @@ export class Runtime {
   // Run plan `index`. The staging buffer (setStaging), as int32, holds the input handles; the
   // output handles are written after them. An input given as -1 - at is uploaded by the run from
   // the staging buffer's values at .. at + sizes[k] (an argument or host value: no call of its
-  // own) and freed at the run's end. On an error every texture the run made is freed.
+  // own) and freed at the run's end; one value (sizes[k] 1) is kept as a number instead, which
+  // fused kernels read as a uniform and other kernels get uploaded when they ask (record). On an
+  // error every texture the run made is freed.
   runPlan(index) {
     const plan = this.plans[index];
     const staged = this.staged();

@@ -10,7 +10,9 @@ last read and frees its texture right there, so textures return to the pool duri
 
 A run uploads the arguments and host values that are not already on the GPU, writes all input
 handles into the backend's staging buffer (as int32), and calls ``runtime.runPlan`` once; the
-output handles come back in the same buffer.
+output handles come back in the same buffer. A one-value argument or host value (an optimizer's
+step size) reaches the kernels that read it as a uniform, with no texture; an input no call
+reads is not sent.
 """
 
 import json

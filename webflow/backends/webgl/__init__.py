@@ -273,8 +273,11 @@ class WebGLBackend(Backend):
             m, k = (a.shape[1], a.shape[0]) if ta else a.shape
             product = (a.id, 6, b.id, m, b.shape[0] if tb else b.shape[1], k, int(ta), int(tb))
         count = 1 if outputs is None else len(outputs)
-        reads = {operands[0][1] - 2 * bool(product): _read_mode(op, attrs, xs[operands[0][1] - 2 * bool(product)].shape)
-                 for op, operands, attrs in steps if op in fusion.READ_STEPS}
+        reads = {}  # inputs read through a softmax or a sum (graph fusion's READ_STEPS)
+        for op, operands, attrs in steps:
+            if op in fusion.READ_STEPS:
+                k = operands[0][1] - (2 if product else 0)  # the product's operands are not in xs
+                reads[k] = _read_mode(op, attrs, xs[k].shape)
         ids = self._fused(fusion.glsl(steps, outputs), count, *self._input_args(list(xs), shape, product, reads=reads))
         if outputs is None:
             return GLTensor(self.runtime, ids, shape)
