@@ -4,7 +4,10 @@
 // u_chunk consecutive values along R. The runtime repeats passes until G == 1, so a sum of a
 // million values adds chunks of partial sums rather than one long run.
 // Defines: REDUCE_SUM, REDUCE_PROD, REDUCE_MAX or ARGMAX; COLUMNS when inner > 1 (values
-// along R are u_inner apart), COLUMN_TEXELS too when inner % 4 == 0 (not ARGMAX). ARGMAX writes
+// along R are u_inner apart), COLUMN_TEXELS too when inner % 4 == 0 (not ARGMAX); TWO_LEVEL
+// (inner 1, not ARGMAX): each fragment combines a whole row, a chunk of u_chunk values at a
+// time and then the chunks in order, as a pass of chunks and a second pass over them would (the
+// same float results), in one pass (a loss's mean over a batch's 1,280 values: one draw, not two). ARGMAX writes
 // the index (as a float) of the first largest value, a NaN counting as largest; indices are only
 // meaningful in one pass, so the runtime sets u_chunk = R.
 // Uniforms: u_size (outer * G * inner), u_outWidth, u_x (input), u_width (its width),
@@ -22,6 +25,39 @@ uniform int u_chunk;
 uniform int u_inner;
 uniform int u_divisor;
 
+#if defined(REDUCE_SUM)
+#define REDUCE_INIT 0.0
+#define COMBINE(acc, v) acc += v
+#elif defined(REDUCE_PROD)
+#define REDUCE_INIT 1.0
+#define COMBINE(acc, v) acc *= v
+#else
+#define REDUCE_INIT -INF
+#define COMBINE(acc, v) acc = (isnan(v) || v > acc) ? v : acc  // NaN wins, as in NumPy
+#endif
+
+#ifdef TWO_LEVEL
+// Row o, whole: each chunk combined on its own, then the chunks in order (see TWO_LEVEL).
+float reduceOne(int o) {
+  Cursor c = cursorAt(o * u_rowLength, u_width);
+  float acc = REDUCE_INIT;
+  for (int start = 0; start < u_rowLength; start += u_chunk) {
+    float part = REDUCE_INIT;
+    int count = min(u_chunk, u_rowLength - start);
+    for (int r = 0; r < count; ++r) {
+      float v = cursorRead(u_x, c);
+      COMBINE(part, v);
+      c = cursorNext(c, u_width);
+    }
+    COMBINE(acc, part);
+  }
+#ifdef REDUCE_SUM
+  return acc / float(u_divisor);
+#else
+  return acc;
+#endif
+}
+#else
 float reduceOne(int o) {
 #ifdef COLUMNS
   int line = quotient(o, u_inner);
@@ -73,6 +109,7 @@ float reduceOne(int o) {
   return acc;
 #endif
 }
+#endif
 
 #ifdef COLUMN_TEXELS
 // inner % 4 == 0: the four values of an output texel are four neighbouring columns of one line,

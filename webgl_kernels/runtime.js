@@ -16,6 +16,7 @@ const KERNELS = ["prelude", "ops", "blocked", "small_product", "elementwise", "r
   "cumsum", "concat", "pad", "gather", "unsorted_segment_sum", "scatter_add", "scatter_add_vertex", "conv2d", "pool"];
 const MAX_RANK = 6;
 const REDUCE_CHUNK = 128; // values per fragment in a pass (a batch of 128 per-example losses: one pass)
+const REDUCE_TWO_LEVEL = 2048; // rows of up to this many values are one pass of two levels (reduce.glsl's TWO_LEVEL)
 const REDUCE_COLUMN_CHUNK = 256; // rows per fragment for columns (inner > 1: fewer values in flight)
 const REDUCE_DEFINES = { sum: "REDUCE_SUM", prod: "REDUCE_PROD", max: "REDUCE_MAX", argmax: "ARGMAX" };
 const CONCAT_INPUTS = 8; // samplers per concat pass (concat.glsl)
@@ -530,15 +531,19 @@ export class Runtime {
     if (inner > 1) defines.COLUMNS = 1;
     const texels = inner % 4 === 0 && op !== "argmax";
     if (texels) defines.COLUMN_TEXELS = 1;
-    const program = this.programs.get("reduce", defines);
     // NOTE: argmax indices only mean something within one pass: one chunk per row. Columns take
     // longer chunks (a dense layer's bias gradient over a batch: one pass).
     const chunk = op === "argmax" ? Math.max(1, rowLength) : inner > 1 ? REDUCE_COLUMN_CHUNK : REDUCE_CHUNK;
+    // NOTE: a row past one chunk but short enough is one pass whose fragments do both levels: a
+    // pass costs about 0.07 ms however small, a chunk's reads in one fragment a few us.
+    const twoLevel = inner === 1 && op !== "argmax" && rowLength > chunk && rowLength <= REDUCE_TWO_LEVEL;
+    if (twoLevel) defines.TWO_LEVEL = 1;
+    const program = this.programs.get("reduce", defines);
     let record = this.record(id);
     let length = rowLength;
     let first = true;
     do {
-      const groups = Math.max(1, Math.ceil(length / chunk));
+      const groups = twoLevel ? 1 : Math.max(1, Math.ceil(length / chunk));
       const input = record;
       const inputLength = length;
       const out = this.draw(program, this.textures.acquire(outer * groups * inner), (set, bind) => {

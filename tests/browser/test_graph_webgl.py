@@ -289,12 +289,17 @@ def _means(a, b, c, d):
 
 _got = _means(*_xs.values())
 _plan = _means.get_concrete_function(*_xs.values()).plan
+_before = _stats()["draws"]
+_means(*_xs.values())
+_draws = _stats()["draws"] - _before
 _want = [_xs["all"].mean(), _xs["columns"].mean(0), _xs["odd_columns"].mean(0), _xs["rows"].mean(1)]
-{"calls": _plan.kernel_calls,
+{"calls": _plan.kernel_calls, "draws": _draws,
  "errors": [float(np.abs(g.numpy() - w).max() / np.abs(w).max()) for g, w in zip(_got, _want)]}
 """)
-    # Four reduces, no division pass; sums over 1000 and 300 values take two passes (the last divides).
-    assert result["calls"] == 4, result
+    # Four reduces, no division pass. Rows of 1000 and 260 values are one pass that adds chunks of
+    # 128 and then the chunks (reduce.glsl's TWO_LEVEL); 300 rows of columns take two passes (the
+    # last divides).
+    assert result["calls"] == 4 and result["draws"] == 5, result
     assert max(result["errors"]) < 1e-5, result
 
 

@@ -383,7 +383,7 @@ def test_short_softmaxes_and_sums_become_steps_of_the_kernel_that_reads_them():
     steps = [op for n in graph.nodes if n.op == "fused" for op, _, _ in n.attrs["steps"]]
     assert "log_softmax" not in ops and steps.count("log_softmax") == 1
     assert steps.count("reduce_sum") == 2, graph  # the two bias gradients, in their Adam kernels
-    assert ops.count("reduce_sum") == 2, graph  # the loss: per-example sums, then their mean
+    assert ops.count("reduce_sum") == 1, graph  # the loss: per-example sums and their mean, one sum
 
     def f(a, b, c, d):
         rows3 = tf.nn.softmax(a) * 2.0  # rows of 3: a texel holds up to three rows (left alone)
@@ -399,6 +399,21 @@ def test_short_softmaxes_and_sums_become_steps_of_the_kernel_that_reads_them():
     assert ops.count("softmax") == 2 and ops.count("log_softmax") == 1 and ops.count("reduce_sum") == 2, graph
     assert not any(op in fusion.READ_STEPS for n in graph.nodes if n.op == "fused" for op, _, _ in n.attrs["steps"])
     for got, want in zip(tf.function(f)(*args), f(*args)):
+        np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-6)
+
+
+def test_arithmetic_makes_a_sum_of_a_sum_one_sum():
+    def f(x):
+        total = tf.reduce_mean(tf.reduce_sum(x, axis=2))  # a loss's per-example sums, then their mean
+        inner = tf.reduce_sum(tf.reduce_sum(x, axis=1), axis=1)  # [2, 3, 4]: axes 1, then 2 of x
+        kept = tf.reduce_sum(x, axis=0)
+        return total, inner, tf.reduce_sum(kept) + kept[0, 0]  # kept read twice: left alone
+
+    x = tf.constant(np.random.default_rng(8).normal(size=(2, 3, 4)).astype(np.float32))
+    graph = tf.function(f).get_concrete_function(x).graph
+    sums = sorted((tuple(n.attrs["axes"]), n.attrs.get("divisor", 1)) for n in graph.nodes if n.op == "reduce_sum")
+    assert sums == [((0,), 1), ((0, 1, 2), 6), ((1, 2), 1)], graph
+    for got, want in zip(tf.function(f)(x), f(x)):
         np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-6)
 
 

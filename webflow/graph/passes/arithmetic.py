@@ -17,6 +17,10 @@ rewrites in TF's arithmetic optimizer do):
 - ``reduce_sum(x) / n``, where n is a whole-number constant and the sum has no other reader,
   becomes ``reduce_sum(x, divisor=n)``: the sum's last pass makes the same division, so a mean
   (a loss's, over the batch) needs no pass of its own.
+- ``reduce_sum(reduce_sum(x, A), B)``, where the inner sum has no other reader and no divisor,
+  becomes one sum of x over A and B's axes (a loss's per-example sums, then their mean over the
+  batch): a kernel of its own fewer. The values are added in another order, so the last bits may
+  differ.
 
 A node a rewrite leaves unread (the sum, a cast no other node reads, a product by 1) goes.
 """
@@ -93,6 +97,17 @@ def run(graph):
             sum_attrs = dict(inner.attrs)
             reroute(node, inner, "negative", {})
             node.op, node.attrs = "reduce_sum", sum_attrs
+            count += 1
+        if (node.op == "reduce_sum" and node.inputs[0].op == "reduce_sum" and node.inputs[0].id not in keep
+                and readers[node.inputs[0].id] == [node] and node.inputs[0].attrs.get("divisor", 1) == 1):
+            # reduce_sum(reduce_sum(x, A), B) -> reduce_sum(x, A + B) (after a mean's rewrite above too)
+            inner = node.inputs[0]
+            source = inner.inputs[0]
+            left = [d for d in range(len(source.shape)) if d not in inner.attrs["axes"]]
+            axes = tuple(sorted(set(inner.attrs["axes"]) | {left[d] for d in node.attrs["axes"]}))
+            node.inputs, node.attrs = [source], {**node.attrs, "axes": axes}
+            readers[source.id] = [node if r is inner else r for r in readers[source.id]]
+            placed.remove(inner)
             count += 1
         placed.append(node)
     graph.nodes = placed
