@@ -254,8 +254,9 @@ export async function train(name, data, settings) {
 // 5x5, pool, dense 10), Adam, sparse categorical cross-entropy; one MNIST batch (x: [Float32Array,
 // batch], y: Float32Array). Each step awaits trainOnBatch (its loss read back). stepSession builds
 // the model and times its first step (compiles included when it runs first in the page); more(steps)
-// times that many more steps (more(steps, false): runs them untimed) (site/bench.js interleaves them with webflow's); finish() gives the ms
-// of the first step and the median of the others, and lets the model go.
+// times that many more steps (more(steps, false): runs them untimed; site/bench.js interleaves
+// them with webflow's); finish() gives the ms of the first step and the median of the others, and
+// lets the model go.
 export async function stepSession(name, x, y, batch) {
   const layers = name === "mlp"
     ? [tf.layers.flatten({ inputShape: [28, 28] }), tf.layers.dense({ units: 128, activation: "relu" }),

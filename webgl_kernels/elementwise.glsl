@@ -24,8 +24,9 @@
 //   10, 11: the log_softmax (10) or softmax (11) of input k (the output's shape) along rows of
 //     u_inner<k> values (4..64), each row's statistics worked out here (rowSoftmax), so the
 //     softmax needs no passes of its own (graph fusion: a classifier's loss reads its log_softmax);
-//   12: the sums over the middle axis of input k viewed as [outer, u_length<k>, u_inner<k>]
-//     (the output is [outer, u_inner<k>]), added here in the reduce kernel's order (rowSums).
+//   12, 14: the sums over the middle axis of input k viewed as [outer, u_length<k>, u_inner<k>]
+//     (the output is [outer, u_inner<k>]), added here in the reduce kernel's order: 12 a whole
+//     texel a row where u_inner<k> % 4 == 0 (rowSumTexels), 14 a value at a time (rowSumValues).
 //   13: input k is one value given as the uniform u_value<k> (a graph run's one-value input,
 //     such as an optimizer's step size: no texture to upload, no read per fragment).
 // Modes 3-5 need no coordinate walk, so the common broadcasts stay cheap.
@@ -229,19 +230,24 @@ vec4 rowSoftmax(sampler2D x, int length, int base, bool logarithm) {
 
 // Values base .. base + 3 of the sums over the middle axis of x viewed as [outer, rows, inner]:
 // each adds its rows from the first, as the reduce kernel's one pass does (so the same float
-// sums); where inner % 4 == 0 the four are neighbouring columns, read a whole texel a row.
-vec4 rowSums(sampler2D x, int inner, int rows, int base) {
+// sums). NOTE: two functions chosen by mode, not a branch on inner: SwiftShader would run both.
+// inner % 4 == 0: the four are neighbouring columns, read a whole texel a row.
+vec4 rowSumTexels(sampler2D x, int inner, int rows, int base) {
+  int shift = rowShift(x);
+  int line = quotient(base, inner);
+  int t = (line * rows * inner + base - line * inner) >> 2;
+  vec4 v = vec4(0.0);
+  for (int r = 0; r < rows; ++r) {
+    v += texelFetch(x, flatTexel(t, shift), 0);
+    t += inner >> 2;
+  }
+  return v;
+}
+
+// Any inner: a value at a time.
+vec4 rowSumValues(sampler2D x, int inner, int rows, int base) {
   int shift = rowShift(x);
   vec4 v = vec4(0.0);
-  if ((inner & 3) == 0) {
-    int line = quotient(base, inner);
-    int t = (line * rows * inner + base - line * inner) >> 2;
-    for (int r = 0; r < rows; ++r) {
-      v += texelFetch(x, flatTexel(t, shift), 0);
-      t += inner >> 2;
-    }
-    return v;
-  }
   for (int c = 0; c < 4; ++c) {
     int line = quotient(base + c, inner);
     int j = line * rows * inner + base + c - line * inner;
@@ -288,7 +294,9 @@ void main() {
 #elif MODE0 == 11
   x0 = rowSoftmax(u_x0, u_inner0, base, false);
 #elif MODE0 == 12
-  x0 = rowSums(u_x0, u_inner0, u_length0, base);
+  x0 = rowSumTexels(u_x0, u_inner0, u_length0, base);
+#elif MODE0 == 14
+  x0 = rowSumValues(u_x0, u_inner0, u_length0, base);
 #elif MODE0 == 7
   x0 = texelFetch(u_x0, flatTexel(texelSource(base >> 2, u_offset0, u_strides0), rowShift(u_x0)), 0);
 #elif MODE0 == 6 && defined(BLOCKS_VALUES)
@@ -322,7 +330,9 @@ void main() {
 #elif MODE1 == 11
   x1 = rowSoftmax(u_x1, u_inner1, base, false);
 #elif MODE1 == 12
-  x1 = rowSums(u_x1, u_inner1, u_length1, base);
+  x1 = rowSumTexels(u_x1, u_inner1, u_length1, base);
+#elif MODE1 == 14
+  x1 = rowSumValues(u_x1, u_inner1, u_length1, base);
 #elif MODE1 == 7
   x1 = texelFetch(u_x1, flatTexel(texelSource(base >> 2, u_offset1, u_strides1), rowShift(u_x1)), 0);
 #else
@@ -347,7 +357,9 @@ void main() {
 #elif MODE2 == 11
   x2 = rowSoftmax(u_x2, u_inner2, base, false);
 #elif MODE2 == 12
-  x2 = rowSums(u_x2, u_inner2, u_length2, base);
+  x2 = rowSumTexels(u_x2, u_inner2, u_length2, base);
+#elif MODE2 == 14
+  x2 = rowSumValues(u_x2, u_inner2, u_length2, base);
 #elif MODE2 == 7
   x2 = texelFetch(u_x2, flatTexel(texelSource(base >> 2, u_offset2, u_strides2), rowShift(u_x2)), 0);
 #else
@@ -372,7 +384,9 @@ void main() {
 #elif MODE3 == 11
   x3 = rowSoftmax(u_x3, u_inner3, base, false);
 #elif MODE3 == 12
-  x3 = rowSums(u_x3, u_inner3, u_length3, base);
+  x3 = rowSumTexels(u_x3, u_inner3, u_length3, base);
+#elif MODE3 == 14
+  x3 = rowSumValues(u_x3, u_inner3, u_length3, base);
 #elif MODE3 == 7
   x3 = texelFetch(u_x3, flatTexel(texelSource(base >> 2, u_offset3, u_strides3), rowShift(u_x3)), 0);
 #else
@@ -397,7 +411,9 @@ void main() {
 #elif MODE4 == 11
   x4 = rowSoftmax(u_x4, u_inner4, base, false);
 #elif MODE4 == 12
-  x4 = rowSums(u_x4, u_inner4, u_length4, base);
+  x4 = rowSumTexels(u_x4, u_inner4, u_length4, base);
+#elif MODE4 == 14
+  x4 = rowSumValues(u_x4, u_inner4, u_length4, base);
 #elif MODE4 == 7
   x4 = texelFetch(u_x4, flatTexel(texelSource(base >> 2, u_offset4, u_strides4), rowShift(u_x4)), 0);
 #else
@@ -422,7 +438,9 @@ void main() {
 #elif MODE5 == 11
   x5 = rowSoftmax(u_x5, u_inner5, base, false);
 #elif MODE5 == 12
-  x5 = rowSums(u_x5, u_inner5, u_length5, base);
+  x5 = rowSumTexels(u_x5, u_inner5, u_length5, base);
+#elif MODE5 == 14
+  x5 = rowSumValues(u_x5, u_inner5, u_length5, base);
 #elif MODE5 == 7
   x5 = texelFetch(u_x5, flatTexel(texelSource(base >> 2, u_offset5, u_strides5), rowShift(u_x5)), 0);
 #else

@@ -7,9 +7,9 @@
 // along R are u_inner apart), COLUMN_TEXELS too when inner % 4 == 0 (not ARGMAX); TWO_LEVEL
 // (inner 1, not ARGMAX): each fragment combines a whole row, a chunk of u_chunk values at a
 // time and then the chunks in order, as a pass of chunks and a second pass over them would (the
-// same float results), in one pass (a loss's mean over a batch's 1,280 values: one draw, not two). ARGMAX writes
-// the index (as a float) of the first largest value, a NaN counting as largest; indices are only
-// meaningful in one pass, so the runtime sets u_chunk = R.
+// same float results), in one pass (a loss's mean over a batch's 1,280 values: one draw, not
+// two). ARGMAX writes the index (as a float) of the first largest value, a NaN counting as
+// largest; indices are only meaningful in one pass, so the runtime sets u_chunk = R.
 // Uniforms: u_size (outer * G * inner), u_outWidth, u_x (input), u_width (its width),
 //           u_rowLength (R), u_groups (G), u_chunk, u_inner, u_divisor (a sum's last pass divides
 //           by it: a mean's division, no pass of its own; 1 otherwise).
@@ -25,6 +25,7 @@ uniform int u_chunk;
 uniform int u_inner;
 uniform int u_divisor;
 
+// A sum's, product's or max's start and its step (ARGMAX starts as a max does, steps its own way).
 #if defined(REDUCE_SUM)
 #define REDUCE_INIT 0.0
 #define COMBINE(acc, v) acc += v
@@ -73,13 +74,7 @@ float reduceOne(int o) {
 #else
   Cursor c = cursorAt(row * u_rowLength + start, u_width);
 #endif
-#if defined(REDUCE_SUM)
-  float acc = 0.0;
-#elif defined(REDUCE_PROD)
-  float acc = 1.0;
-#else
-  float acc = -INF;
-#endif
+  float acc = REDUCE_INIT;
   int at = 0;
   for (int r = 0; r < count; ++r) {
 #ifdef COLUMNS
@@ -87,15 +82,11 @@ float reduceOne(int o) {
 #else
     float v = cursorRead(u_x, c);
 #endif
-#if defined(REDUCE_SUM)
-    acc += v;
-#elif defined(REDUCE_PROD)
-    acc *= v;
-#elif defined(REDUCE_MAX)
-    acc = (isnan(v) || v > acc) ? v : acc;  // NaN wins, as in NumPy
-#else
+#ifdef ARGMAX
     // strictly greater: ties keep the first index; the first NaN is final
     if (!isnan(acc) && (isnan(v) || v > acc)) { acc = v; at = r; }
+#else
+    COMBINE(acc, v);
 #endif
 #ifndef COLUMNS
     c = cursorNext(c, u_width);
@@ -124,13 +115,7 @@ void main() {
   Flat xFlat = flatOf(u_x);
   Walk w = walkFrom(xFlat, at);  // the line's texels, u_inner / 4 apart (prelude's Walk)
   float step = float(u_inner >> 2) * xFlat.scale.x;
-#if defined(REDUCE_SUM)
-  vec4 acc = vec4(0.0);
-#elif defined(REDUCE_PROD)
-  vec4 acc = vec4(1.0);
-#else
-  vec4 acc = vec4(-INF);
-#endif
+  vec4 acc = vec4(REDUCE_INIT);
   for (int r = 0; r < count; ++r) {
     vec4 v = walkNext(u_x, xFlat, w, step);
 #if defined(REDUCE_SUM)

@@ -420,8 +420,8 @@ export class Runtime {
   // matrices (mode 6; its arguments: idA, 6, idB, M, N, K, transposeA, transposeB), read from
   // matmul_packed's targets where it can be, so the product needs no pass of its own to unpack.
   // Any input may be read through a log_softmax or softmax of its rows (modes 10, 11; then the
-  // row length) or as its sums over rows (mode 12; then the inner values' count and the rows
-  // summed), worked out where it is read (elementwise.glsl). A one-value input of a plan's run
+  // row length) or as its sums over rows (mode 12 a texel at a time, 14 a value at a time; then
+  // the inner values' count and the rows summed), worked out where it is read (elementwise.glsl). A one-value input of a plan's run
   // read as a scalar (mode 2) is read from a uniform instead (mode 13; see runPlan).
   fused(body, outputs, ...p) {
     const n = p[0];
@@ -468,7 +468,7 @@ export class Runtime {
       } else if ((input.mode >= 3 && input.mode <= 5) || input.mode === 10 || input.mode === 11) {
         input.inner = p[at];
         at += 1;
-      } else if (input.mode === 12) {
+      } else if (input.mode === 12 || input.mode === 14) {
         input.inner = p[at];
         input.length = p[at + 1];
         at += 2;
@@ -513,7 +513,7 @@ export class Runtime {
           set(`u_strides${i}`, input.strides);
         }
         if (input.inner !== undefined) set(`u_inner${i}`, input.inner);
-        if (input.mode === 12) set(`u_length${i}`, input.length);
+        if (input.length !== undefined) set(`u_length${i}`, input.length);
       });
     });
     for (const input of inputs) {

@@ -521,11 +521,13 @@ def _broadcast_pattern(in_shape, out_shape):
 def _read_mode(op, attrs, in_shape):
     """runtime.fused's mode and numbers for an input a fused kernel reads through ``op`` (graph
     fusion's READ_STEPS): 10 log_softmax or 11 softmax along rows of the last axis (their length);
-    12 the sum over a block of neighbouring axes (the inner values' count and the rows summed)."""
+    the sum over a block of neighbouring axes (the inner values' count and the rows summed), 12 a
+    whole texel a row where the inner count is a multiple of 4, 14 a value at a time."""
     if op != "reduce_sum":
         return (10 if op == "log_softmax" else 11), in_shape[-1]
     axes = attrs["axes"]
-    return 12, math.prod(in_shape[axes[-1] + 1:]), math.prod(in_shape[axes[0]:axes[-1] + 1])
+    inner = math.prod(in_shape[axes[-1] + 1:])
+    return (12 if inner % 4 == 0 else 14), inner, math.prod(in_shape[axes[0]:axes[-1] + 1])
 
 
 def _broadcast(*shapes):

@@ -325,8 +325,8 @@ def absorbable_read(node):
 def _absorb_reads(graph, max_inputs):
     """A softmax, log_softmax or sum (``absorbable_read``) whose one reader is a fused or
     elementwise kernel of its shape becomes a step of that kernel, reading the op's input where the
-    op was read: WebGL works it out in the kernel's pass (runtime.fused, modes 10-12), so it needs
-    no pass of its own. The step goes first (after a leading matmul step); the op's input takes
+    op was read: WebGL works it out in the kernel's pass (runtime.fused, modes 10-12 and 14), so it
+    needs no pass of its own. The step goes first (after a leading matmul step); the op's input takes
     the op's input slot, its own, even where the kernel also reads that tensor as it is, so the
     kernel reads as many inputs as before (a kernel over ``max_inputs``, as when fusion is held
     back, is left alone)."""
