@@ -1037,6 +1037,10 @@ def _ops4_array_rows():
     return [
         Row("concat", *many(5), [((2, 4), (2, 8)), ((3, 5), (3, 1)), ((2, 0), (2, 3))], label="ten inputs: two passes"),
         Row("concat", *many(4), [((1, 257), (1, 3)), ((0, 4), (0, 8))], label="eight inputs: one pass"),
+        Row("concat", *many(5), [((3, 0), (3, 4)), ((2, 8), (2, 0)), ((3, 12), (3, 4))],
+            label="whole texels, empty inputs skipped: two passes"),
+        Row("concat", lambda tf, x, y: tf.concat([y, x, y, x, y, x], 1), lambda x, y: np.concatenate([y, x, y, x, y, x], 1),
+            [((5, 4), (5, 12)), ((2, 3, 4), (2, 1, 4))], label="whole texels, six inputs"),
         Row("concat", lambda tf, x, y: tf.concat([x, y], 0), lambda x, y: np.concatenate([x, y], 0),
             [((3, 4, 8), (5, 4, 8)), ((1, 3), (2, 3)), ((257,), (4,))], label="axis 0, whole texels"),
         Row("concat", lambda tf, x, y: tf.concat([x, y, x], 1), lambda x, y: np.concatenate([x, y, x], 1),

@@ -828,7 +828,9 @@ export class Runtime {
       const group = inputs.slice(0, CONCAT_INPUTS);
       inputs = inputs.slice(CONCAT_INPUTS);
       const rowLength = rows(group);
-      const out = this.draw(this.programs.get("concat", { NUM_INPUTS: group.length }),
+      const defines = { NUM_INPUTS: group.length };
+      if (group.every((x) => x.inner % 4 === 0)) defines.WHOLE_TEXELS = 1; // see concat.glsl
+      const out = this.draw(this.programs.get("concat", defines),
         this.textures.acquire(inputs.length ? outer * rowLength : n), (set, bind) => {
           set("u_rowLength", rowLength);
           set("u_inner", group.map((x) => x.inner));
