@@ -284,6 +284,31 @@ for flag in (True, False):
     assert max(errors) < 1e-4, errors
 
 
+def test_concat_copies_long_whole_texel_rows_by_segments_and_others_in_one_pass(gl):
+    """Rows of 2^15 values or more whose inputs are whole texels: a draw per non-empty input, each
+    shading only its segments (up to three rectangles of the texture a row); shorter rows, or
+    inputs that are not whole texels: one pass. Every value is NumPy's, in both paths."""
+    results = gl("""
+rng = np.random.default_rng(5)
+_out = []
+for shapes, axis in ((((300, 64), (260, 64), (300, 64)), 0), (((2, 20000), (2, 0), (2, 16000)), 1),
+                     (((1, 40000), (1, 6)), 1), (((200, 64), (200, 64)), 1)):
+    arrays = [rng.normal(size=s).astype(np.float32) for s in shapes]
+    tensors = [tf.constant(a) for a in arrays]
+    before = _gl.runtime.stats().draws
+    joined = tf.concat(tensors, axis)
+    draws = _gl.runtime.stats().draws - before
+    got = joined.numpy()
+    _out.append([draws, bool(np.array_equal(got, np.concatenate(arrays, axis)))])
+_out
+""")
+    draws = [r[0] for r in results]
+    assert all(r[1] for r in results), results
+    # three inputs by segments; two non-empty ones by segments; 40000 + 6 values a row: not whole
+    # texels, one pass; rows of 128 values: one pass
+    assert draws == [3, 2, 1, 1], results
+
+
 def test_warm_up_readies_common_kernels_and_matmul_blocks_of_8_and_4_rows_agree(gl):
     """warmUp() compiles and draws once the kernels every model uses, a task at a time (the site
     calls it while Python boots); a GPU with 8 draw buffers computes matmul in 8-row blocks, one
