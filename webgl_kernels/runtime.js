@@ -24,7 +24,7 @@ const CONCAT_INPUTS = 8; // samplers per concat pass (concat.glsl)
 // where their rows are whole texels. NOTE: SwiftShader sets up a triangle in about 5 us, and a pass
 // over the whole output spends about 1 ns per value per input choosing among the inputs, so
 // segments (6 triangles each) pay from rows of about 30,000 values: 6 x [200, 1000] along axis 0
-// 9.4 -> 2.7 ms; along axis 1 (rows of 6000) they took 38 ms against the pass's 10.5.
+// 9.4 -> 2.6-2.8 ms; along axis 1 (rows of 6000) they took 38 ms against the pass's 10-10.5.
 const CONCAT_SEGMENT_ROW = 1 << 15;
 const PACKED_MATMUL_MIN_WORK = 32 * 32 * 32; // M * N * K
 // matmul_packed's k groups a loop turn (UNROLL, see there) from these K on, in products of at least
