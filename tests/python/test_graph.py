@@ -188,6 +188,26 @@ def test_input_signature():
         f(tf.ones([2, 3]), tf.ones([2, 3]))
 
 
+def test_get_concrete_function_from_specs_and_from_the_input_signature():
+    # A TensorSpec stands for a tensor of its shape: the trace it makes serves later calls.
+    f = tf.function(lambda x, scale: x * scale + 1.0)
+    concrete = f.get_concrete_function(tf.TensorSpec([2, 3], tf.float32), 2.0)
+    np.testing.assert_array_equal(concrete(np.ones([2, 3], np.float32), 2.0).numpy(), np.full((2, 3), 3.0))
+    np.testing.assert_array_equal(f(tf.ones([2, 3]), 2.0).numpy(), np.full((2, 3), 3.0))
+    assert f.experimental_get_tracing_count() == 1
+    # No arguments: the input_signature, which must then give every size.
+    g = tf.function(lambda x: x * 2.0, input_signature=[tf.TensorSpec([4, 3], tf.float32)])
+    assert g.get_concrete_function() is g.get_concrete_function(np.zeros([4, 3], np.float32))
+    assert g.experimental_get_tracing_count() == 1
+    with pytest.raises(ValueError, match="argument 0 does not match the input_signature"):
+        g.get_concrete_function(tf.TensorSpec([4, 2], tf.float32))
+    h = tf.function(lambda x: x * 2.0, input_signature=[tf.TensorSpec([None, 3], tf.float32)])
+    with pytest.raises(ValueError, match=r"traces for concrete shapes; argument 0 is TensorSpec\(shape=\(None, 3\)"):
+        h.get_concrete_function()
+    with pytest.raises(ValueError, match="has 1 arguments; received 0"):
+        h()  # a call is not a trace: it needs its argument
+
+
 def test_data_dependent_python_control_flow_is_a_clear_error():
     @tf.function
     def f(x):

@@ -35,7 +35,10 @@ def function(func=None, input_signature=None, reduce_retracing=False, jit_compil
         reduce_retracing, jit_compile, autograph: accepted for compatibility and ignored.
 
     Returns:
-        a ``Function``: call it like ``func``; ``get_concrete_function(*args)`` gives the traced graph.
+        a ``Function``: call it like ``func``; ``get_concrete_function(*args)`` gives the traced graph
+        (a ``tf.TensorSpec`` may stand for a tensor argument; with an ``input_signature``, no
+        arguments trace that signature). Graphs are traced for concrete shapes: a spec to trace
+        from needs one without None.
 
     Raises:
         ValueError: arguments that do not match ``input_signature`` (naming the argument and both specs).
@@ -77,14 +80,25 @@ class Function:
     def __call__(self, *args, **kwargs):
         if tracing.current() is not None:  # called from another trace: becomes part of that graph
             return self.python_function(*args, **kwargs)
-        return self.get_concrete_function(*args, **kwargs)(*args, **kwargs)
+        return self._concrete_for(args, kwargs)(*args, **kwargs)
 
     def experimental_get_tracing_count(self):
         """How many times the function has been traced."""
         return self._tracing_count
 
     def get_concrete_function(self, *args, **kwargs):
-        """The traced graph for these arguments (tracing now if needed)."""
+        """The traced graph for these arguments (tracing now if needed): tensors, arrays, or
+        ``tf.TensorSpec``s standing for them (shapes without None); no arguments trace the
+        ``input_signature``."""
+        if not args and not kwargs and self.input_signature:
+            args = tuple(self.input_signature)
+        for k, leaf in enumerate(nest.flatten((args, kwargs))):
+            if isinstance(leaf, TensorSpec) and None in tuple(leaf.shape):
+                raise ValueError(f"{self.name}: get_concrete_function traces for concrete shapes; argument {k} is "
+                                 f"{leaf}: give every size, or call it with the arguments themselves")
+        return self._concrete_for(args, kwargs)
+
+    def _concrete_for(self, args, kwargs):
         if self.input_signature is not None:
             self._check_signature(args)
         backend = backends.get_backend()
@@ -165,7 +179,10 @@ def _spec(value):
 
 
 def _value_spec(value):
-    """The TensorSpec of a tensor-like argument (Tensor, Variable, NumPy array), else None."""
+    """The TensorSpec of a tensor-like argument (Tensor, Variable, NumPy array, or a TensorSpec
+    standing for one in get_concrete_function), else None."""
+    if isinstance(value, TensorSpec):
+        return TensorSpec(value.shape, value.dtype)
     if isinstance(value, (Tensor, Variable)):
         return TensorSpec(value.shape, value.dtype)
     if _is_array(value):
@@ -204,7 +221,7 @@ def _structure_key(structure):
 def _leaf_key(leaf):
     if isinstance(leaf, Variable):
         return ("variable", id(leaf))
-    if isinstance(leaf, Tensor):
+    if isinstance(leaf, (Tensor, TensorSpec)):  # a spec traces what a tensor of its shape would
         return ("tensor", tuple(leaf.shape), leaf.dtype.name)
     if _is_array(leaf):
         return ("tensor", leaf.shape, dtypes.from_numpy_dtype(leaf.dtype).name)
