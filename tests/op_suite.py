@@ -768,6 +768,12 @@ ROWS = [
     Row("where", lambda tf, x, y: tf.where(tf.greater(x, y), x, y), lambda x, y: np.where(x > y, x, y), PAIRS),
     Row("where", lambda tf, x, y: tf.where([True, False, True], x, y), lambda x, y: np.where([True, False, True], x, y),
         [((3,), (2, 1)), ((), (3,))], label="condition broadcast"),
+    # tf.cond: traced, both branches run and tf.where chooses (inputs are positive, so a finite
+    # difference never flips the branch)
+    Row("cond", lambda tf, x: tf.cond(tf.reduce_sum(x) > 0, lambda: x * x, lambda: -x), lambda x: x * x,
+        [((3,),), ((2, 3),), ((),)], domain="positive", label="true branch"),
+    Row("cond", lambda tf, x: tf.cond(tf.reduce_min(x) < 0, lambda: x * x, lambda: -x), lambda x: -x,
+        [((3,),), ((2, 3),)], domain="positive", label="false branch"),
     Row("cast", lambda tf, x: tf.cast(x, tf.int32), lambda x: np.trunc(x), ODD, grad=False, label="to int32"),
     Row("cast", lambda tf, x: tf.cast(x, tf.bool), lambda x: x != 0, ODD, grad=False, label="to bool"),
     Row("cast", lambda tf, x: tf.cast(x, tf.float32), lambda x: x, ODD, dtype="int32", grad=False, label="int32 to float32"),

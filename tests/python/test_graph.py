@@ -208,6 +208,58 @@ def test_get_concrete_function_from_specs_and_from_the_input_signature():
         h()  # a call is not a trace: it needs its argument
 
 
+def test_cond_eager_runs_one_branch_and_traced_chooses_per_run(capsys):
+    ran = []
+    assert tf.cond(tf.constant(True), lambda: ran.append("t") or 1, lambda: ran.append("f") or 2) == 1
+    assert ran == ["t"]  # eagerly only the chosen branch runs
+    assert tf.cond(False, lambda: 1, lambda: 2) == 2  # a Python bool picks a branch, traced or not
+
+    v, w = tf.Variable(0.0), tf.Variable(10.0)
+
+    @tf.function
+    def step(x):
+        # a branch's assign happens only on the runs that choose it; so does its tf.print
+        tf.cond(x > 0, lambda: (v.assign_add(x), tf.print("up", x)), lambda: (w.assign_add(x), tf.print("down", x)))
+        return tf.cond(x > 0, lambda: {"a": x * 2.0, "b": [x]}, lambda: {"a": -x, "b": [x * x]})
+
+    outs = [step(tf.constant(value)) for value in (1.0, -2.0, 3.0)]
+    assert step.experimental_get_tracing_count() == 1
+    assert [float(o["a"]) for o in outs] == [2.0, 2.0, 6.0] and [float(o["b"][0]) for o in outs] == [1.0, 4.0, 3.0]
+    assert float(v) == 4.0 and float(w) == 8.0
+    assert capsys.readouterr().out.split() == ["up", "1.0", "down", "-2.0", "up", "3.0"]
+
+    x = tf.Variable([1.0, -3.0])
+
+    @tf.function
+    def gradient():
+        with tf.GradientTape() as tape:
+            y = tf.cond(tf.reduce_sum(x) > 0, lambda: tf.reduce_sum(x * x), lambda: tf.reduce_sum(3.0 * x))
+        return tape.gradient(y, x)
+
+    np.testing.assert_array_equal(gradient().numpy(), [3.0, 3.0])  # the chosen branch's gradient
+    x.assign([2.0, 1.0])
+    np.testing.assert_array_equal(gradient().numpy(), [4.0, 2.0])
+
+
+def test_cond_bad_input():
+    with pytest.raises(ValueError, match=r"cond: pred must be a scalar; received shape \(2,\)"):
+        tf.cond(tf.constant([True, False]), lambda: 1, lambda: 2)
+    with pytest.raises(TypeError, match="cond: pred must be a bool tensor; received dtype float32"):
+        tf.cond(tf.constant(1.0), lambda: 1, lambda: 2)
+    with pytest.raises(TypeError, match="cond: true_fn and false_fn must be callables; received int and function"):
+        tf.cond(tf.constant(True), 1, lambda: 2)
+    traced = lambda true_fn, false_fn: tf.function(lambda x: tf.cond(x > 0, true_fn, false_fn))(tf.constant(1.0))  # noqa: E731
+    with pytest.raises(ValueError, match=r"the same structure; received '.' and \('.', '.'\)"):
+        traced(lambda: tf.ones([]), lambda: (tf.ones([]), tf.ones([])))
+    with pytest.raises(ValueError, match=r"output 0 must have the same shape and dtype in both branches; received "
+                                         r"\(\) float32 and \(2,\) float32"):
+        traced(lambda: tf.ones([]), lambda: tf.ones([2]))
+    with pytest.raises(ValueError, match=r"output 0 is a Python value that differs between the branches \(1 and 2\)"):
+        traced(lambda: 1, lambda: 2)
+    with pytest.raises(ValueError, match="output 0 is a tensor in one branch and int in the other"):
+        traced(lambda: tf.ones([]), lambda: 3)
+
+
 def test_data_dependent_python_control_flow_is_a_clear_error():
     @tf.function
     def f(x):

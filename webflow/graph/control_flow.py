@@ -1,0 +1,136 @@
+"""tf.cond: a choice between two functions by a boolean tensor, eagerly or inside a trace."""
+
+import numpy as np
+
+from webflow import nest
+from webflow.graph import tracing
+from webflow.ops import array_ops, math_ops
+from webflow.tensor import Tensor, Variable, convert_to_tensor
+
+
+def cond(pred, true_fn=None, false_fn=None, name=None):
+    """``true_fn()`` if ``pred`` else ``false_fn()`` (``tf.cond``).
+
+    Eagerly, ``pred`` is read and only the chosen function runs. Inside a ``tf.function`` its value
+    is not known while tracing, so both functions are traced and every run chooses between their
+    results with ``tf.where(pred, ...)``: both branches' kernels run, each returned tensor and each
+    Variable a branch assigns takes the chosen branch's value, and a ``tf.print`` in a branch
+    prints only when that branch is chosen. Because both run, a value the chosen branch does not
+    need can still be NaN or infinite in the other one (harmless to the result; a gradient through
+    it can be NaN, as with ``tf.where``).
+
+    Args:
+        pred: a scalar bool tensor, or a Python bool (then only that branch runs, traced or not).
+        true_fn, false_fn: callables of no arguments returning the same structure: tensors of the
+            same shape and dtype, and Python values equal in both.
+
+    Raises:
+        TypeError: a branch that is not callable, or a ``pred`` that is not bool.
+        ValueError: a ``pred`` that is not a scalar, or branches whose results differ in structure,
+            shape, dtype or Python values (inside a trace, where both run).
+
+    >>> import webflow as tf
+    >>> @tf.function
+    ... def magnitude(x):
+    ...     return tf.cond(tf.reduce_sum(x) > 0, lambda: x * 2.0, lambda: -x)
+    >>> magnitude(tf.constant([1.0, 2.0])).numpy(), magnitude(tf.constant([-3.0])).numpy()
+    (array([2., 4.], dtype=float32), array([3.], dtype=float32))
+    """
+    if not callable(true_fn) or not callable(false_fn):
+        raise TypeError(f"cond: true_fn and false_fn must be callables; received {type(true_fn).__name__} "
+                        f"and {type(false_fn).__name__}")
+    if isinstance(pred, (bool, np.bool_)):
+        return true_fn() if pred else false_fn()
+    pred = pred.read_value() if isinstance(pred, Variable) else convert_to_tensor(pred)
+    if not pred.dtype.is_bool:
+        raise TypeError(f"cond: pred must be a bool tensor; received dtype {pred.dtype.name}")
+    if tuple(pred.shape) != ():
+        raise ValueError(f"cond: pred must be a scalar; received shape {tuple(pred.shape)}")
+    tracer = tracing.current()
+    if tracer is None:
+        return true_fn() if bool(pred.numpy()) else false_fn()
+    return _traced(tracer, pred, true_fn, false_fn)
+
+
+def _traced(tracer, pred, true_fn, false_fn):
+    true_out, true_set, true_effects = _branch(tracer, true_fn)
+    false_out, false_set, false_effects = _branch(tracer, false_fn)
+    if _structure(true_out) != _structure(false_out):
+        raise ValueError(f"cond: true_fn and false_fn must return the same structure; received "
+                         f"{_shown(true_out)} and {_shown(false_out)}")
+    chosen = [_choose(pred, t, f, f"output {k}") for k, (t, f) in
+              enumerate(zip(nest.flatten(true_out), nest.flatten(false_out)))]
+    for key in list(true_set) + [key for key in false_set if key not in true_set]:
+        var, before = (true_set.get(key) or false_set.get(key))[:2]
+        t = true_set[key][2] if key in true_set else before
+        f = false_set[key][2] if key in false_set else before
+        var._value = array_ops.stop_gradient(math_ops.where(pred, t, f))  # as an assign in the chosen branch
+    graph = tracer.graph
+    for effects, taken in ((true_effects, True), (false_effects, False)):
+        graph.effects.extend((_when(fn, taken), [tracer.node_of(pred)] + nodes) for fn, nodes in effects)
+    return nest.pack_sequence_as(true_out, chosen)
+
+
+def _branch(tracer, fn):
+    """Trace ``fn()``; return its result, the Variables it assigned ({id: (var, value before,
+    value after)}, each put back to its value before) and the tf.print effects it added (taken
+    out of the graph, to be made conditional)."""
+    before = {key: var._value for key, (var, _, _) in tracer.swapped.items()}
+    effects_at = len(tracer.graph.effects)
+    out = fn()
+    assigned = {}
+    for key, (var, _, symbolic) in tracer.swapped.items():
+        start = before.get(key, symbolic)  # a variable first read in this branch starts as its node
+        if var._value is not start:
+            assigned[key] = (var, start, var._value)
+            var._value = start
+    effects = tracer.graph.effects[effects_at:]
+    del tracer.graph.effects[effects_at:]
+    return out, assigned, effects
+
+
+def _choose(pred, t, f, where):
+    tensors = isinstance(t, (Tensor, Variable)), isinstance(f, (Tensor, Variable))
+    if not any(tensors):
+        if not (t is f or _same_value(t, f)):
+            raise ValueError(f"cond: {where} is a Python value that differs between the branches ({t!r} and "
+                             f"{f!r}); inside a tf.function both run, so return a tensor instead")
+        return t
+    if not all(tensors):
+        raise ValueError(f"cond: {where} is a tensor in one branch and {type(f if tensors[0] else t).__name__} "
+                         "in the other; return tensors from both")
+    t = t.read_value() if isinstance(t, Variable) else t
+    f = f.read_value() if isinstance(f, Variable) else f
+    if t.dtype is not f.dtype or tuple(t.shape) != tuple(f.shape):
+        raise ValueError(f"cond: {where} must have the same shape and dtype in both branches; received "
+                         f"{tuple(t.shape)} {t.dtype.name} and {tuple(f.shape)} {f.dtype.name}")
+    return math_ops.where(pred, t, f)
+
+
+def _structure(value):
+    """The nesting of lists, tuples and dicts around the leaves (hashable, for comparing)."""
+    if isinstance(value, dict):
+        return (dict, tuple((key, _structure(value[key])) for key in sorted(value)))
+    if isinstance(value, (list, tuple)):
+        return (type(value), tuple(_structure(item) for item in value))
+    return None
+
+
+def _shown(value):
+    """The structure with its leaves as '.' (for messages)."""
+    return repr(nest.pack_sequence_as(value, ["."] * len(nest.flatten(value))))
+
+
+def _same_value(a, b):
+    try:
+        return bool(a == b)
+    except (TypeError, ValueError):
+        return False
+
+
+def _when(fn, taken):
+    """``fn`` run only on the runs where pred (its first value) is ``taken``."""
+    def gated(pred, *values):
+        if bool(np.asarray(pred)) == taken:
+            fn(*values)
+    return gated
