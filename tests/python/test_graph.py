@@ -208,6 +208,14 @@ def test_get_concrete_function_from_specs_and_from_the_input_signature():
         h()  # a call is not a trace: it needs its argument
 
 
+def test_compatibility_arguments_are_accepted():
+    # TF's positional order (func, input_signature, autograph, jit_compile, reduce_retracing) and the
+    # older name of reduce_retracing; none of them changes what is traced.
+    for f in (tf.function(lambda x: x + 1.0, None, False, True, True),
+              tf.function(experimental_relax_shapes=True)(lambda x: x + 1.0)):
+        np.testing.assert_array_equal(f(tf.ones([2])).numpy(), [2.0, 2.0])
+
+
 def test_cond_eager_runs_one_branch_and_traced_chooses_per_run(capsys):
     ran = []
     assert tf.cond(tf.constant(True), lambda: ran.append("t") or 1, lambda: ran.append("f") or 2) == 1

@@ -12,7 +12,8 @@ from webflow.graph.ir import Graph
 from webflow.tensor import Tensor, TensorSpec, Variable
 
 
-def function(func=None, input_signature=None, reduce_retracing=False, jit_compile=None, autograph=False):
+def function(func=None, input_signature=None, autograph=False, jit_compile=None, reduce_retracing=False,
+             experimental_relax_shapes=None):
     """Compile a Python function into a dataflow graph (decorator or call), as ``tf.function``.
 
     The first call with a new input signature traces ``func``: Python runs once with symbolic
@@ -32,7 +33,8 @@ def function(func=None, input_signature=None, reduce_retracing=False, jit_compil
         func: the function (when used as ``tf.function(func)``).
         input_signature: optional list of ``tf.TensorSpec``, one per positional argument; calls
             must match it (None in a spec's shape matches any size).
-        reduce_retracing, jit_compile, autograph: accepted for compatibility and ignored.
+        autograph, jit_compile, reduce_retracing, experimental_relax_shapes (its older name):
+            accepted for compatibility and ignored.
 
     Returns:
         a ``Function``: call it like ``func``; ``get_concrete_function(*args)`` gives the traced graph
