@@ -268,6 +268,22 @@ def test_cond_bad_input():
         traced(lambda: tf.ones([]), lambda: 3)
 
 
+def test_values_made_of_constants_and_shapes_are_known_while_tracing():
+    # A trace has concrete shapes, so tf.shape(x) and what is computed from it alone can size ops.
+    @tf.function
+    def f(x):
+        rows = tf.shape(x)[0]
+        return tf.ones([rows]) * tf.cast(rows, tf.float32), tf.reshape(x, [rows, -1]), tf.fill([2], 1.5 * 2.0)
+
+    ones, flat, filled = f(tf.zeros([3, 2, 2]))
+    np.testing.assert_array_equal(ones.numpy(), [3.0, 3.0, 3.0])
+    assert flat.shape == (3, 4)
+    np.testing.assert_array_equal(filled.numpy(), [3.0, 3.0])
+    assert [t.shape for t in f(tf.zeros([5, 1]))[:2]] == [(5,), (5, 1)]  # a new shape: a new trace
+    with pytest.raises(tf.TracingError, match="use tf.where or tf.cond"):
+        tf.function(lambda x: tf.ones([tf.cast(tf.reduce_sum(x), tf.int32)]))(tf.ones([2]))  # an argument's values
+
+
 def test_data_dependent_python_control_flow_is_a_clear_error():
     @tf.function
     def f(x):

@@ -60,10 +60,11 @@ class Tracer:
         return self.graph.add("fill", [], shape, dtype, {"shape": tuple(shape), "value": value, "dtype": dtype})
 
     def to_numpy(self, handle, dtype):
-        # NOTE: a constant's value is known while tracing (tf.fill([2, 3], 1.5) reads its value).
-        if handle.op == "constant":
-            value = handle.attrs["value"]
-            return np.array(value.numpy() if hasattr(value, "numpy") else value, dtype.as_numpy_dtype)
+        # NOTE: a value made only of constants is known while tracing: a literal, or a shape (traces
+        # have concrete shapes), so tf.ones([tf.shape(x)[0]]) or tf.fill([2, 3], 1.5) read it.
+        value = _known_value(handle, {})
+        if value is not None:
+            return np.array(value, dtype.as_numpy_dtype)
         raise TracingError(
             "tf.function: the value of a tensor is not known while the function is traced, so Python "
             "cannot branch on it or read it (`if x > 0:`, `float(x)`, `x.numpy()`); use tf.where or "
@@ -96,6 +97,29 @@ class Tracer:
                 self.graph.updates.append((var, self.node_of(var._value)))
             var._value = eager
         self.swapped.clear()
+
+
+def _known_value(node, memo):
+    """The value of a node computed from constants and fills alone, worked out now on the host
+    (NumPy kernels); None where it needs an argument, a variable or a host value (a random draw)."""
+    if node.id in memo:
+        return memo[node.id]
+    if node.op == "constant":
+        value = node.attrs["value"]
+        value = np.asarray(value.numpy() if hasattr(value, "numpy") else value)
+    elif node.op == "fill":
+        value = np.full(node.attrs["shape"], node.attrs["value"], node.attrs["dtype"].as_numpy_dtype)
+    elif node.op in ("placeholder", "variable", "host") or not node.inputs:
+        value = None
+    else:
+        inputs = [_known_value(x, memo) for x in node.inputs]
+        value = None
+        if all(x is not None for x in inputs):
+            reference = backends._instance("numpy")
+            result = getattr(reference, node.op)(*(reference.from_numpy(x) for x in inputs), **node.attrs)
+            value = np.asarray(result, node.dtype.as_numpy_dtype).reshape(node.shape)
+    memo[node.id] = value
+    return value
 
 
 def current():
