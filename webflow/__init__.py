@@ -11,7 +11,7 @@ from webflow import data, graph, keras, nest, train
 from webflow.autodiff import GradientTape, custom_gradient
 from webflow.dtypes import DType, as_dtype, bool_ as bool, float32, int32
 from webflow.graph import TracingError, function, init_scope
-from webflow.graph.control_flow import cond
+from webflow.graph.control_flow import cond, while_loop
 from webflow.graph import passes as _graph_passes
 from webflow.graph.function import print_ as print
 from webflow.ops import (

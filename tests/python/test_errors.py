@@ -207,7 +207,8 @@ def test_no_silent_float64():
                "webflow.data.dataset", "webflow.ops.conv_ops", "webflow.ops.image_ops",
                "webflow.keras.layers", "webflow.keras.models", "webflow.keras.optimizers",
                "webflow.keras.regularizers", "webflow.keras.saving", "webflow.keras.saving.weights",
-               "webflow.keras.saving.topology", "webflow.train"]
+               "webflow.keras.saving.topology", "webflow.train", "webflow.graph.function",
+               "webflow.graph.control_flow"]
 )
 def test_docstring_examples_run(module):
     result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)

@@ -284,6 +284,35 @@ def test_values_made_of_constants_and_shapes_are_known_while_tracing():
         tf.function(lambda x: tf.ones([tf.cast(tf.reduce_sum(x), tf.int32)]))(tf.ones([2]))  # an argument's values
 
 
+def test_while_loop_eagerly_and_unrolled_in_a_trace():
+    assert tf.while_loop(lambda x: tf.reduce_sum(x) < 100.0, lambda x: x * 3.0, tf.ones([2])).numpy().tolist() == [81.0, 81.0]
+    i, x = tf.while_loop(lambda i, x: i < 10, lambda i, x: (i + 1, x * 2.0), (0, tf.constant(1.0)), maximum_iterations=3)
+    assert i == 3 and float(x) == 8.0  # maximum_iterations stops it first
+
+    v = tf.Variable(2.0)
+
+    @tf.function
+    def cube(x):
+        with tf.GradientTape() as tape:
+            count = tf.constant(0)  # a counter from constants: known while tracing, so unrolled
+            _, y = tf.while_loop(lambda k, y: k < 3, lambda k, y: [k + 1, y * v], [count, x])
+        return y, tape.gradient(y, v)
+
+    y, grad = cube(tf.constant(1.0))
+    assert float(y) == 8.0 and float(grad) == 12.0  # v^3 and 3 v^2, every step on the tape
+    assert cube.experimental_get_tracing_count() == 1
+
+    with pytest.raises(ValueError, match=r"while_loop: inside a tf.function the loop is unrolled while tracing.*"
+                                         r"depends on an argument's or a variable's values"):
+        tf.function(lambda x: tf.while_loop(lambda x: tf.reduce_sum(x) < 100.0, lambda x: x * 3.0, x))(tf.ones([2]))
+    with pytest.raises(ValueError, match=r"body must return the loop variables' structure, \('.', '.'\); received '.'"):
+        tf.while_loop(lambda i, x: i < 3, lambda i, x: x, (0, 1.0))
+    with pytest.raises(ValueError, match=r"cond must return a scalar; received shape \(2,\)"):
+        tf.while_loop(lambda x: x > 0, lambda x: x - 1.0, tf.ones([2]))
+    with pytest.raises(TypeError, match="cond and body must be callables; received function and int"):
+        tf.while_loop(lambda x: True, 3, tf.ones([2]))
+
+
 def test_data_dependent_python_control_flow_is_a_clear_error():
     @tf.function
     def f(x):

@@ -6,7 +6,7 @@
     execute.py    Plan: runs a graph on a backend (the NumPy interpreter)
     webgl_plan.py the WebGL plan: recorded once into runtime.js, one call per run
     function.py   tf.function, Function, ConcreteFunction
-    control_flow.py  tf.cond
+    control_flow.py  tf.cond, tf.while_loop
 """
 
 from webflow.graph.function import ConcreteFunction, Function, function

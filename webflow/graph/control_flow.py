@@ -107,12 +107,13 @@ def _choose(pred, t, f, where):
     return math_ops.where(pred, t, f)
 
 
-def _structure(value):
-    """The nesting of lists, tuples and dicts around the leaves (hashable, for comparing)."""
+def _structure(value, sequences=True):
+    """The nesting of lists, tuples and dicts around the leaves (hashable, for comparing);
+    sequences=False: a list and a tuple count as the same (while_loop's body, as in TF)."""
     if isinstance(value, dict):
-        return (dict, tuple((key, _structure(value[key])) for key in sorted(value)))
+        return (dict, tuple((key, _structure(value[key], sequences)) for key in sorted(value)))
     if isinstance(value, (list, tuple)):
-        return (type(value), tuple(_structure(item) for item in value))
+        return (type(value) if sequences else list, tuple(_structure(item, sequences) for item in value))
     return None
 
 
@@ -134,3 +135,71 @@ def _when(fn, taken):
         if bool(np.asarray(pred)) == taken:
             fn(*values)
     return gated
+
+
+def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations=10, back_prop=True,
+               swap_memory=False, maximum_iterations=None, name=None):
+    """Repeat ``loop_vars = body(*loop_vars)`` while ``cond(*loop_vars)`` (``tf.while_loop``).
+
+    Eagerly this is a Python loop. Inside a ``tf.function`` the loop is unrolled while tracing, as
+    Python loops are, so its condition must be known then: computed from constants, Python values
+    and shapes (``i < 10`` for an ``i`` that starts at 0 and steps by 1), not from an argument's or
+    a variable's values. A GradientTape sees every step.
+
+    Args:
+        cond: ``cond(*loop_vars)`` -> a scalar bool tensor or a Python bool.
+        body: ``body(*loop_vars)`` -> new values in the same structure (a single value where
+            loop_vars is a single tensor).
+        loop_vars: a tensor, or a list / tuple (possibly nested) of tensors and Python values.
+        maximum_iterations: stop after this many steps even if ``cond`` still holds.
+        shape_invariants, parallel_iterations, back_prop, swap_memory: accepted for compatibility
+            and ignored.
+
+    Returns: the loop variables after the last step, in ``loop_vars``' structure.
+
+    Raises:
+        TypeError: ``cond`` or ``body`` not callable, or a condition that is not bool.
+        ValueError: a condition that is not a scalar, a body that returns another structure, or
+            (inside a tf.function) a condition not known while tracing.
+
+    >>> import webflow as tf
+    >>> float(tf.while_loop(lambda i, x: i < 3, lambda i, x: (i + 1, x * 2.0), (0, tf.constant(1.0)))[1])
+    8.0
+    """
+    if not callable(cond) or not callable(body):
+        raise TypeError(f"while_loop: cond and body must be callables; received {type(cond).__name__} "
+                        f"and {type(body).__name__}")
+    single = not isinstance(loop_vars, (list, tuple))
+    values = [loop_vars] if single else list(loop_vars)
+    structure = _structure(loop_vars, sequences=False)
+    steps = 0
+    while maximum_iterations is None or steps < int(maximum_iterations):
+        if not _loop_condition(cond(*values)):
+            break
+        result = body(*values)
+        if _structure(result, sequences=False) != structure:
+            raise ValueError(f"while_loop: body must return the loop variables' structure, "
+                             f"{_shown(loop_vars)}; received {_shown(result)}")
+        values = [result] if single else list(result)
+        steps += 1
+    if single:
+        return values[0]
+    return type(loop_vars)(*values) if hasattr(loop_vars, "_fields") else type(loop_vars)(values)
+
+
+def _loop_condition(pred):
+    """The condition's value as a Python bool: eagerly read, or inside a trace known from constants."""
+    if isinstance(pred, (bool, np.bool_)):
+        return bool(pred)
+    pred = pred.read_value() if isinstance(pred, Variable) else convert_to_tensor(pred)
+    if not pred.dtype.is_bool:
+        raise TypeError(f"while_loop: cond must return a bool tensor; received dtype {pred.dtype.name}")
+    if tuple(pred.shape) != ():
+        raise ValueError(f"while_loop: cond must return a scalar; received shape {tuple(pred.shape)}")
+    try:
+        return bool(pred.numpy())
+    except tracing.TracingError:
+        raise ValueError("while_loop: inside a tf.function the loop is unrolled while tracing, so its condition "
+                         "must be known then (computed from constants, Python values and shapes); this one "
+                         "depends on an argument's or a variable's values. Make it a condition on a counter "
+                         "(`i < n`), or run the loop eagerly") from None
