@@ -183,9 +183,7 @@ def _spec(value):
 def _value_spec(value):
     """The TensorSpec of a tensor-like argument (Tensor, Variable, NumPy array, or a TensorSpec
     standing for one in get_concrete_function), else None."""
-    if isinstance(value, TensorSpec):
-        return TensorSpec(value.shape, value.dtype)
-    if isinstance(value, (Tensor, Variable)):
+    if isinstance(value, (Tensor, Variable, TensorSpec)):
         return TensorSpec(value.shape, value.dtype)
     if _is_array(value):
         return TensorSpec(value.shape, dtypes.from_numpy_dtype(value.dtype))

@@ -114,9 +114,9 @@ def _known_value(node, memo):
     else:
         inputs = [_known_value(x, memo) for x in node.inputs]
         value = None
-        if all(x is not None for x in inputs):
-            reference = backends._instance("numpy")
-            result = getattr(reference, node.op)(*(reference.from_numpy(x) for x in inputs), **node.attrs)
+        kernel = getattr(backends._instance("numpy"), node.op, None)
+        if kernel is not None and all(x is not None for x in inputs):
+            result = kernel(*(backends._instance("numpy").from_numpy(x) for x in inputs), **node.attrs)
             value = np.asarray(result, node.dtype.as_numpy_dtype).reshape(node.shape)
     memo[node.id] = value
     return value
