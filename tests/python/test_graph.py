@@ -230,6 +230,12 @@ def test_cond_eager_runs_one_branch_and_traced_chooses_per_run(capsys):
         tf.cond(x > 0, lambda: (v.assign_add(x), tf.print("up", x)), lambda: (w.assign_add(x), tf.print("down", x)))
         return tf.cond(x > 0, lambda: {"a": x * 2.0, "b": [x]}, lambda: {"a": -x, "b": [x * x]})
 
+    @tf.function
+    def returned(x):  # a branch returning the Variable it assigns returns the new value
+        return tf.cond(x > 0, lambda: v.assign_add(x), lambda: w.assign_add(x))
+
+    np.testing.assert_array_equal([float(returned(tf.constant(t))) for t in (1.0, -1.0)], [1.0, 9.0])
+    v.assign(0.0), w.assign(10.0)
     outs = [step(tf.constant(value)) for value in (1.0, -2.0, 3.0)]
     assert step.experimental_get_tracing_count() == 1
     assert [float(o["a"]) for o in outs] == [2.0, 2.0, 6.0] and [float(o["b"][0]) for o in outs] == [1.0, 4.0, 3.0]

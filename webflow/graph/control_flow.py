@@ -1,4 +1,4 @@
-"""tf.cond: a choice between two functions by a boolean tensor, eagerly or inside a trace."""
+"""tf.cond and tf.while_loop: a choice by a boolean tensor, and a loop, eagerly or inside a trace."""
 
 import numpy as np
 
@@ -58,13 +58,14 @@ def _traced(tracer, pred, true_fn, false_fn):
     if _structure(true_out) != _structure(false_out):
         raise ValueError(f"cond: true_fn and false_fn must return the same structure; received "
                          f"{_shown(true_out)} and {_shown(false_out)}")
-    chosen = [_choose(pred, t, f, f"output {k}") for k, (t, f) in
-              enumerate(zip(nest.flatten(true_out), nest.flatten(false_out)))]
     for key in list(true_set) + [key for key in false_set if key not in true_set]:
         var, before = (true_set.get(key) or false_set.get(key))[:2]
         t = true_set[key][2] if key in true_set else before
         f = false_set[key][2] if key in false_set else before
         var._value = array_ops.stop_gradient(math_ops.where(pred, t, f))  # as an assign in the chosen branch
+    # NOTE: after the variables, so a branch that returns a Variable it assigned returns its new value.
+    chosen = [_choose(pred, t, f, f"output {k}") for k, (t, f) in
+              enumerate(zip(nest.flatten(true_out), nest.flatten(false_out)))]
     graph = tracer.graph
     for effects, taken in ((true_effects, True), (false_effects, False)):
         graph.effects.extend((_when(fn, taken), [tracer.node_of(pred)] + nodes) for fn, nodes in effects)
