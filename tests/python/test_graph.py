@@ -242,6 +242,12 @@ def test_cond_eager_runs_one_branch_and_traced_chooses_per_run(capsys):
     assert float(v) == 4.0 and float(w) == 8.0
     assert capsys.readouterr().out.split() == ["up", "1.0", "down", "-2.0", "up", "3.0"]
 
+    @tf.function
+    def by_shape(x):  # pred known while tracing (a shape): only the chosen branch is traced
+        return tf.cond(tf.shape(x)[0] > 2, lambda: tf.reduce_sum(x), lambda: x)
+
+    assert by_shape(tf.ones([3])).shape == () and by_shape(tf.ones([2])).shape == (2,)
+
     x = tf.Variable([1.0, -3.0])
 
     @tf.function

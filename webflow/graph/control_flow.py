@@ -11,8 +11,9 @@ from webflow.tensor import Tensor, Variable, convert_to_tensor
 def cond(pred, true_fn=None, false_fn=None, name=None):
     """``true_fn()`` if ``pred`` else ``false_fn()`` (``tf.cond``).
 
-    Eagerly, ``pred`` is read and only the chosen function runs. Inside a ``tf.function`` its value
-    is not known while tracing, so both functions are traced and every run chooses between their
+    Eagerly, ``pred`` is read and only the chosen function runs; so it is inside a ``tf.function``
+    where ``pred`` is known while tracing (made of constants and shapes). Otherwise its value is
+    not known then, so both functions are traced and every run chooses between their
     results with ``tf.where(pred, ...)``: both branches' kernels run, each returned tensor and each
     Variable a branch assigns takes the chosen branch's value, and a ``tf.print`` in a branch
     prints only when that branch is chosen. Because both run, a value the chosen branch does not
@@ -47,9 +48,9 @@ def cond(pred, true_fn=None, false_fn=None, name=None):
     if tuple(pred.shape) != ():
         raise ValueError(f"cond: pred must be a scalar; received shape {tuple(pred.shape)}")
     tracer = tracing.current()
-    if tracer is None:
-        return true_fn() if bool(pred.numpy()) else false_fn()
-    return _traced(tracer, pred, true_fn, false_fn)
+    if tracer is not None and not tracer.knows(pred):
+        return _traced(tracer, pred, true_fn, false_fn)
+    return true_fn() if bool(pred.numpy()) else false_fn()  # eagerly, or known while tracing
 
 
 def _traced(tracer, pred, true_fn, false_fn):

@@ -71,6 +71,10 @@ class Tracer:
             "tf.cond for data-dependent choices, and return values to read them"
         )
 
+    def knows(self, tensor):
+        """Whether a tensor's value is known while tracing (see to_numpy)."""
+        return tensor._backend is not self or _known_value(tensor._handle, {}) is not None
+
     async def to_numpy_async(self, handle, dtype):
         return self.to_numpy(handle, dtype)
 
