@@ -830,9 +830,10 @@ export class Runtime {
     let inputs = [];
     for (let at = 0; at < pairs.length; at += 2) inputs.push({ record: this.record(pairs[at]), inner: pairs[at + 1] });
     const rows = (inputs) => inputs.reduce((sum, x) => sum + x.inner, 0);
-    const outer = rows(inputs) > 0 ? n / rows(inputs) : 0;
-    if (n > 0 && n / outer >= CONCAT_SEGMENT_ROW && inputs.every((x) => x.inner % 4 === 0)) {
-      return this.concatSegments(n, outer, inputs);
+    const total = rows(inputs); // the output's row length
+    const outer = total > 0 ? n / total : 0;
+    if (n > 0 && total >= CONCAT_SEGMENT_ROW && inputs.every((x) => x.inner % 4 === 0)) {
+      return this.concatSegments(n, outer, total, inputs);
     }
     let previous = null;
     while (true) {
@@ -856,10 +857,10 @@ export class Runtime {
 
   // concat of inputs whose rows are whole texels (inner % 4 == 0): one draw per input into the same
   // target, shading only the texels it fills (concat_vertex.glsl), so no pass reads every input.
-  concatSegments(n, outer, inputs) {
+  concatSegments(n, outer, rowLength, inputs) {
     const out = this.textures.acquire(n);
     const program = this.programs.get("concat_segments", {}, "concat_vertex");
-    const rowTexels = inputs.reduce((sum, x) => sum + x.inner, 0) >> 2;
+    const rowTexels = rowLength >> 2;
     let start = 0;
     for (const { record, inner } of inputs) {
       if (inner > 0) {

@@ -42,15 +42,22 @@ def cond(pred, true_fn=None, false_fn=None, name=None):
                         f"and {type(false_fn).__name__}")
     if isinstance(pred, (bool, np.bool_)):
         return true_fn() if pred else false_fn()
+    pred = _scalar_bool(pred, "cond: pred must be")
+    tracer = tracing.current()
+    value = pred.numpy() if tracer is None else tracer.known(pred)  # eagerly, or known while tracing
+    if value is None:
+        return _traced(tracer, pred, true_fn, false_fn)
+    return true_fn() if bool(value) else false_fn()
+
+
+def _scalar_bool(pred, needs):
+    """``pred`` as a tensor, checked to be a scalar bool (``needs``: the message's start)."""
     pred = pred.read_value() if isinstance(pred, Variable) else convert_to_tensor(pred)
     if not pred.dtype.is_bool:
-        raise TypeError(f"cond: pred must be a bool tensor; received dtype {pred.dtype.name}")
+        raise TypeError(f"{needs} a bool tensor; received dtype {pred.dtype.name}")
     if tuple(pred.shape) != ():
-        raise ValueError(f"cond: pred must be a scalar; received shape {tuple(pred.shape)}")
-    tracer = tracing.current()
-    if tracer is not None and not tracer.knows(pred):
-        return _traced(tracer, pred, true_fn, false_fn)
-    return true_fn() if bool(pred.numpy()) else false_fn()  # eagerly, or known while tracing
+        raise ValueError(f"{needs} a scalar; received shape {tuple(pred.shape)}")
+    return pred
 
 
 def _traced(tracer, pred, true_fn, false_fn):
@@ -193,11 +200,7 @@ def _loop_condition(pred):
     """The condition's value as a Python bool: eagerly read, or inside a trace known from constants."""
     if isinstance(pred, (bool, np.bool_)):
         return bool(pred)
-    pred = pred.read_value() if isinstance(pred, Variable) else convert_to_tensor(pred)
-    if not pred.dtype.is_bool:
-        raise TypeError(f"while_loop: cond must return a bool tensor; received dtype {pred.dtype.name}")
-    if tuple(pred.shape) != ():
-        raise ValueError(f"while_loop: cond must return a scalar; received shape {tuple(pred.shape)}")
+    pred = _scalar_bool(pred, "while_loop: cond must return")
     try:
         return bool(pred.numpy())
     except tracing.TracingError:

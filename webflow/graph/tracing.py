@@ -71,9 +71,9 @@ class Tracer:
             "tf.cond for data-dependent choices, and return values to read them"
         )
 
-    def knows(self, tensor):
-        """Whether a tensor's value is known while tracing (see to_numpy)."""
-        return tensor._backend is not self or _known_value(tensor._handle, {}) is not None
+    def known(self, tensor):
+        """A tensor's value if it is known while tracing (see to_numpy; an eager tensor's is), else None."""
+        return tensor.numpy() if tensor._backend is not self else _known_value(tensor._handle, {})
 
     async def to_numpy_async(self, handle, dtype):
         return self.to_numpy(handle, dtype)
@@ -118,9 +118,10 @@ def _known_value(node, memo):
     else:
         inputs = [_known_value(x, memo) for x in node.inputs]
         value = None
-        kernel = getattr(backends._instance("numpy"), node.op, None)
+        host = backends._instance("numpy")
+        kernel = getattr(host, node.op, None)
         if kernel is not None and all(x is not None for x in inputs):
-            result = kernel(*(backends._instance("numpy").from_numpy(x) for x in inputs), **node.attrs)
+            result = kernel(*(host.from_numpy(x) for x in inputs), **node.attrs)
             value = np.asarray(result, node.dtype.as_numpy_dtype).reshape(node.shape)
     memo[node.id] = value
     return value
