@@ -191,10 +191,13 @@ async function opRows(call, timed, checks) {
 // faster over a page's first seconds (V8 optimizing Pyodide, the GPU process settling) and a
 // library timed first paid for that alone (the first of the rounds, right after TF.js's first
 // step and its compiles, ran 10-20% slower than the others, for graph mode and TF.js alike).
-// NOTE: steps spread widely on a software GPU (a median of 30 MLP steps moved by 10% between runs).
+// NOTE: steps spread widely on a software GPU (a median of 30 MLP steps moved by 10% between runs;
+// with 100 in 5 rounds, graph mode's rounds had medians 7.6-8.4 ms in one run and the ratio to eager
+// was 1.94-2.14 over ten runs; with 300 in 15, 2.02-2.09 over three). The rounds are a multiple of
+// three, so each library goes first in as many rounds as the others.
 const STEP_MODELS = QUICK && !STEPS_ONLY
   ? { mlp: { batch: 128, steps: 3, rounds: 1, warm: 1 }, cnn: { batch: 64, steps: 2, rounds: 1, warm: 1 } }
-  : { mlp: { batch: 128, steps: 100, rounds: 5, warm: 10 }, cnn: { batch: 64, steps: 20, rounds: 4, warm: 2 } };
+  : { mlp: { batch: 128, steps: 300, rounds: 15, warm: 10 }, cnn: { batch: 64, steps: 30, rounds: 6, warm: 2 } };
 const STEP_LABELS = {
   mlp: "MNIST MLP 784-128-10, Adam, batch 128",
   cnn: "MNIST CNN (conv 8 5×5, pool, conv 16 5×5, pool, dense 10), Adam, batch 64",
@@ -431,9 +434,15 @@ function sections(results) {
       align: "|---|---:|---:|---:|---:|---:|---|---|---|",
       rows: results.steps.map(({ label, graph, eager, tfjs: js, speedupVsEager, speedupVsTfjs }) => [label,
         format(graph.ms), format(eager.ms), format(js.ms), times(speedupVsEager), times(speedupVsTfjs),
-        [graph, eager, js].map((r) => r.first_ms.toFixed(0)).join(" / "), `${graph.draws} / ${eager.draws}`,
-        `${graph.crossings} / ${eager.crossings}`]) },
+        [graph, eager, js].map((r) => r.first_ms.toFixed(0)).join(" / "), perStep(graph.draws, eager.draws),
+        perStep(graph.crossings, eager.crossings)]) },
   ];
+}
+
+// Counts per step, graph / eager: whole numbers as they are, averages to a tenth (eager's calls vary
+// by a few a run, as Python frees tensors when it collects them).
+function perStep(graph, eager) {
+  return [graph, eager].map((n) => (Number.isInteger(n) ? String(n) : n.toFixed(1))).join(" / ");
 }
 
 function markdown(results) {
