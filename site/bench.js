@@ -193,7 +193,7 @@ async function opRows(call, timed, checks) {
 // step and its compiles, ran 10-20% slower than the others, for graph mode and TF.js alike).
 // NOTE: steps spread widely on a software GPU (a median of 30 MLP steps moved by 10% between runs;
 // with 100 in 5 rounds, graph mode's rounds had medians 7.6-8.4 ms in one run and the ratio to eager
-// was 1.94-2.14 over ten runs; with 300 in 15, 2.02-2.09 over three). The rounds are a multiple of
+// was 1.94-2.14 over ten runs; with 300 in 15, 2.02-2.13 over nine). The rounds are a multiple of
 // three, so each library goes first in as many rounds as the others.
 const STEP_MODELS = QUICK && !STEPS_ONLY
   ? { mlp: { batch: 128, steps: 3, rounds: 1, warm: 1 }, cnn: { batch: 64, steps: 2, rounds: 1, warm: 1 } }
